@@ -1,0 +1,95 @@
+/**
+ * Small byte and argument helpers shared by every module. Argument checks follow noble's
+ * conventions: `TypeError` for the wrong kind of value, `RangeError` for a wrong size or range,
+ * and a message naming the argument.
+ * @module
+ */
+import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
+
+/** A source of random bytes: returns `n` fresh bytes. Defaults to the platform CSPRNG. */
+export type Rng = (n: number) => Uint8Array;
+
+/** The platform CSPRNG (`crypto.getRandomValues`, via noble). */
+export const defaultRng: Rng = (n: number) => nobleRandomBytes(n);
+
+/** Throw `TypeError` unless `value` is a `Uint8Array`; `RangeError` on a wrong fixed length. */
+export function checkBytes(name: string, value: unknown, length?: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new TypeError(`"${name}" expected Uint8Array, got ${typeName(value)}`);
+  }
+  if (length !== undefined && value.length !== length) {
+    throw new RangeError(`"${name}" expected ${length} bytes, got ${value.length}`);
+  }
+  return value;
+}
+
+/** Throw `TypeError` unless `value` is a safe integer; `RangeError` outside `[min, max]`. */
+export function checkInt(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new TypeError(`"${name}" expected an integer, got ${typeName(value)}`);
+  }
+  if (value < min || value > max) {
+    throw new RangeError(`"${name}" expected an integer in [${min}, ${max}], got ${value}`);
+  }
+  return value;
+}
+
+/** Throw `TypeError` unless `rng` is a function. */
+export function checkRng(rng: unknown): Rng {
+  if (typeof rng !== 'function') throw new TypeError(`"rng" expected function, got ${typeName(rng)}`);
+  return rng as Rng;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (v instanceof Uint8Array) return `Uint8Array(${v.length})`;
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** Concatenate byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** Big-endian encoding of a non-negative integer into exactly `len` bytes. */
+export function i2osp(value: number | bigint, len: number): Uint8Array {
+  let v = BigInt(value);
+  if (v < 0n || v >= 1n << BigInt(8 * len)) {
+    throw new RangeError(`i2osp: ${value} does not fit in ${len} bytes`);
+  }
+  const out = new Uint8Array(len);
+  for (let i = len - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** Byte-wise equality in time independent of the contents (length may leak). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+/** Lexicographic comparison of byte strings (for canonical sorting). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+export { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
