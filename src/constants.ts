@@ -60,3 +60,23 @@ export const FIXED_BASE_WINDOW = 8;
  * Measured in bench/ (see docs/decisions.md "MSM").
  */
 export const MSM_PIPPENGER_THRESHOLD = 512;
+
+// ── Wire format (docs/wire-format.md) ───────────────────────────────────────────────────────
+
+/** Magic bytes at the start of every encoded object: ASCII "QP". */
+export const MAGIC: Uint8Array = Uint8Array.of(0x51, 0x50);
+
+/** Object kinds (byte 2 of every header). */
+export const KIND = Object.freeze({
+  publicData: 0x01,
+  voucher: 0x02,
+  accountState: 0x03,
+  serverAccountState: 0x04,
+  serverDatabaseSecret: 0x05,
+  auditBundle: 0x06,
+  manifest: 0x07,
+  ngoCommitment: 0x10,
+  ngoMaskedList: 0x11,
+  ngoBulletin: 0x12,
+  ngoContribution: 0x13,
+} as const);

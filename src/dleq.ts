@@ -23,7 +23,7 @@
 import { DLEQ_INDEX_BYTES, dst, RFC9497_INDEX_BYTES } from './constants.js';
 import { DecodeError } from './errors.js';
 import type { Element, Suite } from './group.js';
-import { concatBytes, i2osp, type Rng, defaultRng } from './utils.js';
+import { concatBytes, defaultRng, i2osp, type Rng } from './utils.js';
 
 /** Encoding parameters of the DLEQ transcripts. */
 export interface DleqConfig {
@@ -131,7 +131,11 @@ function challenge(
   return suite.hashToScalar(concatBytes(...parts, CHALLENGE), concatBytes(HTS, cfg.context));
 }
 
-function encodeAll(suite: Suite, xs: readonly Element[], given?: readonly Uint8Array[]): readonly Uint8Array[] {
+function encodeAll(
+  suite: Suite,
+  xs: readonly Element[],
+  given?: readonly Uint8Array[],
+): readonly Uint8Array[] {
   if (given) {
     if (given.length !== xs.length) throw new RangeError('DLEQ: encodings do not match elements');
     return given;
@@ -183,7 +187,12 @@ export function proofLength(suite: Suite): number {
  * A proof of the wrong length or with a non-canonical scalar is a {@link DecodeError}.
  * All inputs are public, so both composites use variable-time MSM.
  */
-export function verifyProof(suite: Suite, cfg: DleqConfig, st: DleqStatement, proof: Uint8Array): boolean {
+export function verifyProof(
+  suite: Suite,
+  cfg: DleqConfig,
+  st: DleqStatement,
+  proof: Uint8Array,
+): boolean {
   checkStatement(st);
   const Ns = suite.scalarLength;
   if (!(proof instanceof Uint8Array) || proof.length !== 2 * Ns) {

@@ -191,7 +191,10 @@ function makeSuite(cfg: SuiteConfig): Suite {
     decodeScalar(bytes) {
       checkBytes('scalar', bytes);
       if (bytes.length !== Ns) {
-        throw new DecodeError('decode.scalar.length', `scalar: expected ${Ns} bytes, got ${bytes.length}`);
+        throw new DecodeError(
+          'decode.scalar.length',
+          `scalar: expected ${Ns} bytes, got ${bytes.length}`,
+        );
       }
       const s = bytesToScalar(bytes);
       if (s >= q) throw new DecodeError('decode.scalar.range', 'scalar: not reduced modulo q');
@@ -258,12 +261,15 @@ export const p256Sha256: Suite = makeSuite({
   elementLength: 33,
   encodePoint: (P) => {
     if (P.is0()) throw new RangeError('encode: identity element');
-    return P.toBytes(true);
+    return (P as unknown as { toBytes(compressed: boolean): Uint8Array }).toBytes(true);
   },
   precheck: (bytes) => {
     const tag = bytes[0];
     if (tag !== 0x02 && tag !== 0x03) {
-      throw new DecodeError('decode.element.invalid', 'p256 element: expected compressed SEC1 (0x02/0x03)');
+      throw new DecodeError(
+        'decode.element.invalid',
+        'p256 element: expected compressed SEC1 (0x02/0x03)',
+      );
     }
   },
 });
@@ -282,6 +288,7 @@ export function findSuite(key: string | number): Suite | undefined {
 /** Look a suite up by its wire id, throwing {@link DecodeError} if unknown. */
 export function suiteFromId(id: number): Suite {
   const s = SUITES.find((x) => x.id === id);
-  if (!s) throw new DecodeError('decode.suite', `unknown suite id 0x${id.toString(16).padStart(2, '0')}`);
+  if (!s)
+    throw new DecodeError('decode.suite', `unknown suite id 0x${id.toString(16).padStart(2, '0')}`);
   return s;
 }

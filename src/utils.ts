@@ -36,7 +36,8 @@ export function checkInt(name: string, value: unknown, min: number, max: number)
 
 /** Throw `TypeError` unless `rng` is a function. */
 export function checkRng(rng: unknown): Rng {
-  if (typeof rng !== 'function') throw new TypeError(`"rng" expected function, got ${typeName(rng)}`);
+  if (typeof rng !== 'function')
+    throw new TypeError(`"rng" expected function, got ${typeName(rng)}`);
   return rng as Rng;
 }
 

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+
+// One entry per subpath of package.json "exports": ./dist/X.js -> src/X.ts.
+// Keeps the build in lock-step with the public API without globbing src/.
+type ExportTarget = string | null | { [condition: string]: ExportTarget } | ExportTarget[];
+
+function collectDistJs(target: ExportTarget, out: Set<string>): void {
+  if (typeof target === 'string') {
+    if (target.startsWith('./dist/') && target.endsWith('.js')) out.add(target);
+  } else if (Array.isArray(target)) {
+    for (const t of target) collectDistJs(t, out);
+  } else if (target !== null && typeof target === 'object') {
+    for (const t of Object.values(target)) collectDistJs(t, out);
+  }
+}
+
+function entriesFromExports(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+    exports?: Record<string, ExportTarget>;
+  };
+  const distFiles = new Set<string>();
+  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+    if (subpath !== './package.json') collectDistJs(target, distFiles);
+  }
+  const entry: Record<string, string> = {};
+  for (const file of distFiles) {
+    const name = file.slice('./dist/'.length, -'.js'.length);
+    const src = `src/${name}.ts`;
+    if (!existsSync(src)) throw new Error(`package.json exports ${file} but ${src} does not exist`);
+    entry[name] = src;
+  }
+  // CLI binary (optional); a leading #! in src/cli.ts is kept and the output made executable.
+  if (existsSync('src/cli.ts')) entry.cli = 'src/cli.ts';
+  if (Object.keys(entry).length === 0) {
+    throw new Error('no build entries found in package.json exports');
+  }
+  return entry;
+}
+
+export default defineConfig({
+  entry: entriesFromExports(),
+  format: ['esm'],
+  target: 'es2022',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  treeshake: true,
+  outDir: 'dist',
+});
