@@ -80,3 +80,183 @@ export const KIND = Object.freeze({
   ngoBulletin: 0x12,
   ngoContribution: 0x13,
 } as const);
+
+// ── Symmetric layer labels (src/symmetric.ts; docs/protocol.md "Key derivation") ────────────
+
+/** Prefix of every KDF/PRF label. */
+export const SYM_LABEL_PREFIX = 'quorum-psi-v1-';
+
+/** KDF and PRF labels (each output of the protocol has its own). */
+export const LABEL = Object.freeze({
+  /** Account secrets from the account seed (SPEC §6 "Account state"). */
+  accountAdkey: 'account-adkey',
+  accountShamir: 'account-shamir',
+  accountFkey: 'account-fkey',
+  accountDhf: 'account-dhf',
+  /** Per-voucher PRF outputs from `fkey` and `id` (SPEC §6 step 2). */
+  prfShareX: 'prf-share-x',
+  prfDummyZ: 'prf-dummy-z',
+  prfDhfX: 'prf-dhf-x',
+  prfDummyR: 'prf-dummy-r',
+  prfSynthetic: 'prf-synthetic',
+  /** AEAD key for `adct` from `adkey` (SPEC §6 step 1). */
+  adKey: 'ad-key',
+  /** Slot key from `S_j` (SPEC §6 step 4). */
+  slotKey: 'slot-key',
+  /** AAD of `rct` and `adct`. */
+  rctAad: 'rct',
+  adctAad: 'adct',
+  /** Filler seed expansion `H_F(seed, j)` input. */
+  filler: 'filler',
+} as const);
+
+// ── Database, voucher and account limits (docs/wire-format.md) ──────────────────────────────
+
+/** Length of the database id (leading bytes of the Merkle root, SPEC §4 step 4). */
+export const DB_ID_LENGTH = 16;
+/** Length of each cell-hash nonce (SPEC §4 step 1: 128-bit nonces). */
+export const NONCE_LENGTH = 16;
+/** Length of the filler seed (SPEC §4 step 1). */
+export const FILLER_SEED_LENGTH = 32;
+/** Length of an X25519 reviewer public key. */
+export const REVIEWER_KEY_LENGTH = 32;
+/** Largest supported threshold `T`. */
+export const MAX_THRESHOLD = 1024;
+/** Largest supported synthetic cap / DHF width `s_max` (PRF output for `r'` stays ≤ 8160 bytes). */
+export const MAX_S_MAX = 500;
+/** Largest payload (bytes, before padding). */
+export const MAX_PAYLOAD_SIZE = 65_535 - 2;
+/** Most reviewer keys a database may name. */
+export const MAX_REVIEWERS = 16;
+/** Largest table (cells). */
+export const MAX_TABLE_CELLS = 1 << 26;
+/** Voucher identifiers: 1 to 64 bytes. */
+export const MAX_ID_LENGTH = 64;
+/** Default cuckoo table ratio `n' / |X_int|` (SPEC §4 step 2). */
+export const DEFAULT_TABLE_RATIO = 2.1;
+/** Account seed length. */
+export const ACCOUNT_SEED_LENGTH = 32;
+/** Largest number of candidate tuples / non-matching ids a server account state may hold. */
+export const MAX_ACCOUNT_ENTRIES = 1 << 22;
+/** Items (hashes) are 1 to 64 bytes. */
+export const MAX_ITEM_LENGTH = 64;
+
+// ── Cuckoo layout, Merkle hashing and parameter helper (src/cuckoo.ts, src/merkle.ts,
+//    src/params.ts; docs/protocol.md "Cuckoo layout", docs/decisions.md "Cuckoo layout") ────
+
+/** Label of the cell hash `h_j(y)` (SPEC §4 step 1); the nonce separates `h1`, `h2`, databases. */
+export const CELL_HASH_LABEL = 'quorum-psi-v1-cell-hash';
+/** Smallest table: two cells, so `h2(y) = h1(y) + 1 mod n'` always differs from `h1(y)`. */
+export const MIN_TABLE_CELLS = 2;
+/** Smallest accepted table ratio `n' / |X_int|` (below 1 items are dropped by pigeonhole). */
+export const MIN_TABLE_RATIO = 1;
+/** Largest accepted table ratio. */
+export const MAX_TABLE_RATIO = 16;
+/**
+ * Eviction bound of the deterministic cuckoo insertion (SPEC §4 step 2). Part of the layout
+ * rule: builder and auditor must use the same value. Measured in docs/decisions.md.
+ */
+export const CUCKOO_MAX_KICKS = 1000;
+/** Largest Poisson mean accepted by the threshold helper (SPEC §8). */
+export const MAX_POISSON_LAMBDA = 1e9;
+
+// ---------------------------------------------------------------------------------------------
+// Prime fields, secret sharing and the detectable hash function (src/field.ts, src/shamir.ts,
+// src/feldman.ts, src/dhf.ts; SPEC §2, §6, §7). See docs/decisions.md "Fields, Shamir and DHF".
+// ---------------------------------------------------------------------------------------------
+
+/** The detectable-hash field modulus `ℓ = 2^64 − 59` (SPEC §6), the largest 64-bit prime. */
+export const DHF_MODULUS: bigint = (1n << 64n) - 59n;
+
+/**
+ * Bytes taken beyond a field's canonical length before reducing uniform bytes into the field:
+ * `len(p) + 8` bytes give a statistical distance from uniform of at most `p / 2^(8·len(p)+64)
+ * ≤ 2^-64` (SPEC §2: "outputs reduced into a field with bias ≤ 2^-64").
+ */
+export const FIELD_REDUCE_EXTRA_BYTES = 8;
+
+/** HKDF-Extract salt for every seed-derived field element (polynomial and DHF coefficients). */
+export const SEED_KDF_SALT = 'quorum-psi-v1-seed-derive';
+
+/** HKDF-Expand `info` purposes for seed-derived field elements; each is length-prefixed in `info`. */
+export const SEED_KDF_PURPOSE = Object.freeze({
+  /** Coefficients `a_0..a_{T-1}` of a Shamir polynomial (SPEC §6: `f`, `f(0) = adkey`). */
+  shamirPolynomial: 'shamir-polynomial',
+  /** Pseudorandom non-zero, distinct Shamir x-coordinates for `split` with a seed and a count. */
+  shamirX: 'shamir-x',
+  /** Coefficients of the DHF polynomials `p_1..p_s` (SPEC §6: the detectable-hash key). */
+  dhfKey: 'dhf-key',
+} as const);
+
+/** Minimum length of a seed from which polynomials and DHF keys are derived (bytes). */
+export const SEED_MIN_BYTES = 32;
+
+/** Largest Shamir threshold `T` (polynomial degree `T − 1`) accepted by split, combine and Feldman. */
+export const SHAMIR_MAX_THRESHOLD = 4096;
+
+/** Largest number of shares `split` will produce in one call. */
+export const SHAMIR_MAX_SHARES = 1 << 20;
+
+/** Largest DHF threshold `T` (polynomials of degree ≤ `T − 2`). */
+export const DHF_MAX_T = 4096;
+
+/** Largest DHF width `s` (number of polynomials, also `s_max`). */
+export const DHF_MAX_S = 4096;
+
+/**
+ * Detection tries at most this many kernel vectors (each costs one elimination) before reporting
+ * `excess`. Bounds the work a malicious client can force with crafted dependent columns.
+ */
+export const DHF_DETECT_MAX_ATTEMPTS = 16;
+
+// ── Reviewer sealing, statement signatures, NGO quorum (src/seal.ts, src/sign.ts, src/ngo*.ts;
+//    docs/wire-format.md "Sealed payload", "Signed statements", "NGO quorum messages") ────────
+
+/** Version byte at the start of a sealed reviewer payload. */
+export const SEAL_VERSION = 1;
+/** Largest caller binding `info` (e.g. a database id) a payload may be sealed under. */
+export const SEAL_MAX_INFO_BYTES = 64;
+/** Largest plaintext a payload may seal (bytes). */
+export const SEAL_MAX_PLAINTEXT_BYTES = 1 << 24;
+/** HPKE `info` prefix of the per-reviewer key wrap; the caller's binding follows. */
+export const SEAL_HPKE_INFO_LABEL = 'quorum-psi-v1-seal-dek';
+/** AAD prefix of the payload body AEAD. */
+export const SEAL_BODY_AAD_LABEL = 'quorum-psi-v1-seal-body';
+
+/** Prefix of every signed statement: `"quorum-psi-v1-sig-" ‖ label ‖ 0x00 ‖ body`. */
+export const SIG_PREFIX = 'quorum-psi-v1-sig-';
+/** Signature statement labels (ASCII `[a-z0-9-]`, never containing 0x00). */
+export const SIG_LABEL = Object.freeze({
+  /** NGO commitment to its list and masking key (SPEC §3 step 1). */
+  ngoCommitment: 'ngo-commitment',
+  /** One stage of a masked list in the ring (SPEC §3 steps 2-3). */
+  ngoStage: 'ngo-stage',
+  /** NGO contribution `Q_i` to the builder (SPEC §3 step 6). */
+  ngoContribution: 'ngo-contribution',
+  /** Database manifest co-signature (SPEC §5 step 4). */
+  manifest: 'manifest',
+} as const);
+
+/** Most NGO parties (jurisdictions) in one quorum. */
+export const NGO_MAX_PARTIES = 64;
+/** Most items in one NGO list (2^24). */
+export const NGO_MAX_LIST_SIZE = 1 << 24;
+/** Widest item in an NGO list (bytes). */
+export const NGO_MAX_ITEM_BYTES = 64;
+/** Longest deployment id (bytes). */
+export const NGO_MAX_DEPLOYMENT_ID_BYTES = 64;
+/** Longest jurisdiction label (UTF-8 bytes). */
+export const NGO_MAX_JURISDICTION_BYTES = 64;
+/** Hash labels of the NGO quorum digests (SHA-256 over `label ‖ 0x00 ‖ …`). */
+export const NGO_DIGEST_LABEL = Object.freeze({
+  /** The quorum configuration (suite, deployment id, m, item width, roster). */
+  session: 'quorum-psi-v1-ngo-session',
+  /** The salted commitment to a sorted list `X_i` (SPEC §3 step 1). */
+  listCommitment: 'quorum-psi-v1-ngo-list',
+  /** A list of group-element encodings at one ring stage. */
+  maskedList: 'quorum-psi-v1-ngo-masked-list',
+  /** The sorted contribution `Q_i` (SPEC §3 step 6). */
+  contribution: 'quorum-psi-v1-ngo-contribution',
+} as const);
+/** Length of the random salt of an NGO list commitment. */
+export const NGO_COMMITMENT_SALT_BYTES = 32;

@@ -1,0 +1,168 @@
+/**
+ * Benchmark rows of the voucher protocol (SPEC §10), each against the raw noble operations it
+ * cannot avoid, timed interleaved in the same run:
+ * - `<suite>.voucher.create`: 1 hash-to-group, 4 variable-base and 4 fixed-base
+ *   multiplications (tables for G and L), 2 cell decodes, 2 encodes. Includes the DHF
+ *   evaluation, the PRF/KDF/AEAD work and encoding; excludes HPKE sealing (measured apart as
+ *   `<suite>.voucher.seal`, which has no EC floor of its own in SPEC §10).
+ * - `<suite>.server.ingest`: 2 decodes, 2 variable-base multiplications, 2 encodes.
+ * - `<suite>.db.build.cell`: 1 hash-to-group, 1 multiplication, 1 encode (the public data);
+ *   the audit proof over all cells is the separate row `<suite>.db.audit-proof.cell`.
+ * - `<suite>.client.load.10k` / `.100k`: loading and validating public data (root, distinctness).
+ * - `<suite>.server.reveal.T30`: a reveal attempt at T = 30, s_max = 90 (30 real + 90 synthetic).
+ */
+import { p256, p256_hasher } from '@noble/curves/nist.js';
+import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
+import { buildDatabase, itemDst } from '../src/builder.js';
+import { ClientAccount, ClientDatabase, createVoucherSealed, sealPayload } from '../src/client.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
+import { rateToU32, type VoucherParams } from '../src/pdata.js';
+import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/server.js';
+import { generateReviewerKeyPair } from '../src/seal.js';
+import { type BenchContext, type BenchRow, compare, timeOp } from './harness.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: raw noble handles for the floors.
+type Raw = { Point: any; hashToCurve: (m: Uint8Array, o: { DST: Uint8Array }) => any; enc: (P: any) => Uint8Array };
+const RAW: Record<string, Raw> = {
+  ristretto255: { Point: ristretto255.Point, hashToCurve: ristretto255_hasher.hashToCurve, enc: (P) => P.toBytes() },
+  p256: { Point: p256.Point, hashToCurve: p256_hasher.hashToCurve, enc: (P) => P.toBytes(true) },
+};
+
+function item(i: number): Uint8Array {
+  const b = new Uint8Array(32);
+  new DataView(b.buffer).setUint32(0, i);
+  b[31] = 0x5a;
+  return b;
+}
+
+function params(T: number, sMax: number, rate = 0): VoucherParams {
+  return { threshold: T, sMax, syntheticRate32: rateToU32(rate), payloadSize: 64, reviewerKeys: [] };
+}
+
+export async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const want = (n: string) => !ctx.filter || n.includes(ctx.filter);
+  for (const suite of [ristretto255Sha512, p256Sha256]) {
+    const raw = RAW[suite.shortName] as Raw;
+    const Fn = raw.Point.Fn;
+    const rs = () => suite.randomScalar();
+    const s = suite.shortName;
+    const N = ctx.quick ? 200 : 1000;
+    const items = Array.from({ length: N }, (_, i) => item(i));
+    const T = 30;
+    const sMax = 90;
+    const built = buildDatabase(items, { suite, params: params(T, sMax) });
+    const db = ClientDatabase.load(built.publicData, built.root);
+    const acct = ClientAccount.create({ suite, threshold: T, sMax });
+    const ad = await sealPayload(db, new Uint8Array(10));
+    const sdb = ServerDatabase.fromBuild(built);
+    const reg = new DatabaseRegistry().add(sdb);
+
+    // Raw floor material: points to decode, a precomputed L.
+    const cellBytes = Array.from({ length: 64 }, (_, j) => built.publicData.subarray(built.publicData.length - (j + 1) * suite.elementLength, built.publicData.length - j * suite.elementLength));
+    const rawL = raw.Point.fromBytes(suite.encode(db.L)).precompute(8, false);
+    const dstItem = itemDst(suite);
+    let k = 0;
+
+    if (want(`${s}.voucher.create`)) {
+      let i = 0;
+      rows.push(
+        compare(
+          `${s}.voucher.create`,
+          () => createVoucherSealed(acct, db, { item: items[i++ % N] as Uint8Array, id: Uint8Array.of(1, i & 0xff, (i >> 8) & 0xff), ad }),
+          '1 h2g + 4 var mul + 4 fixed mul + 2 decode + 2 encode',
+          () => {
+            const H = raw.hashToCurve(item(k++), { DST: dstItem });
+            const P1 = raw.Point.fromBytes(cellBytes[k % 64]);
+            const P2 = raw.Point.fromBytes(cellBytes[(k + 7) % 64]);
+            const a = H.multiply(rs()).add(raw.Point.BASE.multiply(rs()));
+            const b = P1.multiply(rs()).add(rawL.multiply(rs()));
+            const c = H.multiply(rs()).add(raw.Point.BASE.multiply(rs()));
+            const d = P2.multiply(rs()).add(rawL.multiply(rs()));
+            raw.enc(a);
+            raw.enc(c);
+            return [b, d];
+          },
+        ),
+      );
+    }
+    if (want(`${s}.voucher.seal`)) {
+      const kp = await generateReviewerKeyPair();
+      const sealed = buildDatabase(items.slice(0, 10), { suite, params: { ...params(T, sMax), reviewerKeys: [kp.publicKey] } });
+      const sdbc = ClientDatabase.load(sealed.publicData, sealed.root);
+      const reps = ctx.quick ? 20 : 100;
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) await sealPayload(sdbc, new Uint8Array(10));
+      const ms = (performance.now() - t0) / reps;
+      rows.push({ name: `${s}.voucher.seal`, opsPerSec: 1000 / ms, msPerOp: ms, floorName: null, floorMsPerOp: null, ratio: null, note: 'HPKE seal to 1 reviewer (async)' });
+    }
+    if (want(`${s}.server.ingest`)) {
+      const vouchers = Array.from({ length: 64 }, (_, i) =>
+        createVoucherSealed(acct, db, { item: i % 2 ? (items[i] as Uint8Array) : item(1e6 + i), id: Uint8Array.of(2, i), ad }),
+      );
+      let i = 0;
+      const alpha = Fn.fromBytes(sdb.toBytes().subarray(5 + 16, 5 + 16 + suite.scalarLength));
+      const Qs = vouchers.map((v) => v.subarray(5 + 16 + 3, 5 + 16 + 3 + suite.elementLength));
+      rows.push(
+        compare(
+          `${s}.server.ingest`,
+          () => new ServerAccount({ suite, threshold: T, sMax }).ingest(vouchers[i++ % 64] as Uint8Array, reg),
+          '2 decode + 2 var mul + 2 encode',
+          () => {
+            const a = raw.Point.fromBytes(Qs[k++ % 64]);
+            const b = raw.Point.fromBytes(Qs[(k + 3) % 64]);
+            raw.enc(a.multiply(alpha));
+            raw.enc(b.multiply(alpha));
+          },
+        ),
+      );
+    }
+    if (want(`${s}.db.build.cell`)) {
+      const n = ctx.quick ? 100 : 400;
+      const its = Array.from({ length: n }, (_, i) => item(5e6 + i));
+      const cells = Math.ceil(n * 2.1);
+      const buildMs = timeOp(() => buildDatabase(its, { suite, params: params(T, sMax) }), { minIters: 2 });
+      const alpha = rs();
+      const floorMs = timeOp(() => {
+        for (let j = 0; j < cells; j++) raw.enc(raw.hashToCurve(item(j), { DST: dstItem }).multiply(alpha));
+      }, { minIters: 2 });
+      // Split the build: the audit DLEQ proof is its own row.
+      const { generateProof, dleqConfig } = await import('../src/dleq.js');
+      const B = Array.from({ length: cells }, (_, j) => suite.hashToGroup(item(j), dstItem));
+      const P = B.map((x) => suite.mul(x, alpha));
+      const Pb = P.map((x) => suite.encode(x));
+      const cfg = dleqConfig(suite, 'dleq-audit');
+      const proofMs = timeOp(() => generateProof(suite, cfg, alpha, { A: suite.G, B: suite.mulBase(alpha), C: B, D: P, Dbytes: Pb }), { minIters: 2 });
+      const perCell = (buildMs - proofMs) / cells;
+      rows.push({ name: `${s}.db.build.cell`, opsPerSec: 1000 / perCell, msPerOp: perCell, floorName: '1 h2g + 1 mul + 1 encode', floorMsPerOp: floorMs / cells, ratio: perCell / (floorMs / cells), note: `${cells} cells; build minus audit proof` });
+      rows.push({ name: `${s}.db.audit-proof.cell`, opsPerSec: cells / (proofMs / 1000), msPerOp: proofMs / cells, floorName: null, floorMsPerOp: null, ratio: null, note: 'batched DLEQ over all cells (B_j encoded + weights + MSM)' });
+    }
+    for (const [label, n] of [['10k', 10_000], ['100k', 100_000]] as const) {
+      const name = `${s}.client.load.${label}`;
+      if (!want(name) || (ctx.quick && n > 10_000)) continue;
+      // A synthetic pdata of n cells: build a small real database and widen it is not valid
+      // (the root would differ), so build for n/2.1 items.
+      const big = buildDatabase(Array.from({ length: Math.floor(n / 2.1) }, (_, i) => item(9e6 + i)), { suite, params: params(T, sMax) });
+      const ms = timeOp(() => ClientDatabase.load(big.publicData, big.root), { minIters: 2, minMs: 200 });
+      rows.push({ name, opsPerSec: 1000 / ms, msPerOp: ms, floorName: null, floorMsPerOp: null, ratio: null, note: `root + distinctness over ${n} cells, cells decoded lazily` });
+    }
+    const rname = `${s}.server.reveal.T30`;
+    if (want(rname)) {
+      const acct2 = ClientAccount.create({ suite, threshold: T, sMax });
+      const srv = new ServerAccount({ suite, threshold: T, sMax });
+      const hi = buildDatabase(items.slice(0, 200), { suite, params: params(T, sMax, 0.75) });
+      const hdb = ClientDatabase.load(hi.publicData, hi.root);
+      const hreg = new DatabaseRegistry().add(ServerDatabase.fromBuild(hi));
+      let real = 0;
+      for (let i = 0; real < T; i++) {
+        const before = acct2.syntheticCount;
+        const v = createVoucherSealed(acct2, hdb, { item: items[i] as Uint8Array, id: Uint8Array.of(3, i & 0xff, i >> 8), ad: await sealPayload(hdb, new Uint8Array(1)) });
+        if (acct2.syntheticCount === before) real++;
+        srv.ingest(v, hreg);
+      }
+      const ms = timeOp(() => srv.reveal(), { minIters: 2 });
+      rows.push({ name: rname, opsPerSec: 1000 / ms, msPerOp: ms, floorName: null, floorMsPerOp: null, ratio: null, note: `${srv.candidates.length} candidates (${T} real, ${acct2.syntheticCount} synthetic), s_max = ${sMax}` });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,88 @@
+/**
+ * One narrated run of the threshold voucher protocol per suite (SPEC §4, §6, §7):
+ * SETUP → VOUCHERS → INGEST → REVEAL. Only serialized bytes cross between the roles.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildDatabase } from '../src/builder.js';
+import { ClientAccount, ClientDatabase, createVoucher } from '../src/client.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
+import { rateToU32 } from '../src/pdata.js';
+import { DatabaseRegistry, ServerAccount, ServerDatabase, unpadPayload } from '../src/server.js';
+import { id, item, payloadFor } from './helpers/protocol.js';
+import { seededRng } from './helpers/rng.js';
+
+describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) => {
+  it('reveals exactly the real payloads once T real vouchers match, and nothing before', async () => {
+    const rng = seededRng(`e2e-${suite.name}`);
+    const T = 6;
+    const sMax = 8;
+
+    // SETUP — the builder blinds 50 known items; the server keeps α; the client downloads pdata.
+    const known = Array.from({ length: 50 }, (_, i) => item('known', i));
+    const built = buildDatabase(known, {
+      suite,
+      rng,
+      params: { threshold: T, sMax, syntheticRate32: rateToU32(0.2), payloadSize: 40, reviewerKeys: [] },
+    });
+    expect(built.dropped).toEqual([]);
+    const serverDbBytes = ServerDatabase.fromBuild(built).toBytes();
+    const pdata = built.publicData;
+    const root = built.root;
+
+    const db = ClientDatabase.load(pdata, root);
+    const seed = rng(32);
+    let accountBytes = ClientAccount.fromSeed(seed, { suite, threshold: T, sMax }).toBytes();
+
+    // VOUCHERS — the device uploads 30 photos, of which T-1 match, then one more match.
+    const device = ClientAccount.fromBytes(accountBytes);
+    const uploads: Uint8Array[] = [];
+    const realMatchIds = new Set<number>();
+    let n = 0;
+    for (let i = 0; i < 30; i++) {
+      const match = i % 3 === 0 && realMatchIds.size < T - 1;
+      const itm = match ? (known[i] as Uint8Array) : item('holiday-photo', i);
+      const before = device.syntheticCount;
+      uploads.push(await createVoucher(device, db, { item: itm, id: id(n), payload: payloadFor(n) }, rng));
+      // A synthetic voucher replaces the real one (SPEC §6): that match is not counted.
+      if (match && device.syntheticCount === before) realMatchIds.add(n);
+      n++;
+    }
+    accountBytes = device.toBytes();
+    const lengths = new Set(uploads.map((u) => u.length));
+    expect(lengths.size).toBe(1); // every voucher, real or synthetic, has one length
+
+    // INGEST — the server sees only bytes; candidates are real or synthetic, indistinguishable.
+    const registry = new DatabaseRegistry().add(ServerDatabase.fromBytes(serverDbBytes));
+    const server = new ServerAccount({ suite, threshold: T, sMax });
+    const outcomes = server.ingestBatch(uploads, registry);
+    const matched = outcomes.filter((o) => o.kind === 'match').length;
+    expect(outcomes.every((o) => o.kind === 'match' || o.kind === 'non-match')).toBe(true);
+    expect(matched).toBe(realMatchIds.size + device.syntheticCount);
+
+    // REVEAL (1) — T-1 real matches: nothing is revealed, whatever the synthetics.
+    expect(server.reveal().kind).toBe('below-threshold');
+
+    // VOUCHERS (2) — one more real match, from a second device of the same account.
+    const device2 = ClientAccount.fromBytes(accountBytes);
+    const k = 30 + 1;
+    expect(realMatchIds.size).toBe(T - 1);
+    realMatchIds.add(n);
+    const last = await createVoucher(device2, db, { item: known[k] as Uint8Array, id: id(n), payload: payloadFor(n) }, rng);
+    // The second device must not turn this upload synthetic for the test to be meaningful.
+    expect(device2.syntheticCount).toBe(device.syntheticCount);
+    const saved = ServerAccount.fromBytes(server.toBytes());
+    expect(saved.ingest(last, registry).kind).toBe('match');
+
+    // REVEAL (2) — exactly the T real payloads, and the synthetic ids apart.
+    const res = saved.reveal();
+    expect(res.kind).toBe('revealed');
+    if (res.kind !== 'revealed') return;
+    const revealedIds = res.revealed.map((r) => (r.id[3] as number) | ((r.id[2] as number) << 8)).sort((a, b) => a - b);
+    expect(revealedIds).toEqual([...realMatchIds].sort((a, b) => a - b));
+    for (const r of res.revealed) {
+      const i = (r.id[3] as number) | ((r.id[2] as number) << 8);
+      expect(unpadPayload(r.ad)).toEqual(payloadFor(i));
+    }
+    expect(res.syntheticIds.length).toBe(device.syntheticCount);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * SPEC §9 claims about vouchers, on both suites:
+ * non-matching vouchers never open; T-1 real matches (plus synthetics) reveal nothing; T reveal
+ * exactly the real payloads; detection separates real from synthetic; duplicates count once;
+ * devices and database versions combine; equal lengths; the matching slot comes first about
+ * half the time.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildDatabase } from '../src/builder.js';
+import { ClientAccount, ClientDatabase, createVoucher, slotKey } from '../src/client.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
+import { ServerDatabase, unpadPayload } from '../src/server.js';
+import { openSingleUse } from '../src/symmetric.js';
+import { decodeVoucher, voucherLength } from '../src/voucher.js';
+import { id, item, makeWorld, payloadFor, upload } from './helpers/protocol.js';
+
+const SLOW = !!process.env.QPSI_SLOW;
+
+describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suite) => {
+  it('non-matching vouchers never open (server learns only the id)', async () => {
+    const w = makeWorld(suite, { threshold: 3, sMax: 0 });
+    for (let i = 0; i < 20; i++) {
+      const v = await upload(w, item('other', i), i);
+      expect(w.server.ingest(v, w.registry)).toEqual({ kind: 'non-match', id: id(i) });
+    }
+    expect(w.server.candidates.length).toBe(0);
+    expect(w.server.nonMatchIds.length).toBe(20);
+    expect(w.server.reveal().kind).toBe('below-threshold');
+  });
+
+  it("a non-matching voucher's server view does not depend on the item: rct is item-free and Q is re-randomised by γ", async () => {
+    const w = makeWorld(suite, { threshold: 3, sMax: 0 });
+    const { seededRng } = await import('./helpers/rng.js');
+    const a = decodeVoucher(await createVoucher(w.account, w.clientDb, { item: item('x', 1), id: id(1), payload: payloadFor(1) }, seededRng('same')));
+    const b = decodeVoucher(await createVoucher(w.account, w.clientDb, { item: item('x', 2), id: id(1), payload: payloadFor(1) }, seededRng('same')));
+    // Same randomness, different non-member items: rct (share, DHF value, adct) is identical,
+    // so it carries nothing about y; only the slots differ, and for a non-member (Q_j, S_j) is
+    // uniformly random (SPEC §6 step 4), so the slot keys the server derives open nothing.
+    expect(a.rct).toEqual(b.rct);
+    expect(a.slots[0].Q).not.toEqual(b.slots[0].Q);
+    for (const v of [a, b]) {
+      for (const s of v.slots) {
+        const key = slotKey(suite, v.databaseId, s.Q, w.serverDb.blind(suite.decode(s.Q)));
+        expect(openSingleUse(key, s.ct, v.databaseId)).toBeNull();
+      }
+    }
+  });
+
+  it('T-1 real matches plus up to s_max synthetics reveal nothing; the T-th reveals exactly the real payloads', async () => {
+    const T = 5;
+    const sMax = 6;
+    const w = makeWorld(suite, { threshold: T, sMax, rate: 0.5, seed: 'tminus1' });
+    let i = 0;
+    const real: number[] = [];
+    // Upload until T-1 real matches are in, with synthetics mixed in by the PRF coin.
+    while (real.length < T - 1) {
+      const before = w.account.syntheticCount;
+      const v = await upload(w, w.members[i] as Uint8Array, i);
+      if (w.account.syntheticCount === before) real.push(i);
+      expect(w.server.ingest(v, w.registry).kind).toBe('match');
+      i++;
+    }
+    // Add non-matching uploads until the synthetic cap is reached.
+    while (w.account.syntheticCount < sMax) {
+      const v = await upload(w, item('cat', i), i);
+      w.server.ingest(v, w.registry);
+      i++;
+    }
+    expect(w.server.candidates.length).toBe(T - 1 + sMax);
+    expect(w.server.reveal().kind).toBe('below-threshold');
+    // The synthetic cap is reached: the next upload is real.
+    const v = await upload(w, w.members[i] as Uint8Array, i);
+    real.push(i);
+    expect(w.server.ingest(v, w.registry).kind).toBe('match');
+    const res = w.server.reveal();
+    expect(res.kind).toBe('revealed');
+    if (res.kind !== 'revealed') return;
+    expect(res.revealed.map((r) => r.id)).toEqual(real.map((k) => id(k)));
+    expect(res.revealed.map((r) => unpadPayload(r.ad))).toEqual(real.map((k) => payloadFor(k)));
+    expect(res.syntheticIds.length).toBe(sMax);
+  });
+
+  it('duplicates count once', async () => {
+    const T = 3;
+    const w = makeWorld(suite, { threshold: T, sMax: 0 });
+    for (let rep = 0; rep < 4; rep++) {
+      for (let i = 0; i < T - 1; i++) {
+        const v = await upload(w, w.members[i] as Uint8Array, i);
+        expect(w.server.ingest(v, w.registry).kind).toBe(rep === 0 ? 'match' : 'duplicate');
+      }
+    }
+    expect(w.server.candidates.length).toBe(T - 1);
+    expect(w.server.reveal().kind).toBe('below-threshold');
+  });
+
+  it('two devices of one account combine', async () => {
+    const T = 4;
+    const w = makeWorld(suite, { threshold: T, sMax: 0 });
+    const phone = ClientAccount.fromBytes(w.account.toBytes());
+    const laptop = ClientAccount.fromBytes(w.account.toBytes());
+    for (let i = 0; i < T; i++) {
+      const dev = i % 2 === 0 ? phone : laptop;
+      w.server.ingest(await upload(w, w.members[i] as Uint8Array, i, dev), w.registry);
+    }
+    expect(w.server.reveal().kind).toBe('revealed');
+  });
+
+  it('two live database versions combine', async () => {
+    const T = 4;
+    const w = makeWorld(suite, { threshold: T, sMax: 0 });
+    const v2 = buildDatabase(w.members, {
+      suite,
+      rng: w.rng,
+      params: { threshold: T, sMax: 0, syntheticRate32: 0, payloadSize: 32, reviewerKeys: [] },
+    });
+    w.registry.add(ServerDatabase.fromBuild(v2));
+    const db2 = ClientDatabase.load(v2.publicData, v2.root);
+    expect(db2.databaseId).not.toEqual(w.clientDb.databaseId);
+    for (let i = 0; i < T; i++) {
+      const db = i < 2 ? w.clientDb : db2;
+      expect(w.server.ingest(await upload(w, w.members[i] as Uint8Array, i, w.account, db), w.registry).kind).toBe('match');
+    }
+    const res = w.server.reveal();
+    expect(res.kind).toBe('revealed');
+    if (res.kind === 'revealed') expect(res.revealed.length).toBe(T);
+  });
+
+  it('every voucher, real or synthetic, matching or not, has the same length', async () => {
+    const w = makeWorld(suite, { threshold: 3, sMax: 5, rate: 0.5 });
+    const lengths = new Set<number>();
+    const kinds = new Set<string>();
+    for (let i = 0; i < 24; i++) {
+      const before = w.account.syntheticCount;
+      const member = i % 2 === 0;
+      const v = await upload(w, member ? (w.members[i] as Uint8Array) : item('n', i), i);
+      kinds.add(w.account.syntheticCount > before ? 'synthetic' : member ? 'match' : 'non-match');
+      lengths.add(v.length);
+    }
+    expect(kinds).toEqual(new Set(['synthetic', 'match', 'non-match']));
+    expect([...lengths]).toEqual([voucherLength(suite, w.clientDb.params, 4)]);
+  });
+
+  it('the matching slot comes first about half the time', async () => {
+    const w = makeWorld(suite, { threshold: 3, sMax: 0 });
+    const n = SLOW ? 400 : 120;
+    let first = 0;
+    for (let i = 0; i < n; i++) {
+      const v = decodeVoucher(await upload(w, w.members[i % w.members.length] as Uint8Array, i));
+      const opens = v.slots.map((s) => {
+        const key = slotKey(suite, v.databaseId, s.Q, w.serverDb.blind(suite.decode(s.Q)));
+        return openSingleUse(key, s.ct, v.databaseId) !== null;
+      });
+      expect(opens.filter(Boolean).length).toBe(1);
+      if (opens[0]) first++;
+    }
+    // Binomial(n, 1/2): 4.5 standard deviations either side.
+    const sd = Math.sqrt(n) / 2;
+    expect(Math.abs(first - n / 2)).toBeLessThan(4.5 * sd);
+  });
+
+  it('refuses a database announcing a different suite, T or s_max', async () => {
+    const w = makeWorld(suite, { threshold: 3, sMax: 2 });
+    const other = ClientAccount.create({ suite, threshold: 4, sMax: 2 });
+    await expect(createVoucher(other, w.clientDb, { item: item('a', 1), id: id(1), payload: new Uint8Array(0) })).rejects.toMatchObject({
+      name: 'ParameterError',
+      code: 'params.threshold',
+    });
+  });
+
+  it('vouchers for an unknown database, or malformed, are typed outcomes that leave the state untouched', async () => {
+    const w = makeWorld(suite, { threshold: 3, sMax: 0 });
+    const v = await upload(w, w.members[0] as Uint8Array, 0);
+    const before = w.server.toBytes();
+    const bad = v.slice();
+    bad[7] = (bad[7] as number) ^ 1; // inside the database id
+    expect(w.server.ingest(bad, w.registry).kind).toBe('unknown-database');
+    expect(w.server.ingest(v.subarray(0, v.length - 1), w.registry).kind).toBe('malformed');
+    expect(w.server.ingest(new Uint8Array(3), w.registry).kind).toBe('malformed');
+    expect(w.server.toBytes()).toEqual(before);
+    expect(w.server.ingest(v, w.registry).kind).toBe('match');
+  });
+});
