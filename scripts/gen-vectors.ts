@@ -1,0 +1,18 @@
+/**
+ * Regenerate test/vectors/quorum-psi-v1-kat.json (run: `npm run vectors`).
+ * Only run this when the wire format or derivations change on purpose; the test
+ * test/kat.test.ts fails on any unintended change.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { computeKat } from '../test/helpers/kat.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, '..', 'test', 'vectors', 'quorum-psi-v1-kat.json');
+const cases = await computeKat();
+writeFileSync(
+  out,
+  `${JSON.stringify({ source: 'quorum-psi, scripts/gen-vectors.ts (fixed seeds; see test/helpers/kat.ts)', version: 1, cases }, null, 1)}\n`,
+);
+console.log(`wrote ${cases.length} cases to ${out}`);
