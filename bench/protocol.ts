@@ -11,20 +11,30 @@
  * - `<suite>.client.load.10k` / `.100k`: loading and validating public data (root, distinctness).
  * - `<suite>.server.reveal.T30`: a reveal attempt at T = 30, s_max = 90 (30 real + 90 synthetic).
  */
-import { p256, p256_hasher } from '@noble/curves/nist.js';
+
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
+import { p256, p256_hasher } from '@noble/curves/nist.js';
 import { buildDatabase, itemDst } from '../src/builder.js';
 import { ClientAccount, ClientDatabase, createVoucherSealed, sealPayload } from '../src/client.js';
 import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
 import { rateToU32, type VoucherParams } from '../src/pdata.js';
-import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/server.js';
 import { generateReviewerKeyPair } from '../src/seal.js';
+import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/server.js';
 import { type BenchContext, type BenchRow, compare, timeOp } from './harness.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: raw noble handles for the floors.
-type Raw = { Point: any; hashToCurve: (m: Uint8Array, o: { DST: Uint8Array }) => any; enc: (P: any) => Uint8Array };
+// biome-ignore lint/suspicious/noExplicitAny: raw noble points for the floors (two curve types).
+type NoblePoint = any;
+type Raw = {
+  Point: NoblePoint;
+  hashToCurve: (m: Uint8Array, o: { DST: Uint8Array }) => NoblePoint;
+  enc: (P: NoblePoint) => Uint8Array;
+};
 const RAW: Record<string, Raw> = {
-  ristretto255: { Point: ristretto255.Point, hashToCurve: ristretto255_hasher.hashToCurve, enc: (P) => P.toBytes() },
+  ristretto255: {
+    Point: ristretto255.Point,
+    hashToCurve: ristretto255_hasher.hashToCurve,
+    enc: (P) => P.toBytes(),
+  },
   p256: { Point: p256.Point, hashToCurve: p256_hasher.hashToCurve, enc: (P) => P.toBytes(true) },
 };
 
@@ -36,7 +46,13 @@ function item(i: number): Uint8Array {
 }
 
 function params(T: number, sMax: number, rate = 0): VoucherParams {
-  return { threshold: T, sMax, syntheticRate32: rateToU32(rate), payloadSize: 64, reviewerKeys: [] };
+  return {
+    threshold: T,
+    sMax,
+    syntheticRate32: rateToU32(rate),
+    payloadSize: 64,
+    reviewerKeys: [],
+  };
 }
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
@@ -59,7 +75,12 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     const reg = new DatabaseRegistry().add(sdb);
 
     // Raw floor material: points to decode, a precomputed L.
-    const cellBytes = Array.from({ length: 64 }, (_, j) => built.publicData.subarray(built.publicData.length - (j + 1) * suite.elementLength, built.publicData.length - j * suite.elementLength));
+    const cellBytes = Array.from({ length: 64 }, (_, j) =>
+      built.publicData.subarray(
+        built.publicData.length - (j + 1) * suite.elementLength,
+        built.publicData.length - j * suite.elementLength,
+      ),
+    );
     const rawL = raw.Point.fromBytes(suite.encode(db.L)).precompute(8, false);
     const dstItem = itemDst(suite);
     let k = 0;
@@ -69,7 +90,12 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       rows.push(
         compare(
           `${s}.voucher.create`,
-          () => createVoucherSealed(acct, db, { item: items[i++ % N] as Uint8Array, id: Uint8Array.of(1, i & 0xff, (i >> 8) & 0xff), ad }),
+          () =>
+            createVoucherSealed(acct, db, {
+              item: items[i++ % N] as Uint8Array,
+              id: Uint8Array.of(1, i & 0xff, (i >> 8) & 0xff),
+              ad,
+            }),
           '1 h2g + 4 var mul + 4 fixed mul + 2 decode + 2 encode',
           () => {
             const H = raw.hashToCurve(item(k++), { DST: dstItem });
@@ -88,17 +114,32 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     }
     if (want(`${s}.voucher.seal`)) {
       const kp = await generateReviewerKeyPair();
-      const sealed = buildDatabase(items.slice(0, 10), { suite, params: { ...params(T, sMax), reviewerKeys: [kp.publicKey] } });
+      const sealed = buildDatabase(items.slice(0, 10), {
+        suite,
+        params: { ...params(T, sMax), reviewerKeys: [kp.publicKey] },
+      });
       const sdbc = ClientDatabase.load(sealed.publicData, sealed.root);
       const reps = ctx.quick ? 20 : 100;
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) await sealPayload(sdbc, new Uint8Array(10));
       const ms = (performance.now() - t0) / reps;
-      rows.push({ name: `${s}.voucher.seal`, opsPerSec: 1000 / ms, msPerOp: ms, floorName: null, floorMsPerOp: null, ratio: null, note: 'HPKE seal to 1 reviewer (async)' });
+      rows.push({
+        name: `${s}.voucher.seal`,
+        opsPerSec: 1000 / ms,
+        msPerOp: ms,
+        floorName: null,
+        floorMsPerOp: null,
+        ratio: null,
+        note: 'HPKE seal to 1 reviewer (async)',
+      });
     }
     if (want(`${s}.server.ingest`)) {
       const vouchers = Array.from({ length: 64 }, (_, i) =>
-        createVoucherSealed(acct, db, { item: i % 2 ? (items[i] as Uint8Array) : item(1e6 + i), id: Uint8Array.of(2, i), ad }),
+        createVoucherSealed(acct, db, {
+          item: i % 2 ? (items[i] as Uint8Array) : item(1e6 + i),
+          id: Uint8Array.of(2, i),
+          ad,
+        }),
       );
       let i = 0;
       const alpha = Fn.fromBytes(sdb.toBytes().subarray(5 + 16, 5 + 16 + suite.scalarLength));
@@ -106,7 +147,11 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       rows.push(
         compare(
           `${s}.server.ingest`,
-          () => new ServerAccount({ suite, threshold: T, sMax }).ingest(vouchers[i++ % 64] as Uint8Array, reg),
+          () =>
+            new ServerAccount({ suite, threshold: T, sMax }).ingest(
+              vouchers[i++ % 64] as Uint8Array,
+              reg,
+            ),
           '2 decode + 2 var mul + 2 encode',
           () => {
             const a = raw.Point.fromBytes(Qs[k++ % 64]);
@@ -121,30 +166,79 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       const n = ctx.quick ? 100 : 400;
       const its = Array.from({ length: n }, (_, i) => item(5e6 + i));
       const cells = Math.ceil(n * 2.1);
-      const buildMs = timeOp(() => buildDatabase(its, { suite, params: params(T, sMax) }), { minIters: 2 });
+      const buildMs = timeOp(() => buildDatabase(its, { suite, params: params(T, sMax) }), {
+        minIters: 2,
+      });
       const alpha = rs();
-      const floorMs = timeOp(() => {
-        for (let j = 0; j < cells; j++) raw.enc(raw.hashToCurve(item(j), { DST: dstItem }).multiply(alpha));
-      }, { minIters: 2 });
+      const floorMs = timeOp(
+        () => {
+          for (let j = 0; j < cells; j++)
+            raw.enc(raw.hashToCurve(item(j), { DST: dstItem }).multiply(alpha));
+        },
+        { minIters: 2 },
+      );
       // Split the build: the audit DLEQ proof is its own row.
       const { generateProof, dleqConfig } = await import('../src/dleq.js');
       const B = Array.from({ length: cells }, (_, j) => suite.hashToGroup(item(j), dstItem));
       const P = B.map((x) => suite.mul(x, alpha));
       const Pb = P.map((x) => suite.encode(x));
       const cfg = dleqConfig(suite, 'dleq-audit');
-      const proofMs = timeOp(() => generateProof(suite, cfg, alpha, { A: suite.G, B: suite.mulBase(alpha), C: B, D: P, Dbytes: Pb }), { minIters: 2 });
+      const proofMs = timeOp(
+        () =>
+          generateProof(suite, cfg, alpha, {
+            A: suite.G,
+            B: suite.mulBase(alpha),
+            C: B,
+            D: P,
+            Dbytes: Pb,
+          }),
+        { minIters: 2 },
+      );
       const perCell = (buildMs - proofMs) / cells;
-      rows.push({ name: `${s}.db.build.cell`, opsPerSec: 1000 / perCell, msPerOp: perCell, floorName: '1 h2g + 1 mul + 1 encode', floorMsPerOp: floorMs / cells, ratio: perCell / (floorMs / cells), note: `${cells} cells; build minus audit proof` });
-      rows.push({ name: `${s}.db.audit-proof.cell`, opsPerSec: cells / (proofMs / 1000), msPerOp: proofMs / cells, floorName: null, floorMsPerOp: null, ratio: null, note: 'batched DLEQ over all cells (B_j encoded + weights + MSM)' });
+      rows.push({
+        name: `${s}.db.build.cell`,
+        opsPerSec: 1000 / perCell,
+        msPerOp: perCell,
+        floorName: '1 h2g + 1 mul + 1 encode',
+        floorMsPerOp: floorMs / cells,
+        ratio: perCell / (floorMs / cells),
+        note: `${cells} cells; build minus audit proof`,
+      });
+      rows.push({
+        name: `${s}.db.audit-proof.cell`,
+        opsPerSec: cells / (proofMs / 1000),
+        msPerOp: proofMs / cells,
+        floorName: null,
+        floorMsPerOp: null,
+        ratio: null,
+        note: 'batched DLEQ over all cells (B_j encoded + weights + MSM)',
+      });
     }
-    for (const [label, n] of [['10k', 10_000], ['100k', 100_000]] as const) {
+    for (const [label, n] of [
+      ['10k', 10_000],
+      ['100k', 100_000],
+    ] as const) {
       const name = `${s}.client.load.${label}`;
       if (!want(name) || (ctx.quick && n > 10_000)) continue;
       // A synthetic pdata of n cells: build a small real database and widen it is not valid
       // (the root would differ), so build for n/2.1 items.
-      const big = buildDatabase(Array.from({ length: Math.floor(n / 2.1) }, (_, i) => item(9e6 + i)), { suite, params: params(T, sMax) });
-      const ms = timeOp(() => ClientDatabase.load(big.publicData, big.root), { minIters: 2, minMs: 200 });
-      rows.push({ name, opsPerSec: 1000 / ms, msPerOp: ms, floorName: null, floorMsPerOp: null, ratio: null, note: `root + distinctness over ${n} cells, cells decoded lazily` });
+      const big = buildDatabase(
+        Array.from({ length: Math.floor(n / 2.1) }, (_, i) => item(9e6 + i)),
+        { suite, params: params(T, sMax) },
+      );
+      const ms = timeOp(() => ClientDatabase.load(big.publicData, big.root), {
+        minIters: 2,
+        minMs: 200,
+      });
+      rows.push({
+        name,
+        opsPerSec: 1000 / ms,
+        msPerOp: ms,
+        floorName: null,
+        floorMsPerOp: null,
+        ratio: null,
+        note: `root + distinctness over ${n} cells, cells decoded lazily`,
+      });
     }
     const rname = `${s}.server.reveal.T30`;
     if (want(rname)) {
@@ -156,12 +250,24 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       let real = 0;
       for (let i = 0; real < T; i++) {
         const before = acct2.syntheticCount;
-        const v = createVoucherSealed(acct2, hdb, { item: items[i] as Uint8Array, id: Uint8Array.of(3, i & 0xff, i >> 8), ad: await sealPayload(hdb, new Uint8Array(1)) });
+        const v = createVoucherSealed(acct2, hdb, {
+          item: items[i] as Uint8Array,
+          id: Uint8Array.of(3, i & 0xff, i >> 8),
+          ad: await sealPayload(hdb, new Uint8Array(1)),
+        });
         if (acct2.syntheticCount === before) real++;
         srv.ingest(v, hreg);
       }
       const ms = timeOp(() => srv.reveal(), { minIters: 2 });
-      rows.push({ name: rname, opsPerSec: 1000 / ms, msPerOp: ms, floorName: null, floorMsPerOp: null, ratio: null, note: `${srv.candidates.length} candidates (${T} real, ${acct2.syntheticCount} synthetic), s_max = ${sMax}` });
+      rows.push({
+        name: rname,
+        opsPerSec: 1000 / ms,
+        msPerOp: ms,
+        floorName: null,
+        floorMsPerOp: null,
+        ratio: null,
+        note: `${srv.candidates.length} candidates (${T} real, ${acct2.syntheticCount} synthetic), s_max = ${sMax}`,
+      });
     }
   }
   return rows;

@@ -26,7 +26,7 @@ import {
 import { layoutCuckoo, tableSize } from './cuckoo.js';
 import { dleqConfig, generateProof } from './dleq.js';
 import { ParameterError } from './errors.js';
-import { DEFAULT_SUITE, type Element, type Suite } from './group.js';
+import { DEFAULT_SUITE, type Element, SUITES, type Suite } from './group.js';
 import { computeRoot, databaseId, encodeHeader, type VoucherParams } from './pdata.js';
 import { compareBytes, concatBytes, defaultRng, i2osp, type Rng } from './utils.js';
 
@@ -78,19 +78,20 @@ export function hashItem(suite: Suite, item: Uint8Array): Element {
   return suite.hashToGroup(item, itemDst(suite));
 }
 
-const itemDsts = new Map<Suite, Uint8Array>();
-const fillerDsts = new Map<Suite, Uint8Array>();
-/** The DST of `H` for a suite (cached). */
+const itemDsts = new Map<Suite, Uint8Array>(
+  SUITES.map((s) => [s, dst(s.shortName, DST_PURPOSE.item)]),
+);
+const fillerDsts = new Map<Suite, Uint8Array>(
+  SUITES.map((s) => [s, dst(s.shortName, DST_PURPOSE.filler)]),
+);
+/** The DST of `H` for a suite. */
 export function itemDst(suite: Suite): Uint8Array {
-  let d = itemDsts.get(suite);
-  if (!d) itemDsts.set(suite, (d = dst(suite.shortName, DST_PURPOSE.item)));
-  return d;
+  return itemDsts.get(suite) ?? dst(suite.shortName, DST_PURPOSE.item);
 }
 
 /** `H_F(seed, j) = HashToGroup(seed ‖ I2OSP(j, 4))` with the filler DST (SPEC §2, §4 step 3). */
 export function hashFiller(suite: Suite, seed: Uint8Array, j: number): Element {
-  let d = fillerDsts.get(suite);
-  if (!d) fillerDsts.set(suite, (d = dst(suite.shortName, DST_PURPOSE.filler)));
+  const d = fillerDsts.get(suite) ?? dst(suite.shortName, DST_PURPOSE.filler);
   return suite.hashToGroup(concatBytes(seed, i2osp(j, 4)), d);
 }
 

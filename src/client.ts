@@ -12,13 +12,9 @@
  *   item matched: the same operations run for every item and nothing comes back from the server.
  * @module
  */
-import {
-  ACCOUNT_SEED_LENGTH,
-  KIND,
-  LABEL,
-  MAX_ID_LENGTH,
-  MAX_PAYLOAD_SIZE,
-} from './constants.js';
+
+import { hashItem } from './builder.js';
+import { ACCOUNT_SEED_LENGTH, KIND, LABEL, MAX_ID_LENGTH, MAX_PAYLOAD_SIZE } from './constants.js';
 import { cellPositions } from './cuckoo.js';
 import { type DhfKey, type DhfValue, dhfEvaluate, dhfKeyFromSeed, encodeDhfValue } from './dhf.js';
 import { decodeWith, Writer } from './encoding.js';
@@ -26,7 +22,6 @@ import { DecodeError, ParameterError, VerificationError } from './errors.js';
 import { F_ELL, scalarField } from './field.js';
 import type { Element, Suite } from './group.js';
 import { DEFAULT_SUITE } from './group.js';
-import { hashItem } from './builder.js';
 import {
   computeRoot,
   databaseId,
@@ -36,16 +31,16 @@ import {
 } from './pdata.js';
 import { sealToReviewers } from './seal.js';
 import { type Polynomial, polynomialFromSeed } from './shamir.js';
-import {
-  kdf,
-  prf,
-  reduceWide,
-  sealRandomNonce,
-  sealSingleUse,
-  wideLength,
-} from './symmetric.js';
+import { kdf, prf, reduceWide, sealRandomNonce, sealSingleUse, wideLength } from './symmetric.js';
 import { checkBytes, concatBytes, defaultRng, equalBytes, type Rng } from './utils.js';
-import { adLength, encodeVoucher, paddedLength, SLOT_CT_LENGTH, type VoucherBytes } from './voucher.js';
+import {
+  adLength,
+  encodeVoucher,
+  paddedLength,
+  SLOT_CT_LENGTH,
+  type VoucherBytes,
+  type VoucherSlot,
+} from './voucher.js';
 
 // ── Account state ────────────────────────────────────────────────────────────────────────────
 
@@ -75,7 +70,13 @@ export class ClientAccount {
   readonly #seed: Uint8Array;
   #secrets: AccountSecrets | undefined;
 
-  private constructor(suite: Suite, threshold: number, sMax: number, seed: Uint8Array, count: number) {
+  private constructor(
+    suite: Suite,
+    threshold: number,
+    sMax: number,
+    seed: Uint8Array,
+    count: number,
+  ) {
     this.suite = suite;
     this.threshold = threshold;
     this.sMax = sMax;
@@ -84,17 +85,28 @@ export class ClientAccount {
   }
 
   /** A new account with a fresh seed from `rng`. */
-  static create(opts: { suite?: Suite; threshold: number; sMax: number; rng?: Rng }): ClientAccount {
+  static create(opts: {
+    suite?: Suite;
+    threshold: number;
+    sMax: number;
+    rng?: Rng;
+  }): ClientAccount {
     const rng = opts.rng ?? defaultRng;
     return ClientAccount.fromSeed(rng(ACCOUNT_SEED_LENGTH), opts);
   }
 
   /** The account for a given seed (all devices of an account share it). */
-  static fromSeed(seed: Uint8Array, opts: { suite?: Suite; threshold: number; sMax: number }): ClientAccount {
+  static fromSeed(
+    seed: Uint8Array,
+    opts: { suite?: Suite; threshold: number; sMax: number },
+  ): ClientAccount {
     checkBytes('seed', seed, ACCOUNT_SEED_LENGTH);
     const { threshold, sMax } = opts;
     if (!Number.isSafeInteger(threshold) || threshold < 2 || threshold > 1024) {
-      throw new ParameterError('params.threshold', `threshold must be in [2, 1024], got ${threshold}`);
+      throw new ParameterError(
+        'params.threshold',
+        `threshold must be in [2, 1024], got ${threshold}`,
+      );
     }
     if (!Number.isSafeInteger(sMax) || sMax < 0 || sMax > 500) {
       throw new ParameterError('params.sMax', `sMax must be in [0, 500], got ${sMax}`);
@@ -104,7 +116,8 @@ export class ClientAccount {
 
   /** Derived secrets (computed once per instance). */
   get secrets(): AccountSecrets {
-    if (!this.#secrets) this.#secrets = deriveAccountSecrets(this.suite, this.threshold, this.sMax, this.#seed);
+    if (!this.#secrets)
+      this.#secrets = deriveAccountSecrets(this.suite, this.threshold, this.sMax, this.#seed);
     return this.#secrets;
   }
 
@@ -139,9 +152,19 @@ export class ClientAccount {
 }
 
 /** Derive `f`, `adkey`'s AEAD key, `fkey` and the DHF key from the account seed (SPEC §6). */
-function deriveAccountSecrets(suite: Suite, T: number, s: number, seed: Uint8Array): AccountSecrets {
+function deriveAccountSecrets(
+  suite: Suite,
+  T: number,
+  s: number,
+  seed: Uint8Array,
+): AccountSecrets {
   const ctx = Uint8Array.of(suite.id);
-  const f = polynomialFromSeed(scalarField(suite), T, kdf(seed, LABEL.accountShamir, ctx, 32), LABEL.accountShamir);
+  const f = polynomialFromSeed(
+    scalarField(suite),
+    T,
+    kdf(seed, LABEL.accountShamir, ctx, 32),
+    LABEL.accountShamir,
+  );
   const adkey = f.evaluate(0n);
   const adKey = kdf(suite.encodeScalar(adkey), LABEL.adKey, ctx, 32);
   const fkey = kdf(seed, LABEL.accountFkey, ctx, 32);
@@ -211,9 +234,13 @@ export class ClientDatabase {
       try {
         P = this.suite.decode(this.#cells[j] as Uint8Array);
       } catch (e) {
-        this.#rejected = new DecodeError('pdata.cell', `public data: cell ${j} is not a valid element; database rejected`, {
-          cause: e,
-        });
+        this.#rejected = new DecodeError(
+          'pdata.cell',
+          `public data: cell ${j} is not a valid element; database rejected`,
+          {
+            cause: e,
+          },
+        );
         throw this.#rejected;
       }
       this.#decoded[j] = P;
@@ -233,12 +260,16 @@ function assertDistinct(cells: readonly Uint8Array[], Lbytes: Uint8Array): void 
   const check = (b: Uint8Array, what: string) => {
     // Bucket by 6 bytes from the middle (uniform for valid encodings), compare fully within.
     const o = b.length - 8;
-    const k = (b[o] as number) * 2 ** 40 + (b[o + 1] as number) * 2 ** 32 + (b[o + 2] as number) * 2 ** 24 +
+    const k =
+      (b[o] as number) * 2 ** 40 +
+      (b[o + 1] as number) * 2 ** 32 +
+      (b[o + 2] as number) * 2 ** 24 +
       (((b[o + 3] as number) << 16) | ((b[o + 4] as number) << 8) | (b[o + 5] as number));
     const bucket = seen.get(k);
     if (bucket) {
       for (const c of bucket) {
-        if (equalBytes(c, b)) throw new DecodeError('pdata.duplicate', `public data: duplicate element (${what})`);
+        if (equalBytes(c, b))
+          throw new DecodeError('pdata.duplicate', `public data: duplicate element (${what})`);
       }
       bucket.push(b);
     } else seen.set(k, [b]);
@@ -246,7 +277,8 @@ function assertDistinct(cells: readonly Uint8Array[], Lbytes: Uint8Array): void 
   check(Lbytes, 'L');
   for (let j = 0; j < cells.length; j++) {
     const c = cells[j] as Uint8Array;
-    if (c.every((x) => x === 0)) throw new DecodeError('pdata.identity', `public data: cell ${j} is the identity`);
+    if (c.every((x) => x === 0))
+      throw new DecodeError('pdata.identity', `public data: cell ${j} is the identity`);
     check(c, `cell ${j}`);
   }
 }
@@ -285,7 +317,8 @@ function deriveForId(acct: ClientAccount, id: Uint8Array): IdDerivations {
   rPrime[0] = xPrime;
   if (acct.sMax > 0) {
     const raw = prf(fkey, LABEL.prfDummyR, id, 16 * acct.sMax);
-    for (let i = 0; i < acct.sMax; i++) rPrime[i + 1] = reduceWide(raw.subarray(16 * i, 16 * i + 16), ell);
+    for (let i = 0; i < acct.sMax; i++)
+      rPrime[i + 1] = reduceWide(raw.subarray(16 * i, 16 * i + 16), ell);
   }
   return { x, z, xPrime, rPrime };
 }
@@ -293,13 +326,25 @@ function deriveForId(acct: ClientAccount, id: Uint8Array): IdDerivations {
 /** Whether the account's PRF coin makes this id synthetic (before the cap is applied). */
 function syntheticCoin(acct: ClientAccount, db: ClientDatabase, id: Uint8Array): boolean {
   const c = prf(acct.secrets.fkey, LABEL.prfSynthetic, id, 4);
-  const v = ((c[0] as number) * 2 ** 24) + (((c[1] as number) << 16) | ((c[2] as number) << 8) | (c[3] as number));
+  const v =
+    (c[0] as number) * 2 ** 24 +
+    (((c[1] as number) << 16) | ((c[2] as number) << 8) | (c[3] as number));
   return v < db.params.syntheticRate32;
 }
 
 /** Slot key `KDF(S_j, database id ‖ Q_j)` (SPEC §6 step 4). */
-export function slotKey(suite: Suite, dbId: Uint8Array, Qbytes: Uint8Array, S: Element): Uint8Array {
-  return kdf(suite.encode(S), LABEL.slotKey, concatBytes(Uint8Array.of(suite.id), dbId, Qbytes), 32);
+export function slotKey(
+  suite: Suite,
+  dbId: Uint8Array,
+  Qbytes: Uint8Array,
+  S: Element,
+): Uint8Array {
+  return kdf(
+    suite.encode(S),
+    LABEL.slotKey,
+    concatBytes(Uint8Array.of(suite.id), dbId, Qbytes),
+    32,
+  );
 }
 
 /** Associated data of `rct`: database id ‖ id. */
@@ -309,13 +354,22 @@ export function rctAad(dbId: Uint8Array, id: Uint8Array): Uint8Array {
 
 function checkCompatible(acct: ClientAccount, db: ClientDatabase): void {
   if (acct.suite !== db.suite) {
-    throw new ParameterError('params.suite', `database suite ${db.suite.name} differs from the account's ${acct.suite.name}`);
+    throw new ParameterError(
+      'params.suite',
+      `database suite ${db.suite.name} differs from the account's ${acct.suite.name}`,
+    );
   }
   if (acct.threshold !== db.params.threshold) {
-    throw new ParameterError('params.threshold', `database T = ${db.params.threshold}, account T = ${acct.threshold}`);
+    throw new ParameterError(
+      'params.threshold',
+      `database T = ${db.params.threshold}, account T = ${acct.threshold}`,
+    );
   }
   if (acct.sMax !== db.params.sMax) {
-    throw new ParameterError('params.sMax', `database s_max = ${db.params.sMax}, account s_max = ${acct.sMax}`);
+    throw new ParameterError(
+      'params.sMax',
+      `database s_max = ${db.params.sMax}, account s_max = ${acct.sMax}`,
+    );
   }
 }
 
@@ -342,10 +396,16 @@ export async function createVoucher(
  * padded payload itself when the database names no reviewer). Every `ad` of a database has one
  * length.
  */
-export async function sealPayload(db: ClientDatabase, payload: Uint8Array, rng: Rng = defaultRng): Promise<Uint8Array> {
+export async function sealPayload(
+  db: ClientDatabase,
+  payload: Uint8Array,
+  rng: Rng = defaultRng,
+): Promise<Uint8Array> {
   checkBytes('payload', payload);
   if (payload.length > db.params.payloadSize || payload.length > MAX_PAYLOAD_SIZE) {
-    throw new RangeError(`"payload" is ${payload.length} bytes, the database allows ${db.params.payloadSize}`);
+    throw new RangeError(
+      `"payload" is ${payload.length} bytes, the database allows ${db.params.payloadSize}`,
+    );
   }
   const padded = new Uint8Array(paddedLength(db.params));
   padded[0] = payload.length >>> 8;
@@ -376,10 +436,13 @@ export function createVoucherSealed(
   checkBytes('item', item);
   checkBytes('id', id);
   checkBytes('ad', ad, adLength(db.params));
-  if (id.length < 1 || id.length > MAX_ID_LENGTH) throw new RangeError(`"id" must be 1..${MAX_ID_LENGTH} bytes`);
+  if (id.length < 1 || id.length > MAX_ID_LENGTH)
+    throw new RangeError(`"id" must be 1..${MAX_ID_LENGTH} bytes`);
   const synthetic = acct.sMax > 0 && acct.syntheticCount < acct.sMax && syntheticCoin(acct, db, id);
   if (synthetic) acct.syntheticCount++;
-  return synthetic ? buildSynthetic(acct, db, id, ad.length, rng) : buildReal(acct, db, item, id, ad, rng);
+  return synthetic
+    ? buildSynthetic(acct, db, id, ad.length, rng)
+    : buildReal(acct, db, item, id, ad, rng);
 }
 
 /** Associated data of `adct`: database id ‖ id. */
@@ -387,7 +450,13 @@ export function adctAad(dbId: Uint8Array, id: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(0x61), dbId, Uint8Array.of(id.length), id);
 }
 
-function rctPlaintext(suite: Suite, r: DhfValue, adct: Uint8Array, x: bigint, y: bigint): Uint8Array {
+function rctPlaintext(
+  suite: Suite,
+  r: DhfValue,
+  adct: Uint8Array,
+  x: bigint,
+  y: bigint,
+): Uint8Array {
   return concatBytes(encodeDhfValue(r), adct, suite.encodeScalar(x), suite.encodeScalar(y));
 }
 
@@ -413,20 +482,21 @@ function buildReal(
   const rct = sealSingleUse(rkey, rctPlaintext(suite, r, adct, d.x, y), rctAad(dbId, id));
   // Step 4: two slots, one per cell position.
   const Hy = hashItem(suite, item);
-  const positions = cellPositions(db.header.table.nonces, item, db.header.table.size);
-  const slots = positions.map((w) => {
+  const [w1, w2] = cellPositions(db.header.table.nonces, item, db.header.table.size);
+  const slot = (w: number): VoucherSlot => {
     const Pw = db.cell(w);
     const beta = suite.randomScalar(rng);
     const gamma = suite.randomScalar(rng);
-    const Q = suite.mul(Hy, beta).add(suite.mulBase(gamma));
-    const S = suite.mul(Pw, beta).add(suite.mul(db.L, gamma));
+    const Q = suite.mul(Hy, beta).add(suite.mulBase(gamma)); // Q_j = β·H(y) + γ·G
+    const S = suite.mul(Pw, beta).add(suite.mul(db.L, gamma)); // S_j = β·P_w + γ·L
     const Qbytes = suite.encode(Q);
     return { Q: Qbytes, ct: sealSingleUse(slotKey(suite, dbId, Qbytes, S), rkey, dbId) };
-  });
+  };
+  const s1 = slot(w1);
+  const s2 = slot(w2);
   // Step 5: random order.
   const swap = ((rng(1)[0] as number) & 1) === 1;
-  const [a, b] = swap ? [slots[1], slots[0]] : [slots[0], slots[1]];
-  return encodeVoucher({ suite, databaseId: dbId, id, slots: [a!, b!], rct });
+  return encodeVoucher({ suite, databaseId: dbId, id, slots: swap ? [s2, s1] : [s1, s2], rct });
 }
 
 function buildSynthetic(
@@ -453,5 +523,11 @@ function buildSynthetic(
   // One random slot: a uniformly random element and random bytes.
   const junk = { Q: suite.encode(suite.mulBase(suite.randomScalar(rng))), ct: rng(SLOT_CT_LENGTH) };
   const swap = ((rng(1)[0] as number) & 1) === 1;
-  return encodeVoucher({ suite, databaseId: dbId, id, slots: swap ? [junk, open] : [open, junk], rct });
+  return encodeVoucher({
+    suite,
+    databaseId: dbId,
+    id,
+    slots: swap ? [junk, open] : [open, junk],
+    rct,
+  });
 }

@@ -72,7 +72,10 @@ export function rateToU32(p: number): number {
 export function checkVoucherParams(p: VoucherParams): void {
   const chk = (name: string, v: number, min: number, max: number) => {
     if (!Number.isSafeInteger(v) || v < min || v > max) {
-      throw new ParameterError(`params.${name}`, `${name} must be an integer in [${min}, ${max}], got ${v}`);
+      throw new ParameterError(
+        `params.${name}`,
+        `${name} must be an integer in [${min}, ${max}], got ${v}`,
+      );
     }
   };
   chk('threshold', p.threshold, 2, MAX_THRESHOLD);
@@ -84,13 +87,21 @@ export function checkVoucherParams(p: VoucherParams): void {
   }
   for (const k of p.reviewerKeys) {
     if (!(k instanceof Uint8Array) || k.length !== REVIEWER_KEY_LENGTH) {
-      throw new ParameterError('params.reviewers', `reviewer keys are ${REVIEWER_KEY_LENGTH}-byte X25519 keys`);
+      throw new ParameterError(
+        'params.reviewers',
+        `reviewer keys are ${REVIEWER_KEY_LENGTH}-byte X25519 keys`,
+      );
     }
   }
 }
 
 /** Canonical header bytes (the first Merkle leaf). */
-export function encodeHeader(suite: Suite, params: VoucherParams, table: TableParams, Lbytes: Uint8Array): Uint8Array {
+export function encodeHeader(
+  suite: Suite,
+  params: VoucherParams,
+  table: TableParams,
+  Lbytes: Uint8Array,
+): Uint8Array {
   checkVoucherParams(params);
   checkInt('table.size', table.size, 2, MAX_TABLE_CELLS);
   checkBytes('nonce1', table.nonces[0], NONCE_LENGTH);
@@ -109,7 +120,18 @@ export function encodeHeader(suite: Suite, params: VoucherParams, table: TablePa
 
 /** Length of the header for a suite and reviewer count. */
 export function headerLength(suite: Suite, reviewers: number): number {
-  return 5 + 2 + 2 + 4 + 4 + 1 + reviewers * REVIEWER_KEY_LENGTH + 4 + 2 * NONCE_LENGTH + suite.elementLength;
+  return (
+    5 +
+    2 +
+    2 +
+    4 +
+    4 +
+    1 +
+    reviewers * REVIEWER_KEY_LENGTH +
+    4 +
+    2 * NONCE_LENGTH +
+    suite.elementLength
+  );
 }
 
 /**
@@ -120,16 +142,21 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
   if (!(pdata instanceof Uint8Array)) throw new TypeError('"pdata" expected Uint8Array');
   // Peek at the reviewer count to find the header's end, then decode exactly that prefix.
   const prefix = 5 + 2 + 2 + 4 + 4;
-  if (pdata.length < prefix + 1) throw new DecodeError('decode.truncated', 'public data: truncated header');
+  if (pdata.length < prefix + 1)
+    throw new DecodeError('decode.truncated', 'public data: truncated header');
   const reviewers = pdata[prefix] as number;
   if (reviewers > MAX_REVIEWERS) {
-    throw new DecodeError('decode.range', `public data: ${reviewers} reviewer keys > ${MAX_REVIEWERS}`);
+    throw new DecodeError(
+      'decode.range',
+      `public data: ${reviewers} reviewer keys > ${MAX_REVIEWERS}`,
+    );
   }
   // The suite byte is at offset 4 (an unknown id is a DecodeError); magic, kind and version are
   // checked by the strict decode of the prefix below.
   const suiteLen = suiteFromId(pdata[4] as number).elementLength;
   const len = prefix + 1 + reviewers * REVIEWER_KEY_LENGTH + 4 + 2 * NONCE_LENGTH + suiteLen;
-  if (pdata.length < len) throw new DecodeError('decode.truncated', 'public data: truncated header');
+  if (pdata.length < len)
+    throw new DecodeError('decode.truncated', 'public data: truncated header');
   const header = decodeWith('public data header', pdata.subarray(0, len), (r) => {
     const suite = r.header(KIND.publicData) as Suite;
     const threshold = r.u16();
@@ -140,7 +167,10 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
     const reviewerKeys: Uint8Array[] = [];
     for (let i = 0; i < n; i++) reviewerKeys.push(r.bytes(REVIEWER_KEY_LENGTH).slice());
     const size = r.u32In('table size', 2, MAX_TABLE_CELLS);
-    const nonces: [Uint8Array, Uint8Array] = [r.bytes(NONCE_LENGTH).slice(), r.bytes(NONCE_LENGTH).slice()];
+    const nonces: [Uint8Array, Uint8Array] = [
+      r.bytes(NONCE_LENGTH).slice(),
+      r.bytes(NONCE_LENGTH).slice(),
+    ];
     const Lbytes = r.bytes(suite.elementLength).slice();
     const L = suite.decode(Lbytes);
     const params: VoucherParams = { threshold, sMax, syntheticRate32, payloadSize, reviewerKeys };

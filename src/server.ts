@@ -13,20 +13,15 @@
  * Per voucher the server computes `α·Q_j` for both slots in constant time (α is secret).
  * @module
  */
-import {
-  DB_ID_LENGTH,
-  KIND,
-  LABEL,
-  MAX_ACCOUNT_ENTRIES,
-  MAX_ID_LENGTH,
-} from './constants.js';
+
+import type { BuiltDatabase } from './builder.js';
 import { adctAad, rctAad, slotKey } from './client.js';
+import { DB_ID_LENGTH, KIND, LABEL, MAX_ACCOUNT_ENTRIES, MAX_ID_LENGTH } from './constants.js';
 import { type DhfValue, decodeDhfValue, dhfDetect } from './dhf.js';
 import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError, QuorumPsiError } from './errors.js';
 import { scalarField } from './field.js';
 import type { Suite } from './group.js';
-import { type BuiltDatabase } from './builder.js';
 import { decodeHeader, type PublicHeader, type VoucherParams } from './pdata.js';
 import { combine } from './shamir.js';
 import { kdf, openRandomNonce, openSingleUse } from './symmetric.js';
@@ -43,7 +38,12 @@ export class ServerDatabase {
   readonly #alpha: bigint;
   readonly #headerBytes: Uint8Array;
 
-  private constructor(databaseId: Uint8Array, alpha: bigint, header: PublicHeader, headerBytes: Uint8Array) {
+  private constructor(
+    databaseId: Uint8Array,
+    alpha: bigint,
+    header: PublicHeader,
+    headerBytes: Uint8Array,
+  ) {
     this.suite = header.suite;
     this.databaseId = databaseId;
     this.header = header;
@@ -200,7 +200,10 @@ export class ServerAccount {
     }
     const id = env.id.slice();
     if (env.rct.length !== rctLength(suite, params)) {
-      return { kind: 'malformed', error: new DecodeError('decode.length', 'voucher: rct length does not match the database') };
+      return {
+        kind: 'malformed',
+        error: new DecodeError('decode.length', 'voucher: rct length does not match the database'),
+      };
     }
     // Both slots: α·Q_j, slot key, open ct_j, then rct.
     let opened: Uint8Array | null = null;
@@ -225,7 +228,10 @@ export class ServerAccount {
     if (opened === null) {
       if (!this.#nonMatches.has(key)) {
         if (this.#nonMatches.size >= MAX_ACCOUNT_ENTRIES) {
-          return { kind: 'malformed', error: new ParameterError('account.full', 'server account: too many entries') };
+          return {
+            kind: 'malformed',
+            error: new ParameterError('account.full', 'server account: too many entries'),
+          };
         }
         this.#nonMatches.set(key, id);
       }
@@ -240,7 +246,10 @@ export class ServerAccount {
         : { kind: 'conflict', id, reason: 'same id with a different share or DHF value' };
     }
     if (this.#candidates.size >= MAX_ACCOUNT_ENTRIES) {
-      return { kind: 'malformed', error: new ParameterError('account.full', 'server account: too many entries') };
+      return {
+        kind: 'malformed',
+        error: new ParameterError('account.full', 'server account: too many entries'),
+      };
     }
     this.#candidates.set(key, cand);
     return { kind: 'match', id };
@@ -278,14 +287,24 @@ export class ServerAccount {
     } catch (e) {
       return { kind: 'inconsistent', reason: `reconstruction failed: ${(e as Error).message}` };
     }
-    const adKey = kdf(this.suite.encodeScalar(adkey), LABEL.adKey, Uint8Array.of(this.suite.id), 32);
+    const adKey = kdf(
+      this.suite.encodeScalar(adkey),
+      LABEL.adKey,
+      Uint8Array.of(this.suite.id),
+      32,
+    );
     const revealed: { id: Uint8Array; ad: Uint8Array; databaseId: Uint8Array }[] = [];
     for (const c of real) {
       const ad = openRandomNonce(adKey, c.adct, adctAad(c.databaseId, c.id));
-      if (ad === null) return { kind: 'inconsistent', reason: `adct of id ${bytesToHex(c.id)} does not open` };
+      if (ad === null)
+        return { kind: 'inconsistent', reason: `adct of id ${bytesToHex(c.id)} does not open` };
       revealed.push({ id: c.id, ad, databaseId: c.databaseId });
     }
-    return { kind: 'revealed', revealed, syntheticIds: det.synthetic.map((i) => (cands[i] as Candidate).id) };
+    return {
+      kind: 'revealed',
+      revealed,
+      syntheticIds: det.synthetic.map((i) => (cands[i] as Candidate).id),
+    };
   }
 
   /**
@@ -321,7 +340,8 @@ export class ServerAccount {
       const acct = new ServerAccount({ suite, threshold, sMax });
       const readId = () => {
         const n = r.u8();
-        if (n < 1 || n > MAX_ID_LENGTH) throw new DecodeError('decode.range', 'server account state: id length');
+        if (n < 1 || n > MAX_ID_LENGTH)
+          throw new DecodeError('decode.range', 'server account state: id length');
         return r.bytes(n).slice();
       };
       const nc = r.u32In('candidates', 0, MAX_ACCOUNT_ENTRIES);
@@ -334,14 +354,16 @@ export class ServerAccount {
         if (x === 0n) throw new DecodeError('decode.range', 'server account state: share x = 0');
         const adct = r.vec32('adct', 1 << 20).slice();
         const key = bytesToHex(id);
-        if (acct.#candidates.has(key)) throw new DecodeError('decode.duplicate', 'server account state: duplicate id');
+        if (acct.#candidates.has(key))
+          throw new DecodeError('decode.duplicate', 'server account state: duplicate id');
         acct.#candidates.set(key, { id, r: rv, adct, x, y, databaseId });
       }
       const nn = r.u32In('non-matches', 0, MAX_ACCOUNT_ENTRIES);
       for (let i = 0; i < nn; i++) {
         const id = readId();
         const key = bytesToHex(id);
-        if (acct.#nonMatches.has(key)) throw new DecodeError('decode.duplicate', 'server account state: duplicate id');
+        if (acct.#nonMatches.has(key))
+          throw new DecodeError('decode.duplicate', 'server account state: duplicate id');
         acct.#nonMatches.set(key, id);
       }
       return acct;
@@ -380,14 +402,17 @@ function sameTuple(a: Candidate, b: Candidate): boolean {
 }
 
 function asQpError(e: unknown): QuorumPsiError {
-  return e instanceof QuorumPsiError ? e : new DecodeError('decode.invalid', String((e as Error)?.message ?? e), { cause: e });
+  return e instanceof QuorumPsiError
+    ? e
+    : new DecodeError('decode.invalid', String((e as Error)?.message ?? e), { cause: e });
 }
 
 /** Unpad a revealed `ad` of an unsealed database (no reviewer keys): `u16 length ‖ payload ‖ zeros`. */
 export function unpadPayload(ad: Uint8Array): Uint8Array {
   if (ad.length < 2) throw new DecodeError('decode.truncated', 'padded payload: truncated');
   const n = ((ad[0] as number) << 8) | (ad[1] as number);
-  if (n > ad.length - 2) throw new DecodeError('decode.range', 'padded payload: length exceeds padding');
+  if (n > ad.length - 2)
+    throw new DecodeError('decode.range', 'padded payload: length exceeds padding');
   for (let i = 2 + n; i < ad.length; i++) {
     if (ad[i] !== 0) throw new DecodeError('decode.invalid', 'padded payload: non-zero padding');
   }

@@ -75,7 +75,11 @@ export function sealRandomNonce(
 }
 
 /** Open a {@link sealRandomNonce} ciphertext; `null` if it does not authenticate. */
-export function openRandomNonce(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null {
+export function openRandomNonce(
+  key: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array | null {
   if (sealed.length < XNONCE_LENGTH + AEAD_TAG_LENGTH) return null;
   try {
     return xchacha20poly1305(key, sealed.subarray(0, XNONCE_LENGTH), aad).decrypt(
@@ -92,7 +96,11 @@ export function sealSingleUse(key: Uint8Array, plaintext: Uint8Array, aad: Uint8
 }
 
 /** Open a {@link sealSingleUse} ciphertext; `null` if it does not authenticate. */
-export function openSingleUse(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null {
+export function openSingleUse(
+  key: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array | null {
   if (sealed.length < AEAD_TAG_LENGTH) return null;
   try {
     return chacha20poly1305(key, ZERO_NONCE, aad).decrypt(sealed);

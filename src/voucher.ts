@@ -61,7 +61,14 @@ export function rctLength(suite: Suite, params: VoucherParams): number {
 
 /** Total voucher length for an id of `idLength` bytes. */
 export function voucherLength(suite: Suite, params: VoucherParams, idLength: number): number {
-  return 5 + DB_ID_LENGTH + 1 + idLength + 2 * (suite.elementLength + SLOT_CT_LENGTH) + rctLength(suite, params);
+  return (
+    5 +
+    DB_ID_LENGTH +
+    1 +
+    idLength +
+    2 * (suite.elementLength + SLOT_CT_LENGTH) +
+    rctLength(suite, params)
+  );
 }
 
 /** A slot as carried on the wire (`Q` still encoded). */
@@ -81,7 +88,11 @@ export interface VoucherEnvelope {
 
 /** Encode a voucher. */
 export function encodeVoucher(v: VoucherEnvelope): VoucherBytes {
-  const w = new Writer().header(KIND.voucher, v.suite).bytes(v.databaseId).u8(v.id.length).bytes(v.id);
+  const w = new Writer()
+    .header(KIND.voucher, v.suite)
+    .bytes(v.databaseId)
+    .u8(v.id.length)
+    .bytes(v.id);
   for (const s of v.slots) w.bytes(s.Q).bytes(s.ct);
   return w.bytes(v.rct).finish();
 }
@@ -100,10 +111,16 @@ export function decodeVoucher(bytes: Uint8Array): VoucherEnvelope {
     const databaseId = r.bytes(DB_ID_LENGTH);
     const idLen = r.u8();
     if (idLen < 1 || idLen > MAX_ID_LENGTH) {
-      throw new DecodeError('decode.range', `voucher: id length ${idLen} outside [1, ${MAX_ID_LENGTH}]`);
+      throw new DecodeError(
+        'decode.range',
+        `voucher: id length ${idLen} outside [1, ${MAX_ID_LENGTH}]`,
+      );
     }
     const id = r.bytes(idLen);
-    const slot = (): VoucherSlot => ({ Q: r.bytes(suite.elementLength), ct: r.bytes(SLOT_CT_LENGTH) });
+    const slot = (): VoucherSlot => ({
+      Q: r.bytes(suite.elementLength),
+      ct: r.bytes(SLOT_CT_LENGTH),
+    });
     const slots: [VoucherSlot, VoucherSlot] = [slot(), slot()];
     if (r.remaining < AEAD_TAG_LENGTH || r.remaining > MAX_RCT) {
       throw new DecodeError('decode.length', `voucher: rct of ${r.remaining} bytes`);

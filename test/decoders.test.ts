@@ -39,11 +39,13 @@ function mutations(sample: Uint8Array) {
       c[i] = (c[i] as number) ^ (1 << bit);
       return c;
     }),
-    fc.tuple(fc.nat({ max: sample.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 4 })).map(([i, junk]) => {
-      const c = sample.slice();
-      c.set(junk.subarray(0, Math.max(0, c.length - i)), i);
-      return c;
-    }),
+    fc
+      .tuple(fc.nat({ max: sample.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 4 }))
+      .map(([i, junk]) => {
+        const c = sample.slice();
+        c.set(junk.subarray(0, Math.max(0, c.length - i)), i);
+        return c;
+      }),
   );
 }
 
@@ -58,8 +60,14 @@ describe.each([ristretto255Sha512, p256Sha256])('decoders on $name', (suite) => 
     samples = {
       voucher: { bytes: v, decode: decodeVoucher },
       'account state': { bytes: w.account.toBytes(), decode: (b) => ClientAccount.fromBytes(b) },
-      'server account state': { bytes: w.server.toBytes(), decode: (b) => ServerAccount.fromBytes(b) },
-      'server database secret': { bytes: w.serverDb.toBytes(), decode: (b) => ServerDatabase.fromBytes(b) },
+      'server account state': {
+        bytes: w.server.toBytes(),
+        decode: (b) => ServerAccount.fromBytes(b),
+      },
+      'server database secret': {
+        bytes: w.serverDb.toBytes(),
+        decode: (b) => ServerDatabase.fromBytes(b),
+      },
       'public data': { bytes: w.built.publicData, decode: (b) => ClientDatabase.load(b) },
       'public data with root': {
         bytes: w.built.publicData,
@@ -76,15 +84,18 @@ describe.each([ristretto255Sha512, p256Sha256])('decoders on $name', (suite) => 
     'server database secret',
     'public data',
     'public data with root',
-  ])('%s: the sample round-trips and every mutation gives a typed error or a valid object', (name) => {
-    const s = samples[name];
-    if (!s) throw new Error('missing sample');
-    expect(() => s.decode(s.bytes)).not.toThrow();
-    fc.assert(
-      fc.property(mutations(s.bytes), (m) => expectTyped(s.decode, m, s.verification)),
-      { numRuns: name.startsWith('public data') ? Math.ceil(RUNS / 5) : RUNS },
-    );
-  });
+  ])(
+    '%s: the sample round-trips and every mutation gives a typed error or a valid object',
+    (name) => {
+      const s = samples[name];
+      if (!s) throw new Error('missing sample');
+      expect(() => s.decode(s.bytes)).not.toThrow();
+      fc.assert(
+        fc.property(mutations(s.bytes), (m) => expectTyped(s.decode, m, s.verification)),
+        { numRuns: name.startsWith('public data') ? Math.ceil(RUNS / 5) : RUNS },
+      );
+    },
+  );
 
   it('a voucher of the other suite is a typed outcome, not a crash', async () => {
     const other = suite === ristretto255Sha512 ? p256Sha256 : ristretto255Sha512;
@@ -118,7 +129,9 @@ describe.each([ristretto255Sha512, p256Sha256])('decoders on $name', (suite) => 
     const env = decodeVoucher(bytes);
     // Duplicate each slot in turn: exactly one choice yields two opening slots.
     const { encodeVoucher } = await import('../src/voucher.js');
-    const kinds = env.slots.map((s) => w.server.ingest(encodeVoucher({ ...env, slots: [s, s] }), w.registry).kind);
+    const kinds = env.slots.map(
+      (s) => w.server.ingest(encodeVoucher({ ...env, slots: [s, s] }), w.registry).kind,
+    );
     expect(kinds.sort()).toEqual(['invalid', 'non-match']);
   });
 });

@@ -22,7 +22,13 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
     const built = buildDatabase(known, {
       suite,
       rng,
-      params: { threshold: T, sMax, syntheticRate32: rateToU32(0.2), payloadSize: 40, reviewerKeys: [] },
+      params: {
+        threshold: T,
+        sMax,
+        syntheticRate32: rateToU32(0.2),
+        payloadSize: 40,
+        reviewerKeys: [],
+      },
     });
     expect(built.dropped).toEqual([]);
     const serverDbBytes = ServerDatabase.fromBuild(built).toBytes();
@@ -42,7 +48,9 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
       const match = i % 3 === 0 && realMatchIds.size < T - 1;
       const itm = match ? (known[i] as Uint8Array) : item('holiday-photo', i);
       const before = device.syntheticCount;
-      uploads.push(await createVoucher(device, db, { item: itm, id: id(n), payload: payloadFor(n) }, rng));
+      uploads.push(
+        await createVoucher(device, db, { item: itm, id: id(n), payload: payloadFor(n) }, rng),
+      );
       // A synthetic voucher replaces the real one (SPEC §6): that match is not counted.
       if (match && device.syntheticCount === before) realMatchIds.add(n);
       n++;
@@ -67,7 +75,12 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
     const k = 30 + 1;
     expect(realMatchIds.size).toBe(T - 1);
     realMatchIds.add(n);
-    const last = await createVoucher(device2, db, { item: known[k] as Uint8Array, id: id(n), payload: payloadFor(n) }, rng);
+    const last = await createVoucher(
+      device2,
+      db,
+      { item: known[k] as Uint8Array, id: id(n), payload: payloadFor(n) },
+      rng,
+    );
     // The second device must not turn this upload synthetic for the test to be meaningful.
     expect(device2.syntheticCount).toBe(device.syntheticCount);
     const saved = ServerAccount.fromBytes(server.toBytes());
@@ -77,7 +90,9 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
     const res = saved.reveal();
     expect(res.kind).toBe('revealed');
     if (res.kind !== 'revealed') return;
-    const revealedIds = res.revealed.map((r) => (r.id[3] as number) | ((r.id[2] as number) << 8)).sort((a, b) => a - b);
+    const revealedIds = res.revealed
+      .map((r) => (r.id[3] as number) | ((r.id[2] as number) << 8))
+      .sort((a, b) => a - b);
     expect(revealedIds).toEqual([...realMatchIds].sort((a, b) => a - b));
     for (const r of res.revealed) {
       const i = (r.id[3] as number) | ((r.id[2] as number) << 8);

@@ -31,8 +31,22 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
   it("a non-matching voucher's server view does not depend on the item: rct is item-free and Q is re-randomised by γ", async () => {
     const w = makeWorld(suite, { threshold: 3, sMax: 0 });
     const { seededRng } = await import('./helpers/rng.js');
-    const a = decodeVoucher(await createVoucher(w.account, w.clientDb, { item: item('x', 1), id: id(1), payload: payloadFor(1) }, seededRng('same')));
-    const b = decodeVoucher(await createVoucher(w.account, w.clientDb, { item: item('x', 2), id: id(1), payload: payloadFor(1) }, seededRng('same')));
+    const a = decodeVoucher(
+      await createVoucher(
+        w.account,
+        w.clientDb,
+        { item: item('x', 1), id: id(1), payload: payloadFor(1) },
+        seededRng('same'),
+      ),
+    );
+    const b = decodeVoucher(
+      await createVoucher(
+        w.account,
+        w.clientDb,
+        { item: item('x', 2), id: id(1), payload: payloadFor(1) },
+        seededRng('same'),
+      ),
+    );
     // Same randomness, different non-member items: rct (share, DHF value, adct) is identical,
     // so it carries nothing about y; only the slots differ, and for a non-member (Q_j, S_j) is
     // uniformly random (SPEC §6 step 4), so the slot keys the server derives open nothing.
@@ -118,7 +132,10 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
     expect(db2.databaseId).not.toEqual(w.clientDb.databaseId);
     for (let i = 0; i < T; i++) {
       const db = i < 2 ? w.clientDb : db2;
-      expect(w.server.ingest(await upload(w, w.members[i] as Uint8Array, i, w.account, db), w.registry).kind).toBe('match');
+      expect(
+        w.server.ingest(await upload(w, w.members[i] as Uint8Array, i, w.account, db), w.registry)
+          .kind,
+      ).toBe('match');
     }
     const res = w.server.reveal();
     expect(res.kind).toBe('revealed');
@@ -161,7 +178,13 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
   it('refuses a database announcing a different suite, T or s_max', async () => {
     const w = makeWorld(suite, { threshold: 3, sMax: 2 });
     const other = ClientAccount.create({ suite, threshold: 4, sMax: 2 });
-    await expect(createVoucher(other, w.clientDb, { item: item('a', 1), id: id(1), payload: new Uint8Array(0) })).rejects.toMatchObject({
+    await expect(
+      createVoucher(other, w.clientDb, {
+        item: item('a', 1),
+        id: id(1),
+        payload: new Uint8Array(0),
+      }),
+    ).rejects.toMatchObject({
       name: 'ParameterError',
       code: 'params.threshold',
     });

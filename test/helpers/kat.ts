@@ -27,7 +27,14 @@ export interface KatCase {
   databaseId: string;
   serverDatabaseSecret: string;
   accountSeed: string;
-  vouchers: { item: string; id: string; payload: string; kind: string; voucher: string; outcome: string }[];
+  vouchers: {
+    item: string;
+    id: string;
+    payload: string;
+    kind: string;
+    voucher: string;
+    outcome: string;
+  }[];
   accountStateAfter: string;
   serverAccountState: string;
   reveal: { kind: string; revealedIds: string[]; syntheticIds: string[] };
@@ -64,9 +71,21 @@ export async function computeKat(): Promise<KatCase[]> {
       const payload = te.encode(`payload ${idHex}`);
       const before = acct.syntheticCount;
       const v = await createVoucher(acct, db, { item: itm, id, payload }, rng);
-      const kind = acct.syntheticCount > before ? 'synthetic' : built.items.some((x) => bytesToHex(x) === bytesToHex(itm)) ? 'real-match' : 'non-match';
+      const kind =
+        acct.syntheticCount > before
+          ? 'synthetic'
+          : built.items.some((x) => bytesToHex(x) === bytesToHex(itm))
+            ? 'real-match'
+            : 'non-match';
       const outcome = server.ingest(v, reg).kind;
-      vouchers.push({ item: bytesToHex(itm), id: idHex, payload: bytesToHex(payload), kind, voucher: bytesToHex(v), outcome });
+      vouchers.push({
+        item: bytesToHex(itm),
+        id: idHex,
+        payload: bytesToHex(payload),
+        kind,
+        voucher: bytesToHex(v),
+        outcome,
+      });
     }
     const res = server.reveal();
     out.push({

@@ -32,7 +32,15 @@ export function id(i: number, prefix = 0): Uint8Array {
 
 export function makeWorld(
   suite: Suite,
-  opts: { threshold: number; sMax: number; rate?: number; members?: number; payloadSize?: number; seed?: string; reviewerKeys?: Uint8Array[] },
+  opts: {
+    threshold: number;
+    sMax: number;
+    rate?: number;
+    members?: number;
+    payloadSize?: number;
+    seed?: string;
+    reviewerKeys?: Uint8Array[];
+  },
 ): World {
   const rng = seededRng(opts.seed ?? `world-${suite.shortName}`);
   const members = Array.from({ length: opts.members ?? 40 }, (_, i) => item('member', i));
@@ -59,6 +67,12 @@ export function payloadFor(i: number): Uint8Array {
   return new TextEncoder().encode(`payload #${i}`);
 }
 
-export async function upload(w: World, itm: Uint8Array, i: number, acct = w.account, db = w.clientDb) {
+export async function upload(
+  w: World,
+  itm: Uint8Array,
+  i: number,
+  acct = w.account,
+  db = w.clientDb,
+) {
   return createVoucher(acct, db, { item: itm, id: id(i), payload: payloadFor(i) }, w.rng);
 }

@@ -1,0 +1,251 @@
+/**
+ * The database manifest and the client's acceptance rule (SPEC §5).
+ *
+ * An auditing NGO signs the manifest body only after its audit succeeded (src/audit.ts). The
+ * body binds: version, suite, database id, root, the canonical public-data header (which holds
+ * `L`, `T`, `s_max`, `p`, the payload size, the reviewer keys, `n'` and the cell-hash nonces),
+ * the digest of `X_int`, the rule `m`, and the validity window.
+ *
+ * A client accepts public data only if ({@link acceptDatabase}):
+ * 1. the manifest carries valid signatures from keys in the client's own trust list (configured
+ *    by the application, never read from the manifest) covering at least `m` distinct
+ *    jurisdictions;
+ * 2. the manifest is inside its validity window and its rule is at least the client's `m`;
+ * 3. the header and root recomputed from the public data it holds equal the manifest's;
+ * 4. `L` and the cells are non-identity and pairwise distinct (cells decoded lazily).
+ * Every refusal is a {@link VerificationError} with a specific `code`.
+ * @module
+ */
+
+import { ClientDatabase } from './client.js';
+import { DB_ID_LENGTH, KIND, NGO_MAX_PARTIES, SIG_LABEL } from './constants.js';
+import { decodeWith, Writer } from './encoding.js';
+import { DecodeError, ParameterError, VerificationError } from './errors.js';
+import type { Suite } from './group.js';
+import {
+  SIGNATURE_LENGTH,
+  SIGNING_PUBLIC_KEY_LENGTH,
+  signStatement,
+  verifyStatement,
+} from './sign.js';
+import { bytesToHex, checkBytes, equalBytes } from './utils.js';
+
+/** The statement NGOs sign (SPEC §5 step 4). */
+export interface ManifestBody {
+  readonly suite: Suite;
+  readonly databaseId: Uint8Array;
+  readonly root: Uint8Array;
+  /** Canonical public-data header bytes (first Merkle leaf). */
+  readonly pdataHeader: Uint8Array;
+  /** SHA-256 digest of the canonical `X_int` (see audit.ts `itemsDigest`). */
+  readonly itemsDigest: Uint8Array;
+  /** Rule `m`: distinct jurisdictions that back every item. */
+  readonly rule: number;
+  /** Validity window, Unix seconds, inclusive. */
+  readonly notBefore: number;
+  readonly notAfter: number;
+}
+
+/** One co-signature. */
+export interface ManifestSignature {
+  readonly publicKey: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** A manifest: the body and its co-signatures. */
+export interface Manifest {
+  readonly body: ManifestBody;
+  readonly bodyBytes: Uint8Array;
+  readonly signatures: readonly ManifestSignature[];
+}
+
+/** An entry of the application's trust list (never taken from a manifest). */
+export interface TrustedNgo {
+  readonly name: string;
+  readonly jurisdiction: string;
+  /** Ed25519 public key. */
+  readonly publicKey: Uint8Array;
+}
+
+const MAX_HEADER = 1 << 12;
+
+/**
+ * Canonical body bytes: `header(kind 0x07, suite) ‖ database id (16) ‖ root (32) ‖
+ * u16 |pdata header| ‖ pdata header ‖ X_int digest (32) ‖ u8 m ‖ u64 notBefore ‖ u64 notAfter`.
+ */
+export function encodeManifestBody(b: ManifestBody): Uint8Array {
+  checkBytes('databaseId', b.databaseId, DB_ID_LENGTH);
+  checkBytes('root', b.root, 32);
+  checkBytes('itemsDigest', b.itemsDigest, 32);
+  if (!Number.isSafeInteger(b.rule) || b.rule < 1 || b.rule > NGO_MAX_PARTIES) {
+    throw new ParameterError('manifest.rule', `rule m must be in [1, ${NGO_MAX_PARTIES}]`);
+  }
+  if (
+    !Number.isSafeInteger(b.notBefore) ||
+    !Number.isSafeInteger(b.notAfter) ||
+    b.notBefore < 0 ||
+    b.notAfter < b.notBefore
+  ) {
+    throw new ParameterError(
+      'manifest.validity',
+      'validity window must satisfy 0 ≤ notBefore ≤ notAfter',
+    );
+  }
+  return new Writer()
+    .header(KIND.manifest, b.suite)
+    .bytes(b.databaseId)
+    .bytes(b.root)
+    .vec16(b.pdataHeader)
+    .bytes(b.itemsDigest)
+    .u8(b.rule)
+    .u64(b.notBefore)
+    .u64(b.notAfter)
+    .finish();
+}
+
+function decodeBody(r: Parameters<Parameters<typeof decodeWith>[2]>[0]): ManifestBody {
+  const suite = r.header(KIND.manifest) as Suite;
+  const databaseId = r.bytes(DB_ID_LENGTH).slice();
+  const root = r.bytes(32).slice();
+  const pdataHeader = r.vec16('pdata header', MAX_HEADER).slice();
+  const itemsDigest = r.bytes(32).slice();
+  const rule = r.u8();
+  const nb = r.u64();
+  const na = r.u64();
+  if (rule < 1 || rule > NGO_MAX_PARTIES)
+    throw new DecodeError('decode.range', 'manifest: rule out of range');
+  if (nb > BigInt(Number.MAX_SAFE_INTEGER) || na > BigInt(Number.MAX_SAFE_INTEGER) || na < nb) {
+    throw new DecodeError('decode.range', 'manifest: validity window out of range');
+  }
+  return {
+    suite,
+    databaseId,
+    root,
+    pdataHeader,
+    itemsDigest,
+    rule,
+    notBefore: Number(nb),
+    notAfter: Number(na),
+  };
+}
+
+/** An auditing NGO's co-signature over a manifest body (sign only after a successful audit). */
+export function signManifest(secretKey: Uint8Array, bodyBytes: Uint8Array): Uint8Array {
+  return signStatement(secretKey, SIG_LABEL.manifest, bodyBytes);
+}
+
+/** `body ‖ u8 count ‖ (public key (32) ‖ signature (64))*`. */
+export function encodeManifest(
+  bodyBytes: Uint8Array,
+  signatures: readonly ManifestSignature[],
+): Uint8Array {
+  if (signatures.length > NGO_MAX_PARTIES)
+    throw new ParameterError('manifest.signatures', 'too many signatures');
+  const w = new Writer().vec16(bodyBytes).u8(signatures.length);
+  for (const s of signatures) {
+    w.bytes(checkBytes('publicKey', s.publicKey, SIGNING_PUBLIC_KEY_LENGTH));
+    w.bytes(checkBytes('signature', s.signature, SIGNATURE_LENGTH));
+  }
+  return w.finish();
+}
+
+/** Strict decoding of a manifest (signatures are not verified here). */
+export function decodeManifest(bytes: Uint8Array): Manifest {
+  return decodeWith('manifest', bytes, (r) => {
+    const bodyBytes = r.vec16('body', MAX_HEADER + 256).slice();
+    const body = decodeWith('manifest body', bodyBytes, decodeBody);
+    const n = r.u8();
+    if (n > NGO_MAX_PARTIES) throw new DecodeError('decode.range', 'manifest: too many signatures');
+    const signatures: ManifestSignature[] = [];
+    for (let i = 0; i < n; i++) {
+      signatures.push({
+        publicKey: r.bytes(SIGNING_PUBLIC_KEY_LENGTH).slice(),
+        signature: r.bytes(SIGNATURE_LENGTH).slice(),
+      });
+    }
+    return { body, bodyBytes, signatures };
+  });
+}
+
+/**
+ * The distinct trusted jurisdictions that validly signed the manifest. Signatures by keys not in
+ * the trust list, invalid signatures, and repeated jurisdictions count nothing.
+ */
+export function signingJurisdictions(m: Manifest, trust: readonly TrustedNgo[]): Set<string> {
+  const byKey = new Map(trust.map((t) => [bytesToHex(t.publicKey), t]));
+  const out = new Set<string>();
+  for (const s of m.signatures) {
+    const t = byKey.get(bytesToHex(s.publicKey));
+    if (!t) continue;
+    if (verifyStatement(s.publicKey, SIG_LABEL.manifest, m.bodyBytes, s.signature))
+      out.add(t.jurisdiction);
+  }
+  return out;
+}
+
+/** Options of {@link acceptDatabase}. */
+export interface AcceptOptions {
+  /** The application's own trust list. */
+  trust: readonly TrustedNgo[];
+  /** Distinct trusted jurisdictions required (the client's rule `m`, ≥ 1). */
+  m: number;
+  /** Current time, Unix seconds (default: now). */
+  now?: number;
+}
+
+/**
+ * SPEC §5 client acceptance: returns the loaded database, or throws {@link VerificationError}
+ * with code `manifest.quorum`, `manifest.expired`, `manifest.not-yet-valid`, `manifest.rule`,
+ * `manifest.header` or `manifest.root` (and {@link DecodeError} for malformed bytes).
+ */
+export function acceptDatabase(
+  pdata: Uint8Array,
+  manifestBytes: Uint8Array,
+  opts: AcceptOptions,
+): ClientDatabase {
+  const { trust, m } = opts;
+  if (!Number.isSafeInteger(m) || m < 1)
+    throw new ParameterError('manifest.m', 'client rule m must be ≥ 1');
+  const manifest = decodeManifest(manifestBytes);
+  const { body } = manifest;
+  const jurisdictions = signingJurisdictions(manifest, trust);
+  if (jurisdictions.size < m) {
+    throw new VerificationError(
+      'manifest.quorum',
+      `manifest: valid signatures from ${jurisdictions.size} distinct trusted jurisdiction(s), ${m} required`,
+    );
+  }
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  if (now > body.notAfter)
+    throw new VerificationError('manifest.expired', 'manifest: validity window has ended');
+  if (now < body.notBefore)
+    throw new VerificationError('manifest.not-yet-valid', 'manifest: not valid yet');
+  if (body.rule < m) {
+    throw new VerificationError(
+      'manifest.rule',
+      `manifest: database audited under rule ${body.rule} < ${m}`,
+    );
+  }
+  const hl = body.pdataHeader.length;
+  if (pdata.length < hl || !equalBytes(pdata.subarray(0, hl), body.pdataHeader)) {
+    throw new VerificationError('manifest.header', 'public data: header differs from the manifest');
+  }
+  let db: ClientDatabase;
+  try {
+    db = ClientDatabase.load(pdata, body.root);
+  } catch (e) {
+    if (e instanceof VerificationError) {
+      throw new VerificationError('manifest.root', 'public data: root differs from the manifest', {
+        cause: e,
+      });
+    }
+    throw e;
+  }
+  if (!equalBytes(db.databaseId, body.databaseId) || db.suite !== body.suite) {
+    throw new VerificationError(
+      'manifest.root',
+      'manifest: database id or suite inconsistent with its root',
+    );
+  }
+  return db;
+}
