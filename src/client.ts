@@ -295,32 +295,36 @@ export interface VoucherInput {
   payload: Uint8Array;
 }
 
-/** Per-id PRF outputs (SPEC §6 step 2). */
-interface IdDerivations {
-  x: bigint;
-  z: bigint;
-  xPrime: bigint;
-  /** Dummy DHF value `r' = (x', r'_1 … r'_s)` for a synthetic voucher. */
-  rPrime: DhfValue;
-}
-
-function deriveForId(acct: ClientAccount, id: Uint8Array): IdDerivations {
-  const { suite } = acct;
+/** Per-id PRF outputs for every voucher (SPEC §6 step 2): the share's `x` and the DHF input `x'`. */
+function deriveForId(acct: ClientAccount, id: Uint8Array): { x: bigint; xPrime: bigint } {
   const { fkey } = acct.secrets;
-  const q = suite.order;
+  const q = acct.suite.order;
   // x ∈ [1, q-1]: reduce mod (q-1), add 1.
   const x = reduceWide(prf(fkey, LABEL.prfShareX, id, wideLength(q)), q - 1n) + 1n;
+  const xPrime = reduceWide(prf(fkey, LABEL.prfDhfX, id, 16), F_ELL.p);
+  return { x, xPrime };
+}
+
+/**
+ * Per-id PRF outputs only a synthetic voucher needs: the dummy share value `z` and the dummy
+ * DHF value `r' = (x', r'_1 … r'_s)` (computed only when the voucher is synthetic).
+ */
+function deriveDummies(
+  acct: ClientAccount,
+  id: Uint8Array,
+  xPrime: bigint,
+): { z: bigint; rPrime: DhfValue } {
+  const { fkey } = acct.secrets;
+  const q = acct.suite.order;
   const z = reduceWide(prf(fkey, LABEL.prfDummyZ, id, wideLength(q)), q);
-  const ell = F_ELL.p;
-  const xPrime = reduceWide(prf(fkey, LABEL.prfDhfX, id, 16), ell);
   const rPrime = new BigUint64Array(acct.sMax + 1);
   rPrime[0] = xPrime;
   if (acct.sMax > 0) {
     const raw = prf(fkey, LABEL.prfDummyR, id, 16 * acct.sMax);
     for (let i = 0; i < acct.sMax; i++)
-      rPrime[i + 1] = reduceWide(raw.subarray(16 * i, 16 * i + 16), ell);
+      rPrime[i + 1] = reduceWide(raw.subarray(16 * i, 16 * i + 16), F_ELL.p);
   }
-  return { x, z, xPrime, rPrime };
+  return { z, rPrime };
 }
 
 /** Whether the account's PRF coin makes this id synthetic (before the cap is applied). */
@@ -511,9 +515,9 @@ function buildSynthetic(
   // adct encrypts zeros under a throwaway key (same length as a real one).
   const adct = sealRandomNonce(rng(32), new Uint8Array(adLen), adctAad(dbId, id), rng);
   const d = deriveForId(acct, id);
-  const r = d.rPrime;
+  const { z, rPrime } = deriveDummies(acct, id, d.xPrime);
   const rkey = rng(32);
-  const rct = sealSingleUse(rkey, rctPlaintext(suite, r, adct, d.x, d.z), rctAad(dbId, id));
+  const rct = sealSingleUse(rkey, rctPlaintext(suite, rPrime, adct, d.x, z), rctAad(dbId, id));
   // One slot that always opens: Q = β·G, S = β·L.
   const beta = suite.randomScalar(rng);
   const Q = suite.mulBase(beta);
