@@ -37,7 +37,7 @@
  * It computes the powers `x'^0..x'^{T-2}` once and takes `s` dot products with the coefficients
  * split into 22/22/20-bit limbs held in a `Float64Array`: limb products are exact (< 2^44) and up
  * to 128 terms accumulate exactly below 2^53, followed by one reduction per coordinate using
- * `2^66 ≡ 236` and `2^64 ≡ 59 (mod ℓ)`. This is 10× faster than `bigint` Horner (numbers in
+ * `2^66 ≡ 236` and `2^64 ≡ 59 (mod ℓ)`. This is 5–7× faster than `bigint` Horner (numbers in
  * docs/decisions.md "F_ℓ arithmetic"). Detection uses `bigint` arithmetic (`% ℓ`). All of it is
  * variable-time; see docs/security.md "What is not claimed".
  * @module
