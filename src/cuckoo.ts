@@ -70,28 +70,52 @@ function checkNPrime(nPrime: unknown): number {
   return checkInt('nPrime', nPrime, MIN_TABLE_CELLS, MAX_TABLE_CELLS);
 }
 
-/** `h_j(y) ∈ [0, n')` with nonce `N_j`; `nPrime` already checked. */
-function cellHashUnchecked(nonce: Uint8Array, item: Uint8Array, nPrime: number): number {
-  const lab = LABEL_BYTES.length;
-  const msg = new Uint8Array(1 + lab + NONCE_LENGTH + 4 + item.length);
-  msg[0] = lab;
-  msg.set(LABEL_BYTES, 1);
-  msg.set(nonce, 1 + lab);
-  let off = 1 + lab + NONCE_LENGTH;
-  const len = item.length;
-  msg[off++] = len >>> 24;
-  msg[off++] = (len >>> 16) & 0xff;
-  msg[off++] = (len >>> 8) & 0xff;
-  msg[off++] = len & 0xff;
-  msg.set(item, off);
-  const d = sha256(msg);
-  // OS2IP(d[0..16]) mod n', Horner's rule over eight 16-bit limbs. Every intermediate is below
-  // n'·2^16 + 2^16 ≤ 2^43 < 2^53, so double arithmetic is exact.
-  let r = 0;
-  for (let i = 0; i < 16; i += 2) {
-    r = (r * TWO_16 + (d[i] as number) * 256 + (d[i + 1] as number)) % nPrime;
+/**
+ * `h_j` for one nonce. The SHA-256 state after the fixed prefix `u8(len) ‖ label ‖ N_j` is kept
+ * and cloned for each item, so a call allocates nothing; an item of up to 75 bytes costs two
+ * SHA-256 compressions.
+ */
+class CellHasher {
+  readonly nonce: Uint8Array;
+  private readonly prefix = sha256.create();
+  private readonly work = sha256.create();
+  private readonly len = new Uint8Array(4);
+  private readonly out = new Uint8Array(32);
+
+  constructor(nonce: Uint8Array) {
+    this.nonce = nonce.slice();
+    this.prefix.update(Uint8Array.of(LABEL_BYTES.length)).update(LABEL_BYTES).update(this.nonce);
   }
-  return r;
+
+  /** `OS2IP(SHA-256(prefix ‖ u32(len(y)) ‖ y)[0..16]) mod n'`. */
+  hash(item: Uint8Array, nPrime: number): number {
+    const n = item.length;
+    const len = this.len;
+    len[0] = n >>> 24;
+    len[1] = (n >>> 16) & 0xff;
+    len[2] = (n >>> 8) & 0xff;
+    len[3] = n & 0xff;
+    const w = this.prefix._cloneInto(this.work);
+    w.update(len).update(item).digestInto(this.out);
+    const d = this.out;
+    // OS2IP(d[0..16]) mod n', Horner's rule over eight 16-bit limbs. Every intermediate is below
+    // n'·2^16 + 2^16 ≤ 2^43 < 2^53, so double arithmetic is exact.
+    let r = 0;
+    for (let i = 0; i < 16; i += 2) {
+      r = (r * TWO_16 + (d[i] as number) * 256 + (d[i + 1] as number)) % nPrime;
+    }
+    return r;
+  }
+}
+
+// Per-call entry points (one voucher: h1 and h2) reuse the hashers of the last two nonces seen.
+const recent: CellHasher[] = [];
+function hasherFor(nonce: Uint8Array): CellHasher {
+  for (const h of recent) if (equalBytes(h.nonce, nonce)) return h;
+  const h = new CellHasher(nonce);
+  recent.unshift(h);
+  if (recent.length > 2) recent.pop();
+  return h;
 }
 
 /**
@@ -105,7 +129,7 @@ export function cellHash(nonce: Uint8Array, item: Uint8Array, nPrime: number): n
   checkBytes('nonce', nonce, NONCE_LENGTH);
   checkBytes('item', item);
   checkNPrime(nPrime);
-  return cellHashUnchecked(nonce, item, nPrime);
+  return hasherFor(nonce).hash(item, nPrime);
 }
 
 function checkNonces(nonces: unknown): CellNonces {
@@ -127,21 +151,25 @@ function checkNonces(nonces: unknown): CellNonces {
  * `h1(y) = h2(y)` then `h2(y) = (h1(y) + 1) mod n'`. The two positions always differ.
  * @throws ParameterError `cuckoo.nonces-equal` if the nonces are equal.
  */
-export function cellPositions(nonces: CellNonces, item: Uint8Array, nPrime: number): [number, number] {
-  const [n1, n2] = checkNonces(nonces);
-  checkBytes('item', item);
-  checkNPrime(nPrime);
-  return positionsUnchecked(n1, n2, item, nPrime);
-}
-
-function positionsUnchecked(
-  n1: Uint8Array,
-  n2: Uint8Array,
+export function cellPositions(
+  nonces: CellNonces,
   item: Uint8Array,
   nPrime: number,
 ): [number, number] {
-  const p1 = cellHashUnchecked(n1, item, nPrime);
-  let p2 = cellHashUnchecked(n2, item, nPrime);
+  const [n1, n2] = checkNonces(nonces);
+  checkBytes('item', item);
+  checkNPrime(nPrime);
+  return positionsUnchecked(hasherFor(n1), hasherFor(n2), item, nPrime);
+}
+
+function positionsUnchecked(
+  h1: CellHasher,
+  h2: CellHasher,
+  item: Uint8Array,
+  nPrime: number,
+): [number, number] {
+  const p1 = h1.hash(item, nPrime);
+  let p2 = h2.hash(item, nPrime);
   if (p2 === p1) p2 = (p1 + 1) % nPrime;
   return [p1, p2];
 }
@@ -168,7 +196,8 @@ function ratioAsDecimal(ratio: number): { num: bigint; den: bigint } {
  */
 export function tableSize(count: number, ratio: number): number {
   checkInt('count', count, 0, MAX_TABLE_CELLS);
-  if (typeof ratio !== 'number') throw new TypeError(`"ratio" expected number, got ${typeof ratio}`);
+  if (typeof ratio !== 'number')
+    throw new TypeError(`"ratio" expected number, got ${typeof ratio}`);
   if (!(ratio >= MIN_TABLE_RATIO && ratio <= MAX_TABLE_RATIO)) {
     throw new ParameterError(
       'cuckoo.ratio',
@@ -221,8 +250,10 @@ export function layoutCuckoo(
   // Both positions of every item, computed once.
   const pos1 = new Int32Array(count);
   const pos2 = new Int32Array(count);
+  const h1 = new CellHasher(n1);
+  const h2 = new CellHasher(n2);
   for (let i = 0; i < count; i++) {
-    const [a, b] = positionsUnchecked(n1, n2, items[i] as Uint8Array, nPrime);
+    const [a, b] = positionsUnchecked(h1, h2, items[i] as Uint8Array, nPrime);
     pos1[i] = a;
     pos2[i] = b;
   }

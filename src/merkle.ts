@@ -23,6 +23,21 @@ import { checkBytes, checkInt, equalBytes } from './utils.js';
 /** Length of every hash in the tree (SHA-256). */
 export const MERKLE_HASH_LENGTH = 32;
 
+const LEAF_PREFIX = Uint8Array.of(0x00);
+const NODE_PREFIX = Uint8Array.of(0x01);
+// A pristine SHA-256 state cloned into a work state for every hash: hashing a million leaves
+// then allocates nothing per hash (noble's one-shot `sha256()` builds a new hasher each call,
+// which costs more than the two compressions of a node). Safe to share: no call yields midway.
+const INIT = sha256.create();
+const WORK = sha256.create();
+
+function leafHashInto(data: Uint8Array, out: Uint8Array): void {
+  INIT._cloneInto(WORK).update(LEAF_PREFIX).update(data).digestInto(out);
+}
+function nodeHashInto(left: Uint8Array, right: Uint8Array, out: Uint8Array): void {
+  INIT._cloneInto(WORK).update(NODE_PREFIX).update(left).update(right).digestInto(out);
+}
+
 /** `MTH({}) = SHA-256()`: the root of the empty tree. */
 export function emptyRoot(): Uint8Array {
   return sha256(new Uint8Array(0));
@@ -31,52 +46,64 @@ export function emptyRoot(): Uint8Array {
 /** Leaf hash `SHA-256(0x00 ‖ data)` (RFC 9162 §2.1.1). */
 export function leafHash(data: Uint8Array): Uint8Array {
   checkBytes('data', data);
-  const buf = new Uint8Array(1 + data.length);
-  buf.set(data, 1);
-  return sha256(buf);
+  const out = new Uint8Array(MERKLE_HASH_LENGTH);
+  leafHashInto(data, out);
+  return out;
 }
 
-/** Node hash `SHA-256(0x01 ‖ left ‖ right)` (RFC 9162 §2.1.1). */
+/** Node hash `SHA-256(0x01 ‖ left ‖ right)` (RFC 9162 §2.1.1), for two 32-byte hashes. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(1 + 2 * MERKLE_HASH_LENGTH);
-  buf[0] = 0x01;
-  buf.set(left, 1);
-  buf.set(right, 1 + MERKLE_HASH_LENGTH);
-  return sha256(buf);
+  checkBytes('left', left, MERKLE_HASH_LENGTH);
+  checkBytes('right', right, MERKLE_HASH_LENGTH);
+  const out = new Uint8Array(MERKLE_HASH_LENGTH);
+  nodeHashInto(left, right, out);
+  return out;
 }
+
+/** Enough stack slots for any tree this library can address (leaf counts below 2^53). */
+const MAX_DEPTH = 54;
 
 /**
  * Incremental Merkle Tree Hash: append leaf data one by one, read the root at any time. Holds
  * one hash per set bit of the leaf count.
  */
 export class MerkleTreeHasher {
-  /** Roots of the perfect subtrees, largest (leftmost) first. */
-  private readonly stack: Uint8Array[] = [];
+  /** Roots of the perfect subtrees, largest (leftmost) first, 32 bytes each. */
+  private readonly stack = new Uint8Array(MAX_DEPTH * MERKLE_HASH_LENGTH);
+  private depth = 0;
   private count = 0;
+  private readonly cur = new Uint8Array(MERKLE_HASH_LENGTH);
 
   /** Number of leaves appended so far. */
   get size(): number {
     return this.count;
   }
 
+  private slot(i: number): Uint8Array {
+    return this.stack.subarray(i * MERKLE_HASH_LENGTH, (i + 1) * MERKLE_HASH_LENGTH);
+  }
+
   /** Append one leaf's data (it is hashed as a leaf here). */
   append(data: Uint8Array): this {
-    let h = leafHash(data);
+    checkBytes('data', data);
+    const h = this.cur;
+    leafHashInto(data, h);
     // Merge equal-sized perfect subtrees: one merge per trailing 1-bit of the old count.
     for (let c = this.count; c % 2 === 1; c = Math.floor(c / 2)) {
-      h = nodeHash(this.stack.pop() as Uint8Array, h);
+      this.depth--;
+      nodeHashInto(this.slot(this.depth), h, h);
     }
-    this.stack.push(h);
+    this.slot(this.depth).set(h);
+    this.depth++;
     this.count++;
     return this;
   }
 
   /** `MTH` of the leaves appended so far. */
   root(): Uint8Array {
-    const n = this.stack.length;
-    if (n === 0) return emptyRoot();
-    let h = this.stack[n - 1] as Uint8Array;
-    for (let i = n - 2; i >= 0; i--) h = nodeHash(this.stack[i] as Uint8Array, h);
+    if (this.depth === 0) return emptyRoot();
+    const h = this.slot(this.depth - 1).slice();
+    for (let i = this.depth - 2; i >= 0; i--) nodeHashInto(this.slot(i), h, h);
     return h;
   }
 }

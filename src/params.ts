@@ -33,9 +33,7 @@ function stirlerr(k: number): number {
     return lf - ((k + 0.5) * Math.log(k) - k + LN_SQRT_2PI);
   }
   const kk = k * k;
-  return (
-    (1 / 12 - (1 / 360 - (1 / 1260 - (1 / 1680 - 1 / 1188 / kk) / kk) / kk) / kk) / k
-  );
+  return (1 / 12 - (1 / 360 - (1 / 1260 - (1 / 1680 - 1 / 1188 / kk) / kk) / kk) / kk) / k;
 }
 
 /** `x·log(x/m) + m - x`, accurate when `x ≈ m` (Loader's `bd0`). */
