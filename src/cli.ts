@@ -320,7 +320,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
     `Rule m = 2: a hash enters the database only if at least 2 jurisdictions hold it (${known.length} do; ${450} are single-jurisdiction).`,
   );
   out(
-    `Threshold T = ${T} (SPEC §8: the smallest T for 1e-6 false positives per image, 5 million images a year and a 1e-12 target is ${smallestThreshold({ falsePositiveRate: 1e-6, itemsPerPeriod: 5e6, targetAccountFalseFlag: 1e-12 })}); synthetic rate p = ${p}, cap s_max = ${sMax}.`,
+    `Threshold T = ${T}: SPEC §8's helper gives ${smallestThreshold({ falsePositiveRate: 1e-6, itemsPerPeriod: 5.5e6, targetAccountFalseFlag: 1e-12 })} for 1e-6 false positives per image, 5.5 million images a year and a 1e-12 yearly false-flag target (Apple's published figure); synthetic rate p = ${p}, cap s_max = ${sMax}.`,
   );
   out();
   const t0 = performance.now();
