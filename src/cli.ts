@@ -317,7 +317,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
     `Three child-protection NGOs in three jurisdictions hold hash lists (${ngos.map((n) => `${n.name} (${n.jurisdiction}): ${n.items.length}`).join(', ')}).`,
   );
   out(
-    `Rule m = 2: a hash enters the database only if at least 2 jurisdictions hold it (${known.length} do; ${450} are single-jurisdiction).`,
+    `Rule m = 2: a hash enters the database only if at least 2 jurisdictions hold it (${known.length} do; ${ngos.reduce((a, n) => a + n.items.length, 0) - 3 * all3.length - 2 * (ab.length + bc.length + ac.length)} are held by one only).`,
   );
   out(
     `Threshold T = ${T}: SPEC §8's helper gives ${smallestThreshold({ falsePositiveRate: 1e-6, itemsPerPeriod: 5.5e6, targetAccountFalseFlag: 1e-12 })} for 1e-6 false positives per image, 5.5 million images a year and a 1e-12 yearly false-flag target (Apple's published figure); synthetic rate p = ${p}, cap s_max = ${sMax}.`,
