@@ -59,7 +59,7 @@ export const FIXED_BASE_WINDOW = 8;
  * (shared doubling chain, fastest for small batches) to `pippenger` (bucket method).
  * Measured in bench/ (see docs/decisions.md "MSM").
  */
-export const MSM_PIPPENGER_THRESHOLD = 512;
+export const MSM_PIPPENGER_THRESHOLD = 256;
 
 // ── Wire format (docs/wire-format.md) ───────────────────────────────────────────────────────
 

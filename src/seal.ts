@@ -24,8 +24,9 @@
  * HPKE is asynchronous in `@hpke/core` (WebCrypto), so this API is `async`.
  * @module
  */
-import { CipherSuite, HkdfSha256 } from '@hpke/core';
+
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
+import { CipherSuite, HkdfSha256 } from '@hpke/core';
 import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { x25519 } from '@noble/curves/ed25519.js';
@@ -112,7 +113,9 @@ export function reviewerPublicKey(secretKey: Uint8Array): Uint8Array {
 function checkInfo(info: Uint8Array): void {
   checkBytes('info', info);
   if (info.length > SEAL_MAX_INFO_BYTES) {
-    throw new RangeError(`"info" expected at most ${SEAL_MAX_INFO_BYTES} bytes, got ${info.length}`);
+    throw new RangeError(
+      `"info" expected at most ${SEAL_MAX_INFO_BYTES} bytes, got ${info.length}`,
+    );
   }
 }
 
@@ -150,7 +153,9 @@ export async function sealToReviewers(
   for (let i = 0; i < n; i++) {
     let recipientPublicKey: CryptoKey;
     try {
-      recipientPublicKey = await suite.kem.deserializePublicKey(ab(reviewerPublicKeys[i] as Uint8Array));
+      recipientPublicKey = await suite.kem.deserializePublicKey(
+        ab(reviewerPublicKeys[i] as Uint8Array),
+      );
     } catch (e) {
       throw new ParameterError('seal.reviewerKey', `reviewer key ${i}: not a valid X25519 key`, {
         cause: e,
@@ -194,7 +199,10 @@ function parseHeader(sealed: Uint8Array): number {
   }
   const n = sealed[1] as number;
   if (n < 1 || n > MAX_REVIEWERS) {
-    throw new DecodeError('decode.range', `sealed payload: reviewer count ${n} outside [1, ${MAX_REVIEWERS}]`);
+    throw new DecodeError(
+      'decode.range',
+      `sealed payload: reviewer count ${n} outside [1, ${MAX_REVIEWERS}]`,
+    );
   }
   if (sealed.length < HEADER_LENGTH + n * SLOT_LENGTH + TAG_LENGTH) {
     throw new DecodeError('decode.truncated', 'sealed payload: truncated');
@@ -242,7 +250,9 @@ export async function openAsReviewer(
       ),
     );
   } catch (e) {
-    throw new VerificationError('seal.open', 'sealed payload: cannot open the key wrap', { cause: e });
+    throw new VerificationError('seal.open', 'sealed payload: cannot open the key wrap', {
+      cause: e,
+    });
   }
   if (dek.length !== DEK_LENGTH) {
     throw new VerificationError('seal.open', 'sealed payload: wrapped key has the wrong length');
@@ -253,7 +263,9 @@ export async function openAsReviewer(
       sealed.subarray(bodyOff),
     );
   } catch (e) {
-    throw new VerificationError('seal.open', 'sealed payload: body authentication failed', { cause: e });
+    throw new VerificationError('seal.open', 'sealed payload: body authentication failed', {
+      cause: e,
+    });
   } finally {
     dek.fill(0);
   }

@@ -31,7 +31,8 @@ const PREFIX = new TextEncoder().encode(SIG_PREFIX);
 const LABEL_RE = /^[a-z0-9-]{1,64}$/;
 
 function labelBytes(label: string): Uint8Array {
-  if (typeof label !== 'string') throw new TypeError(`"label" expected string, got ${typeof label}`);
+  if (typeof label !== 'string')
+    throw new TypeError(`"label" expected string, got ${typeof label}`);
   if (!LABEL_RE.test(label)) throw new RangeError(`"label" must match [a-z0-9-]{1,64}: "${label}"`);
   return new TextEncoder().encode(label);
 }
@@ -45,7 +46,11 @@ export function statementMessage(label: string, body: Uint8Array): Uint8Array {
 /** A fresh key pair; the secret key is `rng(32)` (deterministic for a fixed `rng`). */
 export function generateSigningKeyPair(rng: Rng = defaultRng): SigningKeyPair {
   checkRng(rng);
-  const secretKey = checkBytes('rng output', rng(SIGNING_SECRET_KEY_LENGTH), SIGNING_SECRET_KEY_LENGTH);
+  const secretKey = checkBytes(
+    'rng output',
+    rng(SIGNING_SECRET_KEY_LENGTH),
+    SIGNING_SECRET_KEY_LENGTH,
+  );
   return Object.freeze({ secretKey, publicKey: ed25519.getPublicKey(secretKey) });
 }
 
@@ -73,7 +78,8 @@ export function verifyStatement(
   signature: Uint8Array,
 ): boolean {
   const msg = statementMessage(label, body);
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== SIGNING_PUBLIC_KEY_LENGTH) return false;
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== SIGNING_PUBLIC_KEY_LENGTH)
+    return false;
   if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_LENGTH) return false;
   try {
     return ed25519.verify(signature, msg, publicKey, { zip215: false });

@@ -1,0 +1,198 @@
+/**
+ * Benchmark rows of the NGO quorum (SPEC §3, §10), against the raw noble operations a ring hop
+ * cannot avoid, timed interleaved in the same run:
+ * - `<suite>.ngo.hop.element`: one ring hop over a batch of N elements (strict decode of the
+ *   incoming and previous stage, stage signatures, verification of the incoming batched DLEQ
+ *   proof, N constant-time multiplications, encodes, the outgoing batched proof, signing and
+ *   framing) ÷ N. Floor per element: 1 decode + 1 CT multiplication + 1 encode (raw noble).
+ * - `<suite>.ngo.dleq.verify.element`: verifying one batched hop proof over N elements ÷ N
+ *   (inputs already decoded), against the same per-element hop floor.
+ * - `<suite>.ngo.quorum.3xNk`: three NGOs with N items each, the whole quorum (commit, mask, ring,
+ *   board, full board verification by every party, qualify, contribute); the note extrapolates
+ *   linearly to a million items per NGO (every step is linear in the list size).
+ * @module
+ */
+import { ristretto255 } from '@noble/curves/ed25519.js';
+import { p256 } from '@noble/curves/nist.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { verifyProof } from '../src/dleq.js';
+import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
+import {
+  createQuorumConfig,
+  hopDleqConfig,
+  NgoParty,
+  type QuorumConfig,
+  runQuorumLocally,
+} from '../src/ngo.js';
+import {
+  decodeElementList,
+  decodeNgoChain,
+  decodeNgoCommitment,
+  elementViews,
+  type NgoStage,
+} from '../src/ngo-messages.js';
+import { generateSigningKeyPair } from '../src/sign.js';
+import type { Rng } from '../src/utils.js';
+import { type BenchContext, type BenchRow, compare, fmtTime, wants } from './harness.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: raw noble points for the floors (two curve types).
+type NoblePoint = any;
+const RAW: Record<string, { Point: NoblePoint; enc: (P: NoblePoint) => Uint8Array }> = {
+  ristretto255: { Point: ristretto255.Point, enc: (P) => P.toBytes() },
+  p256: { Point: p256.Point, enc: (P) => P.toBytes(true) },
+};
+
+function seededRng(seed: string): Rng {
+  let ctr = 0;
+  return (n: number) => {
+    const out = new Uint8Array(n);
+    for (let off = 0; off < n; off += 32) {
+      out.set(
+        sha256(new TextEncoder().encode(`${seed}/${ctr++}`)).subarray(0, Math.min(32, n - off)),
+        off,
+      );
+    }
+    return out;
+  };
+}
+
+function items(n: number, tag: number): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => {
+    const b = new Uint8Array(16);
+    new DataView(b.buffer).setUint32(0, i);
+    b[15] = tag;
+    return b;
+  });
+}
+
+interface Setup {
+  config: QuorumConfig;
+  keys: { secretKey: Uint8Array; publicKey: Uint8Array }[];
+}
+
+function setup(suite: Suite, k: number): Setup {
+  const keys = Array.from({ length: k }, (_, i) => generateSigningKeyPair(seededRng(`sig${i}`)));
+  const config = createQuorumConfig({
+    suite,
+    deploymentId: new TextEncoder().encode('bench'),
+    m: 2,
+    itemWidth: 16,
+    members: keys.map((kp, i) => ({ jurisdiction: `J${i}`, signingPublicKey: kp.publicKey })),
+  });
+  return { config, keys };
+}
+
+/** Parties with a fixed seed: a fresh one is identical to the last (same k_i, same commitment). */
+function party(s: Setup, i: number, list: Uint8Array[]): NgoParty {
+  return new NgoParty(
+    s.config,
+    i,
+    (s.keys[i] as { secretKey: Uint8Array }).secretKey,
+    list,
+    seededRng(`party${i}`),
+  );
+}
+
+function per(row: BenchRow, n: number): BenchRow {
+  return {
+    ...row,
+    msPerOp: row.msPerOp / n,
+    opsPerSec: row.opsPerSec * n,
+    floorMsPerOp: row.floorMsPerOp === null ? null : row.floorMsPerOp / n,
+  };
+}
+
+export async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const N = ctx.quick ? 100 : 1000;
+  const Q = ctx.quick ? 1000 : 10_000;
+  const opts = { samples: 3, warmupMs: 0, minMs: 0 };
+  for (const suite of [ristretto255Sha512, p256Sha256]) {
+    const sn = suite.shortName;
+    const raw = RAW[sn] as { Point: NoblePoint; enc: (P: NoblePoint) => Uint8Array };
+    const hopName = `${sn}.ngo.hop.element`;
+    const verName = `${sn}.ngo.dleq.verify.element`;
+    const qName = `${sn}.ngo.quorum.3x${Q / 1000}k`;
+    if (wants(ctx, hopName) || wants(ctx, verName)) {
+      // List 0 after stage 1 (party 1), to be processed by party 2: one proof to verify.
+      const s = setup(suite, 3);
+      const lists = [items(N, 0), items(N, 1), items(N, 2)];
+      const ps = lists.map((l, i) => party(s, i, l));
+      const commitments = ps.map((p) => p.commit());
+      for (const p of ps) p.receiveCommitments(commitments);
+      const stage1 = (ps[1] as NgoParty).processHop((ps[0] as NgoParty).maskOwnList(), 0);
+      const chain = decodeNgoChain(stage1);
+      const last = chain.stages[1] as NgoStage;
+      const Ne = suite.elementLength;
+      const lastViews = elementViews(last.list, N, Ne);
+      const k = suite.randomScalar(seededRng('floor'));
+      const floor = () => {
+        let acc = 0;
+        for (let i = 0; i < N; i++)
+          acc ^= raw.enc(raw.Point.fromBytes(lastViews[i]).multiply(k))[0] as number;
+        return acc;
+      };
+      const floorName = '1 decode + 1 mul + 1 encode';
+      if (wants(ctx, hopName)) {
+        const hop = () => {
+          const p2 = party(s, 2, lists[2] as Uint8Array[]);
+          p2.commit();
+          p2.receiveCommitments(commitments);
+          return p2.processHop(stage1, 1);
+        };
+        rows.push({
+          ...per(compare(hopName, hop, floorName, floor, opts), N),
+          note: `batch of ${N}`,
+        });
+      }
+      if (wants(ctx, verName)) {
+        const C = decodeElementList(suite, (chain.stages[0] as NgoStage).list, N);
+        const D = decodeElementList(suite, last.list, N);
+        const Cb = elementViews((chain.stages[0] as NgoStage).list, N, Ne);
+        const K1 = decodeNgoCommitment(commitments[1] as Uint8Array).maskingKey as Element;
+        const cfg = hopDleqConfig(s.config, 0, 1);
+        const verify = () => {
+          if (
+            !verifyProof(
+              suite,
+              cfg,
+              { A: suite.G, B: K1, C, D, Cbytes: Cb, Dbytes: lastViews },
+              last.proof as Uint8Array,
+            )
+          ) {
+            throw new Error('bench: proof does not verify');
+          }
+        };
+        rows.push({
+          ...per(compare(verName, verify, floorName, floor, opts), N),
+          note: `batch of ${N}, decoded inputs`,
+        });
+      }
+    }
+    if (wants(ctx, qName)) {
+      const s = setup(suite, 3);
+      // Overlapping lists: a third of each list is shared by all three.
+      const lists = [0, 1, 2].map((j) =>
+        [...items(Q / 3, 0xaa), ...items(Q - Q / 3, j)].slice(0, Q),
+      );
+      const t0 = performance.now();
+      const res = runQuorumLocally(lists.map((l, i) => party(s, i, l)));
+      const ms = performance.now() - t0;
+      if ((res.qualified[0] as Uint8Array[]).length < Math.floor(Q / 3))
+        throw new Error('bench: quorum lost items');
+      const perMillion = (ms * (1_000_000 / Q)) / 1000 / 3600;
+      const note = `3 NGOs × ${Q} items in ${fmtTime(ms)}; linear extrapolation to 3 × 1M items: ${perMillion.toFixed(1)} h single-threaded`;
+      process.stderr.write(`  ${qName}: ${note}\n`);
+      rows.push({
+        name: qName,
+        opsPerSec: 1000 / ms,
+        msPerOp: ms,
+        floorName: null,
+        floorMsPerOp: null,
+        ratio: null,
+        note,
+      });
+    }
+  }
+  return rows;
+}
