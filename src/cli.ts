@@ -239,7 +239,7 @@ async function cmdSimulate(argv: string[]): Promise<void> {
     `client: ${res.clientAccepted ? 'accepted the database' : `refused — ${res.clientRefusal ?? 'no database'}`}`,
     `vouchers: ${res.vouchers} (${res.syntheticIssued} synthetic), candidates at the server: ${res.candidates}`,
     `reveal: ${res.revealOutcome}${res.revealed ? ` — ids ${res.revealedIds.join(', ')}` : ''}`,
-    `tamper: ${res.tamper.kind}${res.tamper.kind === 'none' ? '' : res.tamper.detected ? ` — detected by ${res.tamper.by}: ${res.tamper.reason}` : ' — NOT detected'}`,
+    `tamper: ${res.tamper.kind}${res.tamper.kind === 'none' ? '' : !res.tamper.applied ? ` — ${res.tamper.reason}` : res.tamper.detected ? ` — detected by ${res.tamper.by}: ${res.tamper.reason}` : ' — NOT detected'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

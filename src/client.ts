@@ -56,6 +56,8 @@ interface AccountSecrets {
   readonly dhf: DhfKey;
 }
 
+let secretsOf: (a: ClientAccount) => AccountSecrets;
+
 /**
  * The account state shared by an account's devices (SPEC §6 "Account state").
  * Mutable only in its synthetic counter; persist {@link ClientAccount.toBytes} after each
@@ -114,11 +116,13 @@ export class ClientAccount {
     return new ClientAccount(opts.suite ?? DEFAULT_SUITE, threshold, sMax, seed.slice(), 0);
   }
 
-  /** Derived secrets (computed once per instance). */
-  get secrets(): AccountSecrets {
-    if (!this.#secrets)
-      this.#secrets = deriveAccountSecrets(this.suite, this.threshold, this.sMax, this.#seed);
-    return this.#secrets;
+  static {
+    // Module-internal access to the derived secrets (computed once per instance); they are not
+    // part of the public API.
+    secretsOf = (a: ClientAccount): AccountSecrets => {
+      if (!a.#secrets) a.#secrets = deriveAccountSecrets(a.suite, a.threshold, a.sMax, a.#seed);
+      return a.#secrets;
+    };
   }
 
   /**
@@ -297,7 +301,7 @@ export interface VoucherInput {
 
 /** Per-id PRF outputs for every voucher (SPEC §6 step 2): the share's `x` and the DHF input `x'`. */
 function deriveForId(acct: ClientAccount, id: Uint8Array): { x: bigint; xPrime: bigint } {
-  const { fkey } = acct.secrets;
+  const { fkey } = secretsOf(acct);
   const q = acct.suite.order;
   // x ∈ [1, q-1]: reduce mod (q-1), add 1.
   const x = reduceWide(prf(fkey, LABEL.prfShareX, id, wideLength(q)), q - 1n) + 1n;
@@ -314,7 +318,7 @@ function deriveDummies(
   id: Uint8Array,
   xPrime: bigint,
 ): { z: bigint; rPrime: DhfValue } {
-  const { fkey } = acct.secrets;
+  const { fkey } = secretsOf(acct);
   const q = acct.suite.order;
   const z = reduceWide(prf(fkey, LABEL.prfDummyZ, id, wideLength(q)), q);
   const rPrime = new BigUint64Array(acct.sMax + 1);
@@ -329,7 +333,7 @@ function deriveDummies(
 
 /** Whether the account's PRF coin makes this id synthetic (before the cap is applied). */
 function syntheticCoin(acct: ClientAccount, db: ClientDatabase, id: Uint8Array): boolean {
-  const c = prf(acct.secrets.fkey, LABEL.prfSynthetic, id, 4);
+  const c = prf(secretsOf(acct).fkey, LABEL.prfSynthetic, id, 4);
   const v =
     (c[0] as number) * 2 ** 24 +
     (((c[1] as number) << 16) | ((c[2] as number) << 8) | (c[3] as number));
@@ -473,7 +477,7 @@ function buildReal(
   rng: Rng,
 ): VoucherBytes {
   const { suite } = acct;
-  const sec = acct.secrets;
+  const sec = secretsOf(acct);
   const dbId = db.databaseId;
   // Step 1 (second half): adct = AEAD(adkey-derived key, ad).
   const adct = sealRandomNonce(sec.adKey, ad, adctAad(dbId, id), rng);

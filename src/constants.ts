@@ -48,9 +48,9 @@ export const DLEQ_INDEX_BYTES = 8;
 export const RFC9497_INDEX_BYTES = 2;
 
 /**
- * Precomputation window for fixed-base multiplication tables (noble `precompute(W)`):
- * the table for one point holds `⌈256/W⌉ · 2^(W-1)` points. W = 8 is noble's default for `G`;
- * measured in bench/ (see docs/decisions.md "Precomputation windows").
+ * Precomputation window for the fixed-base tables of long-lived public points such as `L`
+ * (noble `precompute(W)`; the table holds `⌈256/W⌉ · 2^(W-1)` points). `G` keeps noble's own
+ * table (window 6 for `Point.BASE`). Measured in docs/decisions.md "Precomputation windows".
  */
 export const FIXED_BASE_WINDOW = 8;
 

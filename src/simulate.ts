@@ -116,6 +116,8 @@ export type SimEvent =
 /** Outcome of a tampering attempt. */
 export interface TamperReport {
   kind: TamperKind;
+  /** False when the tampering could not be applied (e.g. `filler` on a table with no filler cell). */
+  applied: boolean;
   detected: boolean;
   /** Who caught it: `ngo`, `audit`, `client`, or null. */
   by: 'ngo' | 'audit' | 'client' | null;
@@ -206,7 +208,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
     syntheticIds: [],
     reviewerOpened: [],
     learned: {},
-    tamper: { kind: tamper, detected: false, by: null, reason: null },
+    tamper: { kind: tamper, applied: tamper !== 'none', detected: false, by: null, reason: null },
     timings,
   };
   const phase = async <T>(
@@ -223,7 +225,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
     return out;
   };
   const caught = (by: TamperReport['by'], reason: string) => {
-    if (tamper !== 'none') res.tamper = { kind: tamper, detected: true, by, reason };
+    if (tamper !== 'none') res.tamper = { kind: tamper, applied: true, detected: true, by, reason };
   };
 
   // ── NGO quorum (SPEC §3) ──────────────────────────────────────────────────────────────────
@@ -299,7 +301,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
         });
       } catch (e) {
         if (e instanceof NgoVerificationError || e instanceof NgoDecodeError) {
-          caught('ngo', `${e.code}: ${e.message} (culprit: ${e.culprit.jurisdiction})`);
+          caught('ngo', `${e.code}: ${e.message}`);
           return null;
         }
         throw e;
@@ -373,10 +375,20 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
       cells.length,
     );
     const j = layout.indexOf(-1);
-    const next: Uint8Array[] = cells.map((c) => c.slice());
-    next[j] = suite.encode(suite.mul(hashItem(suite, outsideItem as Uint8Array), built.alpha));
-    pdata = concatBytes(headerBytes, ...next);
-    claimedRoot = computeRoot(headerBytes, next);
+    if (j < 0) {
+      res.tamper = {
+        kind: tamper,
+        applied: false,
+        detected: false,
+        by: null,
+        reason: 'not applied: the table has no filler cell',
+      };
+    } else {
+      const next: Uint8Array[] = cells.map((c) => c.slice());
+      next[j] = suite.encode(suite.mul(hashItem(suite, outsideItem as Uint8Array), built.alpha));
+      pdata = concatBytes(headerBytes, ...next);
+      claimedRoot = computeRoot(headerBytes, next);
+    }
   }
   res.root = bytesToHex(claimedRoot);
   res.learned.builder = `The builder learned only the NGO contributions: ${xInt.length} items backed by ≥ ${m} jurisdictions.`;
@@ -403,7 +415,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
     () => {
       const ok = verdicts.filter((x) => x.v.ok);
       const first = ok[0]?.v;
-      if (!first || !first.ok) return null;
+      if (!first?.ok) return null;
       const body = encodeManifestBody(
         manifestBodyFor(pdata, first, m, { notBefore: now - 60, notAfter: now + 30 * 86400 }),
       );

@@ -1,0 +1,206 @@
+/**
+ * Benchmark harness (SPEC §10): every protocol step is timed against a *floor*, the raw
+ * `@noble/curves` operations it cannot avoid, measured in the same process and run.
+ *
+ * - {@link timeOp}: milliseconds per operation: warm up, pick a batch size, time several batches
+ *   and take the MEDIAN (robust to GC pauses and noisy neighbours).
+ * - {@link compare}: times an operation and its floor INTERLEAVED (op, floor, floor, op, …), so
+ *   machine noise hits both alike, and reports `ratio = op ÷ floor`.
+ * - {@link printRows}: `name  ops/s  time/op  ×floor  floor` lines.
+ *
+ * Each bench module (bench/ec.ts, …) exports `run(ctx: BenchContext): Promise<BenchRow[]>` and
+ * uses {@link wants} to skip rows the `--filter` excludes. See bench/README.md.
+ * @module
+ */
+
+/** One measured row. `ratio` is `msPerOp / floorMsPerOp` (null without a floor). */
+export interface BenchRow {
+  name: string;
+  opsPerSec: number;
+  msPerOp: number;
+  floorName: string | null;
+  floorMsPerOp: number | null;
+  ratio: number | null;
+  note?: string;
+}
+
+/** What bench/index.ts passes to every bench module. */
+export interface BenchContext {
+  /** Shorter measurements (`--quick`): for smoke runs, not for published numbers. */
+  quick: boolean;
+  /** Only rows whose name includes this substring (`--filter`), or `null` for all. */
+  filter: string | null;
+}
+
+/** Signature of a bench module's entry point. */
+export type BenchModule = { run(ctx: BenchContext): Promise<BenchRow[]> };
+
+/** Timing options. */
+export interface TimeOpts {
+  /** Total measured time per operation, spread over the samples (default 450 ms). */
+  minMs?: number;
+  /** Minimum iterations per sample (default 1). */
+  minIters?: number;
+  /** Warm-up time before measuring (default 100 ms). */
+  warmupMs?: number;
+  /** Number of samples whose median is reported (default 15; short samples interleave finely). */
+  samples?: number;
+}
+
+/** Defaults for a normal run and for `--quick`. */
+export const DEFAULT_OPTS: Required<TimeOpts> = {
+  minMs: 450,
+  minIters: 1,
+  warmupMs: 100,
+  samples: 15,
+};
+export const QUICK_OPTS: Required<TimeOpts> = { minMs: 80, minIters: 1, warmupMs: 20, samples: 7 };
+
+/** Options for a context: quick or normal, with per-row overrides. */
+export function optsFor(ctx: BenchContext, extra: TimeOpts = {}): Required<TimeOpts> {
+  return { ...(ctx.quick ? QUICK_OPTS : DEFAULT_OPTS), ...extra };
+}
+
+/** Whether the row `name` passes the context's filter. */
+export function wants(ctx: BenchContext, name: string): boolean {
+  return ctx.filter === null || name.includes(ctx.filter);
+}
+
+// A sink the optimiser cannot see through, so benchmarked results are never dead code.
+const sinkBox: { value: unknown } = { value: undefined };
+/** Keep a value alive (exported so bench modules can use it in their own loops). */
+export function blackhole(x: unknown): void {
+  sinkBox.value = x;
+}
+
+const now = () => performance.now();
+
+/** Run `fn` `iters` times and return the elapsed milliseconds. */
+function runBatch(fn: () => unknown, iters: number): number {
+  const t0 = now();
+  for (let i = 0; i < iters; i++) sinkBox.value = fn();
+  return now() - t0;
+}
+
+/** Warm `fn` up for about `warmupMs` and return an estimate of ms per op (at least one call). */
+function warmup(fn: () => unknown, warmupMs: number): number {
+  let iters = 0;
+  const t0 = now();
+  do {
+    sinkBox.value = fn();
+    iters++;
+  } while (now() - t0 < warmupMs);
+  return (now() - t0) / iters;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function batchSize(estimateMs: number, o: Required<TimeOpts>): number {
+  const perSample = o.minMs / o.samples;
+  return Math.max(o.minIters, Math.ceil(perSample / Math.max(estimateMs, 1e-6)));
+}
+
+/**
+ * Milliseconds per call of `fn`: warm up, then `samples` batches of about `minMs / samples`
+ * each; the median batch's time per call.
+ */
+export function timeOp(fn: () => unknown, opts: TimeOpts = {}): number {
+  const o = { ...DEFAULT_OPTS, ...opts };
+  const iters = batchSize(warmup(fn, o.warmupMs), o);
+  const samples: number[] = [];
+  for (let s = 0; s < o.samples; s++) samples.push(runBatch(fn, iters) / iters);
+  return median(samples);
+}
+
+/**
+ * Time `fn` against its `floor`, interleaving their samples in an ABBA pattern (op, floor,
+ * floor, op, …) so drift and noise affect both equally, and report the ratio of the medians.
+ * With `floor === null` only the operation is timed.
+ */
+export function compare(
+  name: string,
+  fn: () => unknown,
+  floorName: string | null,
+  floor: (() => unknown) | null,
+  opts: TimeOpts = {},
+): BenchRow {
+  const o = { ...DEFAULT_OPTS, ...opts };
+  if (floor === null) {
+    const ms = timeOp(fn, o);
+    return {
+      name,
+      opsPerSec: 1000 / ms,
+      msPerOp: ms,
+      floorName: null,
+      floorMsPerOp: null,
+      ratio: null,
+    };
+  }
+  const itA = batchSize(warmup(fn, o.warmupMs), o);
+  const itB = batchSize(warmup(floor, o.warmupMs), o);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let s = 0; s < o.samples; s++) {
+    if (s % 2 === 0) {
+      a.push(runBatch(fn, itA) / itA);
+      b.push(runBatch(floor, itB) / itB);
+    } else {
+      b.push(runBatch(floor, itB) / itB);
+      a.push(runBatch(fn, itA) / itA);
+    }
+  }
+  const ms = median(a);
+  const floorMs = median(b);
+  return {
+    name,
+    opsPerSec: 1000 / ms,
+    msPerOp: ms,
+    floorName,
+    floorMsPerOp: floorMs,
+    ratio: ms / floorMs,
+  };
+}
+
+function fmtOps(x: number): string {
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  if (x >= 1e4) return `${(x / 1e3).toFixed(1)}k`;
+  return x.toFixed(x >= 100 ? 0 : 1);
+}
+
+/** Human-readable time: µs below 1 ms, else ms. */
+export function fmtTime(ms: number): string {
+  if (ms < 1) return `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`;
+  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 3 : 1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Print aligned `name  ops/s  time/op  ×floor  floor` lines. */
+export function printRows(rows: BenchRow[]): void {
+  const header = ['name', 'ops/s', 'time/op', '×floor', 'floor (time/op)'];
+  const cells = rows.map((r) => [
+    r.name,
+    fmtOps(r.opsPerSec),
+    fmtTime(r.msPerOp),
+    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`,
+    r.floorName === null
+      ? ''
+      : `${r.floorName} (${fmtTime(r.floorMsPerOp as number)})${r.note ? `  [${r.note}]` : ''}`,
+  ]);
+  const all = [header, ...cells];
+  const width = header.map((_, i) => Math.max(...all.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) =>
+    c
+      .map((x, i) =>
+        i === 0 || i === c.length - 1
+          ? x.padEnd(width[i] as number)
+          : x.padStart(width[i] as number),
+      )
+      .join('  ')
+      .trimEnd();
+  console.log(line(header));
+  for (const c of cells) console.log(line(c));
+}

@@ -1,0 +1,313 @@
+/**
+ * The `quorum-psi simulate` command contract (src/cli.ts), tested by spawning the CLI on files in
+ * a temp directory and checking its `--json` output against ground truth computed here:
+ * - the intersection is exactly the items held by ≥ m jurisdictions (brute force);
+ * - the revealed ids are exactly the matching uploads that were not made synthetic, and every
+ *   matching upload is revealed or synthetic; with `--synthetic-rate 0` exactly the matching ids;
+ * - the same `--seed` reproduces the same root and outcome;
+ * - each `--tamper` kind is detected by the party that must catch it, on both suites;
+ * - malformed input exits non-zero with one specific line on stderr and no stack trace.
+ *
+ * The CLI runs through tsx's own entry point (`node …/tsx/dist/cli.mjs src/cli.ts`), which is
+ * what `npx tsx src/cli.ts` runs, minus npm's start-up and its warnings on stderr. Runs are small
+ * (3 NGOs × ~18 items, 15 uploads, T = 4, s_max = 4) and at most three run at once.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
+const T = 4;
+const M = 2;
+
+// ── Ground truth ────────────────────────────────────────────────────────────────────────────
+const h = (tag: string) => createHash('sha256').update(`cli-simulate/${tag}`).digest('hex');
+const range = (tag: string, n: number) => Array.from({ length: n }, (_, i) => h(`${tag}/${i}`));
+const all3 = range('all3', 5);
+const ab = range('ab', 4);
+const bc = range('bc', 3);
+const ac = range('ac', 3);
+const ngoLists: Record<string, { jurisdiction: string; items: string[] }> = {
+  alpha: { jurisdiction: 'UK', items: [...all3, ...ab, ...ac, ...range('a', 6)] },
+  beta: { jurisdiction: 'CA', items: [...all3, ...ab, ...bc, ...range('b', 6)] },
+  gamma: { jurisdiction: 'NL', items: [...all3, ...bc, ...ac, ...range('c', 6)] },
+};
+/** Items held by ≥ M distinct jurisdictions, by brute force. */
+const expectedIntersection = (() => {
+  const holders = new Map<string, Set<string>>();
+  for (const { jurisdiction, items } of Object.values(ngoLists)) {
+    for (const x of items) holders.set(x, (holders.get(x) ?? new Set()).add(jurisdiction));
+  }
+  return [...holders]
+    .filter(([, js]) => js.size >= M)
+    .map(([x]) => x)
+    .sort();
+})();
+// 15 uploads: 8 in the intersection, 2 held by one jurisdiction only, 5 innocent.
+const uploads: { id: string; item: string }[] = [
+  ...[all3[0], all3[3], ab[1], ab[2], bc[0], bc[2], ac[0], ac[1]],
+  ...[ngoLists.alpha?.items.at(-1), ngoLists.gamma?.items.at(-2)],
+  ...range('innocent', 5),
+].map((item, i) => ({ id: `c0${i.toString(16).padStart(2, '0')}`, item: item as string }));
+const matchingIds = uploads
+  .filter((u) => expectedIntersection.includes(u.item))
+  .map((u) => u.id)
+  .sort();
+
+// ── Running the CLI ─────────────────────────────────────────────────────────────────────────
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let running = 0;
+const queue: (() => void)[] = [];
+/** Spawn the CLI (at most three at once: the machine has two cores and tsx start-up is ~1 s). */
+async function cli(args: string[]): Promise<Run> {
+  if (running >= 3) await new Promise<void>((resolve) => queue.push(resolve));
+  running++;
+  try {
+    return await new Promise<Run>((resolve) => {
+      execFile(
+        process.execPath,
+        [TSX_CLI, 'src/cli.ts', ...args],
+        { cwd: ROOT, timeout: 60_000, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: '1' } },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  } finally {
+    running--;
+    queue.shift()?.();
+  }
+}
+
+let dir = '';
+const file = (name: string) => join(dir, name);
+const ngoArgs = () =>
+  Object.entries(ngoLists).flatMap(([name, { jurisdiction }]) => [
+    '--ngo',
+    `${name}:${jurisdiction}:${file(`${name}.txt`)}`,
+  ]);
+const baseArgs = (extra: string[] = []) => [
+  'simulate',
+  ...ngoArgs(),
+  '--rule',
+  String(M),
+  '--client',
+  file('client.txt'),
+  '--threshold',
+  String(T),
+  '--max-synthetics',
+  '4',
+  '--seed',
+  '00ff',
+  '--json',
+  ...extra,
+];
+
+interface SimJson {
+  suite: string;
+  intersection: string[];
+  dropped: number;
+  root: string | null;
+  auditOk: boolean;
+  clientAccepted: boolean;
+  vouchers: number;
+  candidates: number;
+  syntheticIssued: number;
+  revealed: boolean;
+  revealedIds: string[];
+  syntheticIds: string[];
+  reviewerOpened: { id: string; payload: string }[];
+  tamper: { kind: string; detected: boolean; by: string | null; reason: string | null };
+  timings: Record<string, number>;
+}
+
+/** Run a simulation that must complete: exit 0 and exactly one JSON object on stdout. */
+async function simulateJson(extra: string[] = []): Promise<SimJson> {
+  const r = await cli(baseArgs(extra));
+  expect(r.stderr, 'stderr of a --json run').toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as SimJson;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qpsi-cli-'));
+  for (const [name, { items }] of Object.entries(ngoLists)) {
+    writeFileSync(file(`${name}.txt`), `# ${name}\n${items.join('\n')}\n`);
+  }
+  writeFileSync(
+    file('client.txt'),
+    `# ID_HEX ITEM_HEX\n${uploads.map((u) => `${u.id} ${u.item}`).join('\n')}\n`,
+  );
+  const good = ngoLists.alpha?.items ?? [];
+  writeFileSync(file('bad-hex.txt'), `${good[0]}\n${good[1]?.replace(/^../, 'zz')}\n`);
+  writeFileSync(file('mixed.txt'), `${good[0]}\n${good[1]?.slice(0, 32)}\n`);
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// ── Tests ───────────────────────────────────────────────────────────────────────────────────
+// Every test waits for a free slot among three CLI runs, so its time includes the queue.
+const SLOW = { timeout: 180_000 };
+
+describe.concurrent('quorum-psi simulate --json', SLOW, () => {
+  it('reports the quorum intersection, the audit, and exactly the real matches', async () => {
+    const [a, b] = await Promise.all([simulateJson(), simulateJson()]);
+    // Shape.
+    for (const key of [
+      'intersection',
+      'dropped',
+      'root',
+      'auditOk',
+      'clientAccepted',
+      'vouchers',
+      'candidates',
+      'revealed',
+      'revealedIds',
+      'syntheticIds',
+      'tamper',
+      'timings',
+    ]) {
+      expect(a, key).toHaveProperty(key);
+    }
+    // The NGO quorum admits exactly the items held by ≥ m jurisdictions.
+    expect(a.intersection).toEqual(expectedIntersection);
+    // This seed's table places every item (a few percent of small tables drop one, a false
+    // negative this test could not attribute to an item).
+    expect(a.dropped).toBe(0);
+    expect(a.root).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.auditOk).toBe(true);
+    expect(a.clientAccepted).toBe(true);
+    expect(a.vouchers).toBe(uploads.length);
+    // 8 matching uploads, p = 0.05: at least T of them are real.
+    expect(a.revealed).toBe(true);
+    expect(a.revealedIds).toEqual([...a.revealedIds].sort());
+    expect(a.revealedIds.length).toBeGreaterThanOrEqual(T);
+    // Revealed ids are matching ids; every matching id is revealed or synthetic; every candidate
+    // is one or the other; a synthetic voucher always opens, so every synthetic is a candidate.
+    for (const id of a.revealedIds) expect(matchingIds).toContain(id);
+    expect(a.syntheticIds.filter((id) => a.revealedIds.includes(id))).toEqual([]);
+    expect(
+      [...a.revealedIds, ...a.syntheticIds.filter((id) => matchingIds.includes(id))].sort(),
+    ).toEqual(matchingIds);
+    expect(a.revealedIds.length + a.syntheticIds.length).toBe(a.candidates);
+    expect(a.syntheticIds.length).toBe(a.syntheticIssued);
+    // The reviewer opened exactly the revealed payloads.
+    expect(a.reviewerOpened.map((o) => o.id)).toEqual(a.revealedIds);
+    expect(a.tamper).toEqual({ kind: 'none', detected: false, by: null, reason: null });
+    for (const phase of ['ngo-quorum', 'build', 'audit', 'client-accept', 'vouchers', 'ingest']) {
+      expect(typeof a.timings[phase], phase).toBe('number');
+    }
+    // The same seed reproduces the run.
+    expect(b.root).toBe(a.root);
+    expect({ ...b, timings: {} }).toEqual({ ...a, timings: {} });
+  });
+
+  it('with --synthetic-rate 0 reveals exactly the matching ids', async () => {
+    const r = await simulateJson(['--synthetic-rate', '0', '--seed', '0abc']);
+    expect(r.syntheticIds).toEqual([]);
+    expect(r.candidates).toBe(matchingIds.length);
+    expect(r.revealedIds).toEqual(matchingIds);
+  });
+
+  it('below the threshold reveals nothing', async () => {
+    const r = await simulateJson([
+      '--synthetic-rate',
+      '0',
+      '--threshold',
+      String(matchingIds.length + 1),
+    ]);
+    expect(r.candidates).toBe(matchingIds.length);
+    expect(r.revealed).toBe(false);
+    expect(r.revealedIds).toEqual([]);
+    expect(r.reviewerOpened).toEqual([]);
+  });
+
+  it('--rule 3 admits only the items all three jurisdictions hold', async () => {
+    const r = await simulateJson(['--rule', '3']);
+    expect(r.intersection).toEqual([...all3].sort());
+  });
+});
+
+describe.concurrent.each(['ristretto255', 'p256'])('--tamper on %s', SLOW, (suite) => {
+  const run = (kind: string) => simulateJson(['--suite', suite, '--tamper', kind]);
+
+  it('cell: the client refuses the database', async () => {
+    const r = await run('cell');
+    expect(r.auditOk).toBe(true);
+    expect(r.clientAccepted).toBe(false);
+    expect(r.tamper).toMatchObject({ kind: 'cell', detected: true, by: 'client' });
+    expect(r.vouchers).toBe(0);
+  });
+
+  it.each(['filler', 'extra-item'])('%s: the audit fails', async (kind) => {
+    const r = await run(kind);
+    expect(r.auditOk).toBe(false);
+    expect(r.clientAccepted).toBe(false);
+    expect(r.tamper).toMatchObject({ kind, detected: true, by: 'audit' });
+    expect(r.tamper.reason).toMatch(kind === 'filler' ? /proof/ : /items/);
+  });
+
+  it('manifest: the client refuses m − 1 jurisdictions', async () => {
+    const r = await run('manifest');
+    expect(r.auditOk).toBe(true);
+    expect(r.clientAccepted).toBe(false);
+    expect(r.tamper).toMatchObject({ kind: 'manifest', detected: true, by: 'client' });
+    expect(r.tamper.reason).toMatch(/manifest\.quorum/);
+  });
+
+  it('hop: the next NGO catches it', async () => {
+    const r = await run('hop');
+    expect(r.tamper).toMatchObject({ kind: 'hop', detected: true, by: 'ngo' });
+    expect(r.root).toBeNull();
+    expect(r.clientAccepted).toBe(false);
+  });
+});
+
+describe.concurrent('malformed input: exit ≠ 0, one line on stderr, no stack trace', SLOW, () => {
+  const cases: [string, () => string[], RegExp][] = [
+    [
+      'missing file',
+      () => baseArgs().map((a) => a.replace('beta.txt', 'no-such-file.txt')),
+      /cannot read .*no-such-file\.txt: ENOENT/,
+    ],
+    [
+      'bad hex',
+      () => baseArgs().map((a) => a.replace('gamma.txt', 'bad-hex.txt')),
+      /bad-hex\.txt:2: not a hex string/,
+    ],
+    [
+      'mixed widths',
+      () => baseArgs().map((a) => a.replace('gamma.txt', 'mixed.txt')),
+      /mixed\.txt:2: item of 16 bytes, but items are 32 bytes wide/,
+    ],
+    ['unknown flag', () => baseArgs(['--frobnicate']), /Unknown option '--frobnicate'/],
+    [
+      '--rule above the number of jurisdictions',
+      () => baseArgs().map((a, i, all) => (all[i - 1] === '--rule' ? '4' : a)),
+      /--rule 4 exceeds the number of jurisdictions \(3\)/,
+    ],
+  ];
+  it.each(cases)('%s', async (_, args, message) => {
+    const r = await cli(args());
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^quorum-psi: /);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});
