@@ -129,7 +129,13 @@ interface SimJson {
   revealedIds: string[];
   syntheticIds: string[];
   reviewerOpened: { id: string; payload: string }[];
-  tamper: { kind: string; detected: boolean; by: string | null; reason: string | null };
+  tamper: {
+    kind: string;
+    applied: boolean;
+    detected: boolean;
+    by: string | null;
+    reason: string | null;
+  };
   timings: Record<string, number>;
 }
 
@@ -206,7 +212,13 @@ describe.concurrent('quorum-psi simulate --json', SLOW, () => {
     expect(a.syntheticIds.length).toBe(a.syntheticIssued);
     // The reviewer opened exactly the revealed payloads.
     expect(a.reviewerOpened.map((o) => o.id)).toEqual(a.revealedIds);
-    expect(a.tamper).toEqual({ kind: 'none', detected: false, by: null, reason: null });
+    expect(a.tamper).toEqual({
+      kind: 'none',
+      applied: false,
+      detected: false,
+      by: null,
+      reason: null,
+    });
     for (const phase of ['ngo-quorum', 'build', 'audit', 'client-accept', 'vouchers', 'ingest']) {
       expect(typeof a.timings[phase], phase).toBe('number');
     }
@@ -248,7 +260,7 @@ describe.concurrent.each(['ristretto255', 'p256'])('--tamper on %s', SLOW, (suit
     const r = await run('cell');
     expect(r.auditOk).toBe(true);
     expect(r.clientAccepted).toBe(false);
-    expect(r.tamper).toMatchObject({ kind: 'cell', detected: true, by: 'client' });
+    expect(r.tamper).toMatchObject({ kind: 'cell', applied: true, detected: true, by: 'client' });
     expect(r.vouchers).toBe(0);
   });
 
@@ -256,7 +268,7 @@ describe.concurrent.each(['ristretto255', 'p256'])('--tamper on %s', SLOW, (suit
     const r = await run(kind);
     expect(r.auditOk).toBe(false);
     expect(r.clientAccepted).toBe(false);
-    expect(r.tamper).toMatchObject({ kind, detected: true, by: 'audit' });
+    expect(r.tamper).toMatchObject({ kind, applied: true, detected: true, by: 'audit' });
     expect(r.tamper.reason).toMatch(kind === 'filler' ? /proof/ : /items/);
   });
 
@@ -264,13 +276,18 @@ describe.concurrent.each(['ristretto255', 'p256'])('--tamper on %s', SLOW, (suit
     const r = await run('manifest');
     expect(r.auditOk).toBe(true);
     expect(r.clientAccepted).toBe(false);
-    expect(r.tamper).toMatchObject({ kind: 'manifest', detected: true, by: 'client' });
+    expect(r.tamper).toMatchObject({
+      kind: 'manifest',
+      applied: true,
+      detected: true,
+      by: 'client',
+    });
     expect(r.tamper.reason).toMatch(/manifest\.quorum/);
   });
 
   it('hop: the next NGO catches it', async () => {
     const r = await run('hop');
-    expect(r.tamper).toMatchObject({ kind: 'hop', detected: true, by: 'ngo' });
+    expect(r.tamper).toMatchObject({ kind: 'hop', applied: true, detected: true, by: 'ngo' });
     expect(r.root).toBeNull();
     expect(r.clientAccepted).toBe(false);
   });
