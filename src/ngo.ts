@@ -15,7 +15,9 @@
  *   `K_j`, bound to (session, owner, stage). Any failure names the culprit: the sender.
  * - Step 4 `assembleBulletin()`: after `k-1` hops every chain is complete; the board holds all
  *   `k` chains (every stage of every list, so anyone can verify every proven hop).
- * - Step 5 `qualify()`: verify the whole board, then mark each own item whose fully-masked value
+ * - Step 5 `qualify()`: verify the whole board — every proven hop, except the hops this party
+ *   already verified or produced during the ring when the board carries them byte for byte
+ *   (same input, output and proof) — then mark each own item whose fully-masked value
  *   `K·H_M(x)`, `K = ∏ k_j`, appears in at least `m-1` other lists (one hash-set pass).
  * - Step 6 `contribute()`: `Q_i` in the clear with a signature over the contribution statement.
  * - Builder: {@link intersectContributions} keeps the items backed by `≥ m` jurisdictions.
@@ -53,6 +55,7 @@ import {
   encodeNgoChain,
   encodeNgoContribution,
   listCommitment,
+  maskedListDigest,
   type NgoChain,
   type NgoCommitment,
   type NgoContribution,
@@ -313,10 +316,28 @@ export function verifyBulletin(
   return verifyBulletinWith(config, verifyCommitments(config, commitments), bulletin);
 }
 
+/** `owner:stage` → fingerprint of a hop this party already checked or produced (see {@link hopFingerprint}). */
+type KnownHops = ReadonlyMap<string, Uint8Array>;
+
+/**
+ * Fingerprint of a proven hop: `SHA-256`-based digests of its input and output lists and the
+ * proof bytes. A hop on the board with the same fingerprint as one this party verified (or
+ * produced) is the same statement with the same proof, so it need not be verified again.
+ */
+function hopFingerprint(
+  n: number,
+  input: Uint8Array,
+  output: Uint8Array,
+  proof: Uint8Array,
+): Uint8Array {
+  return concatBytes(maskedListDigest(input, n), maskedListDigest(output, n), proof);
+}
+
 function verifyBulletinWith(
   config: QuorumConfig,
   vc: VerifiedCommitments,
   bulletin: Uint8Array,
+  known: KnownHops = new Map(),
 ): VerifiedBulletin {
   const { suite } = config;
   const k = config.members.length;
@@ -351,37 +372,51 @@ function verifyBulletinWith(
         publisher,
         `bulletin list ${j}: stage ${bad} signature invalid`,
       );
-    let prev: { pts: Element[]; bytes: Uint8Array[] } | null = null;
-    for (let t = 0; t < k; t++) {
+    // Decode a stage only when a proof that involves it must be verified here (lazily, once).
+    const decoded = new Map<number, { pts: Element[]; bytes: Uint8Array[] }>();
+    const stagePoints = (t: number) => {
+      let d = decoded.get(t);
+      if (!d) {
+        const st = chain.stages[t] as NgoStage;
+        let pts: Element[];
+        try {
+          pts = decodeElementList(suite, st.list, chain.n);
+        } catch (e) {
+          if (e instanceof DecodeError)
+            failDecode(config, e, stageProducer(config, j, t), `bulletin list ${j} stage ${t}`);
+          throw e;
+        }
+        d = { pts, bytes: elementViews(st.list, chain.n, suite.elementLength) };
+        decoded.set(t, d);
+      }
+      return d;
+    };
+    for (let t = 1; t < k; t++) {
       const st = chain.stages[t] as NgoStage;
+      const prevList = (chain.stages[t - 1] as NgoStage).list;
       const producer = stageProducer(config, j, t);
-      let pts: Element[];
-      try {
-        pts = decodeElementList(suite, st.list, chain.n);
-      } catch (e) {
-        if (e instanceof DecodeError)
-          failDecode(config, e, producer, `bulletin list ${j} stage ${t}`);
-        throw e;
+      const seen = known.get(`${j}:${t}`);
+      if (
+        seen &&
+        equalBytes(seen, hopFingerprint(chain.n, prevList, st.list, st.proof as Uint8Array))
+      ) {
+        continue; // this exact hop was verified (or produced) by this party during the ring
       }
-      const bytes = elementViews(st.list, chain.n, suite.elementLength);
-      if (prev) {
-        const ok = safeVerify(
-          suite,
-          hopDleqConfig(config, j, t),
-          vc.K[producer] as Element,
-          prev,
-          { pts, bytes },
-          st.proof as Uint8Array,
+      const ok = safeVerify(
+        suite,
+        hopDleqConfig(config, j, t),
+        vc.K[producer] as Element,
+        stagePoints(t - 1),
+        stagePoints(t),
+        st.proof as Uint8Array,
+      );
+      if (!ok)
+        fail(
+          config,
+          'ngo.hop.proof',
+          producer,
+          `bulletin list ${j} stage ${t}: DLEQ proof invalid`,
         );
-        if (!ok)
-          fail(
-            config,
-            'ngo.hop.proof',
-            producer,
-            `bulletin list ${j} stage ${t}: DLEQ proof invalid`,
-          );
-      }
-      prev = { pts, bytes };
     }
     finalLists.push((chain.stages[k - 1] as NgoStage).list);
   }
@@ -465,6 +500,8 @@ export class NgoParty {
   #verified: VerifiedCommitments | null = null;
   #ownStage0: Uint8Array | null = null;
   readonly #processed = new Set<number>();
+  /** Hops this party verified or produced during the ring (skipped when verifying the board). */
+  readonly #knownHops = new Map<string, Uint8Array>();
   #holders: NgoItemHolders[] | null = null;
   #qualified: Uint8Array[] | null = null;
 
@@ -697,6 +734,10 @@ export class NgoParty {
       );
       if (!ok)
         fail(config, 'ngo.hop.proof', producer, `list ${owner} stage ${s - 1}: DLEQ proof invalid`);
+      this.#knownHops.set(
+        `${owner}:${s - 1}`,
+        hopFingerprint(n, prevStage.list, last.list, last.proof as Uint8Array),
+      );
     }
     // Multiply every element by k_j (constant time), keep the order.
     const out = new Uint8Array(n * Ne);
@@ -714,6 +755,7 @@ export class NgoParty {
       this.#rng,
     );
     this.#processed.add(owner);
+    this.#knownHops.set(`${owner}:${s}`, hopFingerprint(n, last.list, out, proof));
     const stage: NgoStage = { list: out, proof, signature: this.#sign(owner, s, n, out, proof) };
     return encodeNgoChain(suite, sessionDigest, owner, n, [...chain.stages, stage]);
   }
@@ -728,7 +770,7 @@ export class NgoParty {
     const { config } = this;
     const k = config.members.length;
     const Ne = config.suite.elementLength;
-    const vb = verifyBulletinWith(config, vc, bulletin);
+    const vb = verifyBulletinWith(config, vc, bulletin, this.#knownHops);
     // The own list's stage 0 must be exactly what this party produced.
     const board = decodeNgoBulletin(bulletin);
     const own0 = ((board.chains[this.index] as NgoChain).stages[0] as NgoStage).list;
