@@ -93,16 +93,19 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
           expect(verifyProof(suite, cfg, st, proof)).toBe(true);
 
           const shift = suite.mulBase(delta); // a non-identity offset
+          // P + shift, or P + 2·shift when P + shift is the identity (statements hold no identity).
+          const bump = (P: Element) =>
+            P.add(shift).is0() ? P.add(shift).add(shift) : P.add(shift);
           const replace = (xs: readonly Element[], j: number, P: Element) =>
             xs.map((x, m) => (m === j ? P : x));
           // One C[i], one D[i], the key B.
           expect(
-            verifyProof(suite, cfg, { ...st, C: replace(st.C, i, at(st.C, i).add(shift)) }, proof),
+            verifyProof(suite, cfg, { ...st, C: replace(st.C, i, bump(at(st.C, i))) }, proof),
           ).toBe(false);
           expect(
-            verifyProof(suite, cfg, { ...st, D: replace(st.D, i, at(st.D, i).add(shift)) }, proof),
+            verifyProof(suite, cfg, { ...st, D: replace(st.D, i, bump(at(st.D, i))) }, proof),
           ).toBe(false);
-          expect(verifyProof(suite, cfg, { ...st, B: st.B.add(shift) }, proof)).toBe(false);
+          expect(verifyProof(suite, cfg, { ...st, B: bump(st.B) }, proof)).toBe(false);
           // A true statement for another key does not verify with this proof either.
           const k2 = suite.scalarAdd(k, delta);
           if (k2 !== 0n) {
