@@ -30,6 +30,7 @@ import {
   type BenchRow,
   compare,
   optsFor,
+  perElement,
   type TimeOpts,
   timeOp,
   wants,
@@ -66,19 +67,6 @@ const CASES: Case[] = [
 /** Batch size of the MSM and DLEQ rows. */
 export const BATCH = 256;
 const POOL = 64;
-
-/** Divide a row measured per batch into a per-element row. */
-function perElement(row: BenchRow, n: number, note?: string): BenchRow {
-  const ms = row.msPerOp / n;
-  const floorMs = row.floorMsPerOp === null ? null : row.floorMsPerOp / n;
-  return {
-    ...row,
-    msPerOp: ms,
-    opsPerSec: 1000 / ms,
-    floorMsPerOp: floorMs,
-    ...(note ? { note } : {}),
-  };
-}
 
 /** A cycling picker over a pool. */
 function cycle<T>(xs: readonly T[]): () => T {

@@ -117,6 +117,37 @@ export function timeOp(fn: () => unknown, opts: TimeOpts = {}): number {
 }
 
 /**
+ * A row from measured times: `msPerOp` for the step and, when there is one, the floor's name and
+ * time (the ratio is step ÷ floor).
+ */
+export function row(
+  name: string,
+  msPerOp: number,
+  floor: { name: string; msPerOp: number } | null = null,
+  note?: string,
+): BenchRow {
+  return {
+    name,
+    opsPerSec: 1000 / msPerOp,
+    msPerOp,
+    floorName: floor ? floor.name : null,
+    floorMsPerOp: floor ? floor.msPerOp : null,
+    ratio: floor ? msPerOp / floor.msPerOp : null,
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Divide a row measured per batch of `n` into a per-element row. */
+export function perElement(r: BenchRow, n: number, note?: string): BenchRow {
+  const ms = r.msPerOp / n;
+  const floor =
+    r.floorName !== null && r.floorMsPerOp !== null
+      ? { name: r.floorName, msPerOp: r.floorMsPerOp / n }
+      : null;
+  return row(r.name, ms, floor, note ?? r.note);
+}
+
+/**
  * Time `fn` against its `floor`, interleaving their samples in an ABBA pattern (op, floor,
  * floor, op, …) so drift and noise affect both equally, and report the ratio of the medians.
  * With `floor === null` only the operation is timed.
@@ -129,17 +160,7 @@ export function compare(
   opts: TimeOpts = {},
 ): BenchRow {
   const o = { ...DEFAULT_OPTS, ...opts };
-  if (floor === null) {
-    const ms = timeOp(fn, o);
-    return {
-      name,
-      opsPerSec: 1000 / ms,
-      msPerOp: ms,
-      floorName: null,
-      floorMsPerOp: null,
-      ratio: null,
-    };
-  }
+  if (floor === null) return row(name, timeOp(fn, o));
   const itA = batchSize(warmup(fn, o.warmupMs), o);
   const itB = batchSize(warmup(floor, o.warmupMs), o);
   const a: number[] = [];
@@ -153,16 +174,7 @@ export function compare(
       a.push(runBatch(fn, itA) / itA);
     }
   }
-  const ms = median(a);
-  const floorMs = median(b);
-  return {
-    name,
-    opsPerSec: 1000 / ms,
-    msPerOp: ms,
-    floorName,
-    floorMsPerOp: floorMs,
-    ratio: ms / floorMs,
-  };
+  return row(name, median(a), { name: floorName ?? 'floor', msPerOp: median(b) });
 }
 
 function fmtOps(x: number): string {

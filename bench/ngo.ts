@@ -33,7 +33,15 @@ import {
 } from '../src/ngo-messages.js';
 import { generateSigningKeyPair } from '../src/sign.js';
 import type { Rng } from '../src/utils.js';
-import { type BenchContext, type BenchRow, compare, fmtTime, wants } from './harness.js';
+import {
+  type BenchContext,
+  type BenchRow,
+  compare,
+  fmtTime,
+  perElement,
+  row,
+  wants,
+} from './harness.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: raw noble points for the floors (two curve types).
 type NoblePoint = any;
@@ -93,15 +101,6 @@ function party(s: Setup, i: number, list: Uint8Array[]): NgoParty {
   );
 }
 
-function per(row: BenchRow, n: number): BenchRow {
-  return {
-    ...row,
-    msPerOp: row.msPerOp / n,
-    opsPerSec: row.opsPerSec * n,
-    floorMsPerOp: row.floorMsPerOp === null ? null : row.floorMsPerOp / n,
-  };
-}
-
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const N = ctx.quick ? 100 : 1000;
@@ -141,7 +140,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
           return p2.processHop(stage1, 1);
         };
         rows.push({
-          ...per(compare(hopName, hop, floorName, floor, opts), N),
+          ...perElement(compare(hopName, hop, floorName, floor, opts), N),
           note: `batch of ${N}`,
         });
       }
@@ -164,7 +163,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
           }
         };
         rows.push({
-          ...per(compare(verName, verify, floorName, floor, opts), N),
+          ...perElement(compare(verName, verify, floorName, floor, opts), N),
           note: `batch of ${N}, decoded inputs`,
         });
       }
@@ -183,15 +182,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       const perMillion = (ms * (1_000_000 / Q)) / 1000 / 3600;
       const note = `3 NGOs × ${Q} items in ${fmtTime(ms)}; linear extrapolation to 3 × 1M items: ${perMillion.toFixed(1)} h single-threaded`;
       process.stderr.write(`  ${qName}: ${note}\n`);
-      rows.push({
-        name: qName,
-        opsPerSec: 1000 / ms,
-        msPerOp: ms,
-        floorName: null,
-        floorMsPerOp: null,
-        ratio: null,
-        note,
-      });
+      rows.push(row(qName, ms, null, note));
     }
   }
   return rows;

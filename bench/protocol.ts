@@ -20,7 +20,7 @@ import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
 import { rateToU32, type VoucherParams } from '../src/pdata.js';
 import { generateReviewerKeyPair } from '../src/seal.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/server.js';
-import { type BenchContext, type BenchRow, compare, timeOp } from './harness.js';
+import { type BenchContext, type BenchRow, compare, row, timeOp } from './harness.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: raw noble points for the floors (two curve types).
 type NoblePoint = any;
@@ -123,15 +123,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) await sealPayload(sdbc, new Uint8Array(10));
       const ms = (performance.now() - t0) / reps;
-      rows.push({
-        name: `${s}.voucher.seal`,
-        opsPerSec: 1000 / ms,
-        msPerOp: ms,
-        floorName: null,
-        floorMsPerOp: null,
-        ratio: null,
-        note: 'HPKE seal to 1 reviewer (async)',
-      });
+      rows.push(row(`${s}.voucher.seal`, ms, null, 'HPKE seal to 1 reviewer (async)'));
     }
     if (want(`${s}.server.ingest`)) {
       const vouchers = Array.from({ length: 64 }, (_, i) =>
@@ -195,24 +187,22 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         { minIters: 2 },
       );
       const perCell = (buildMs - proofMs) / cells;
-      rows.push({
-        name: `${s}.db.build.cell`,
-        opsPerSec: 1000 / perCell,
-        msPerOp: perCell,
-        floorName: '1 h2g + 1 mul + 1 encode',
-        floorMsPerOp: floorMs / cells,
-        ratio: perCell / (floorMs / cells),
-        note: `${cells} cells; build minus audit proof`,
-      });
-      rows.push({
-        name: `${s}.db.audit-proof.cell`,
-        opsPerSec: cells / (proofMs / 1000),
-        msPerOp: proofMs / cells,
-        floorName: null,
-        floorMsPerOp: null,
-        ratio: null,
-        note: 'batched DLEQ over all cells (B_j encoded + weights + MSM)',
-      });
+      rows.push(
+        row(
+          `${s}.db.build.cell`,
+          perCell,
+          { name: '1 h2g + 1 mul + 1 encode', msPerOp: floorMs / cells },
+          `${cells} cells; build minus audit proof`,
+        ),
+      );
+      rows.push(
+        row(
+          `${s}.db.audit-proof.cell`,
+          proofMs / cells,
+          null,
+          'batched DLEQ over all cells (B_j encoded + weights + MSM)',
+        ),
+      );
     }
     for (const [label, n] of [
       ['10k', 10_000],
@@ -230,15 +220,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         minIters: 2,
         minMs: 200,
       });
-      rows.push({
-        name,
-        opsPerSec: 1000 / ms,
-        msPerOp: ms,
-        floorName: null,
-        floorMsPerOp: null,
-        ratio: null,
-        note: `root + distinctness over ${n} cells, cells decoded lazily`,
-      });
+      rows.push(row(name, ms, null, `root + distinctness over ${n} cells, cells decoded lazily`));
     }
     const rname = `${s}.server.reveal.T30`;
     if (want(rname)) {
@@ -259,15 +241,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         srv.ingest(v, hreg);
       }
       const ms = timeOp(() => srv.reveal(), { minIters: 2 });
-      rows.push({
-        name: rname,
-        opsPerSec: 1000 / ms,
-        msPerOp: ms,
-        floorName: null,
-        floorMsPerOp: null,
-        ratio: null,
-        note: `${srv.candidates.length} candidates (${T} real, ${acct2.syntheticCount} synthetic), s_max = ${sMax}`,
-      });
+      const note = `${srv.candidates.length} candidates (${T} real, ${acct2.syntheticCount} synthetic), s_max = ${sMax}`;
+      rows.push(row(rname, ms, null, note));
     }
   }
   return rows;

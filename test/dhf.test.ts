@@ -28,25 +28,9 @@ import {
   encodeDhfValue,
 } from '../src/dhf.js';
 import { DecodeError, ParameterError } from '../src/errors.js';
+import { expectError, runs, SLOW_FACTOR as SLOW, thrown } from './helpers/assert.js';
 
-const SLOW = process.env.QPSI_SLOW ? 20 : 1;
-const runs = (n: number) => ({ numRuns: n * SLOW });
 const L = DHF_MODULUS;
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-function expectError(f: () => unknown, cls: new (...a: never[]) => Error, code?: string): void {
-  const e = thrown(f);
-  expect(e).toBeInstanceOf(cls);
-  if (code !== undefined) expect((e as { code?: string }).code).toBe(code);
-}
 
 /** Deterministic xorshift32 byte stream. */
 function streamRng(seed: number): (n: number) => Uint8Array {

@@ -18,6 +18,7 @@ import { DLEQ_PURPOSE } from '../src/constants.js';
 import { dleqConfig, generateProof, rfc9497Config, verifyProof } from '../src/dleq.js';
 import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
 import { concatBytes, i2osp, utf8ToBytes } from '../src/utils.js';
+import { runs } from './helpers/assert.js';
 
 /** `xs[i]`, failing loudly instead of yielding `undefined`. */
 function at<T>(xs: readonly T[], i: number): T {
@@ -25,9 +26,6 @@ function at<T>(xs: readonly T[], i: number): T {
   if (x === undefined) throw new RangeError(`index ${i} out of range`);
   return x;
 }
-
-const SLOW = process.env.QPSI_SLOW ? 20 : 1;
-const runs = (n: number) => ({ numRuns: n * SLOW });
 
 /** noble's VOPRF `evaluate` exists at runtime (abstract/oprf.js) but is missing from its types. */
 type Evaluate = { evaluate(secretKey: Uint8Array, input: Uint8Array): Uint8Array };

@@ -23,24 +23,13 @@ import {
 import { DecodeError } from '../src/errors.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
 import { concatBytes, i2osp, utf8ToBytes } from '../src/utils.js';
+import { runs, thrown } from './helpers/assert.js';
 
 /** `xs[i]`, failing loudly instead of yielding `undefined`. */
 function at<T>(xs: readonly T[], i: number): T {
   const x = xs[i];
   if (x === undefined) throw new RangeError(`index ${i} out of range`);
   return x;
-}
-
-const SLOW = process.env.QPSI_SLOW ? 20 : 1;
-const runs = (n: number) => ({ numRuns: n * SLOW });
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
 }
 
 /** verifyProof's verdict, or 'decode' if it rejected the proof bytes as malformed. */

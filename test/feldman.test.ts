@@ -36,29 +36,12 @@ import {
   split,
 } from '../src/shamir.js';
 import { concatBytes, i2osp } from '../src/utils.js';
-
-const SLOW = process.env.QPSI_SLOW ? 20 : 1;
-const runs = (n: number) => ({ numRuns: n * SLOW });
+import { expectError, runs, thrown } from './helpers/assert.js';
 
 const SUITES: [string, Suite][] = [
   ['ristretto255', ristretto255Sha512],
   ['p256', p256Sha256],
 ];
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-function expectError(f: () => unknown, cls: new (...a: never[]) => Error, code?: string): void {
-  const e = thrown(f);
-  expect(e).toBeInstanceOf(cls);
-  if (code !== undefined) expect((e as { code?: string }).code).toBe(code);
-}
 
 const seed32 = (b: number) => new Uint8Array(32).fill(b);
 

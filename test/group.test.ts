@@ -15,19 +15,9 @@ import { MSM_PIPPENGER_THRESHOLD } from '../src/constants.js';
 import { DecodeError } from '../src/errors.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
 import { concatBytes, i2osp } from '../src/utils.js';
-
-const SLOW = process.env.QPSI_SLOW ? 20 : 1;
-const runs = (n: number) => ({ numRuns: n * SLOW });
+import { runs, thrown } from './helpers/assert.js';
 
 /** Run `f` and return what it threw (or undefined). */
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 /** The scalar's integer value read from `bytes` in the suite's endianness. */
 function isLE(suite: Suite): boolean {

@@ -36,29 +36,12 @@ import {
   split,
 } from '../src/shamir.js';
 import { concatBytes, i2osp } from '../src/utils.js';
-
-const SLOW = process.env.QPSI_SLOW ? 20 : 1;
-const runs = (n: number) => ({ numRuns: n * SLOW });
+import { expectError, runs, thrown } from './helpers/assert.js';
 
 const Fr = scalarField(ristretto255Sha512);
 const Fp256 = scalarField(p256Sha256);
 const F257 = primeField(257n);
 const M127 = primeField((1n << 127n) - 1n);
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-function expectError(f: () => unknown, cls: new (...a: never[]) => Error, code?: string): void {
-  const e = thrown(f);
-  expect(e).toBeInstanceOf(cls);
-  if (code !== undefined) expect((e as { code?: string }).code).toBe(code);
-}
 
 /** All k-subsets of [0, n). */
 function subsets(n: number, k: number): number[][] {
