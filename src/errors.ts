@@ -10,6 +10,8 @@
  * - {@link VerificationError}: a proof, signature, root or audit check failed.
  * - {@link ParameterError}: parameters out of range or inconsistent (thresholds, sizes, suites).
  * - {@link StateError}: an operation is not valid in the current state (e.g. synthetic cap reached).
+ * - {@link ShareVerificationError}, {@link NgoDecodeError}, {@link NgoVerificationError}: the same
+ *   classes with the culprit attached (a share's `x`, an NGO's ring index and jurisdiction).
  * @module
  */
 
@@ -53,5 +55,45 @@ export class StateError extends QuorumPsiError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = 'StateError';
+  }
+}
+
+// ── Errors that name who or what failed ─────────────────────────────────────────────────────
+
+/** A share failed verification against the Feldman commitments. Carries the share's `x`. */
+export class ShareVerificationError extends VerificationError {
+  /** x-coordinate of the offending share. */
+  readonly x: bigint;
+  constructor(x: bigint, message: string) {
+    super('feldman.share', message);
+    this.name = 'ShareVerificationError';
+    this.x = x;
+  }
+}
+
+/** The party a failed check is attributed to. */
+export interface NgoCulprit {
+  /** Ring index of the party. */
+  readonly index: number;
+  readonly jurisdiction: string;
+}
+
+/** A message from a named party did not decode (malformed framing or an invalid element). */
+export class NgoDecodeError extends DecodeError {
+  readonly culprit: NgoCulprit;
+  constructor(code: string, message: string, culprit: NgoCulprit, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'NgoDecodeError';
+    this.culprit = culprit;
+  }
+}
+
+/** A proof, signature, routing or consistency check failed; `culprit` is the party to blame. */
+export class NgoVerificationError extends VerificationError {
+  readonly culprit: NgoCulprit;
+  constructor(code: string, message: string, culprit: NgoCulprit, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'NgoVerificationError';
+    this.culprit = culprit;
   }
 }

@@ -21,22 +21,14 @@
  * @module
  */
 import { SHAMIR_MAX_THRESHOLD } from './constants.js';
-import { DecodeError, ParameterError, VerificationError } from './errors.js';
+import { DecodeError, ParameterError, ShareVerificationError } from './errors.js';
+
+export { ShareVerificationError } from './errors.js';
+
 import { type PrimeField, scalarField } from './field.js';
 import type { Element, Suite } from './group.js';
 import { checkShares, combine, type Polynomial, type Share } from './shamir.js';
 import { checkBytes, concatBytes } from './utils.js';
-
-/** A share failed verification against the Feldman commitments. Carries the share's `x`. */
-export class ShareVerificationError extends VerificationError {
-  /** x-coordinate of the offending share. */
-  readonly x: bigint;
-  constructor(x: bigint, message: string) {
-    super('feldman.share', message);
-    this.name = 'ShareVerificationError';
-    this.x = x;
-  }
-}
 
 function checkSuiteField(suite: Suite, field: PrimeField): void {
   if (field.p !== suite.order) {

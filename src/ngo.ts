@@ -39,7 +39,15 @@ import {
   SIG_LABEL,
 } from './constants.js';
 import { type DleqConfig, dleqConfig, generateProof, verifyProof } from './dleq.js';
-import { DecodeError, ParameterError, StateError, VerificationError } from './errors.js';
+import {
+  DecodeError,
+  type NgoCulprit,
+  NgoDecodeError,
+  NgoVerificationError,
+  ParameterError,
+  StateError,
+  VerificationError,
+} from './errors.js';
 import type { Element, Suite } from './group.js';
 import {
   commitmentBody,
@@ -75,6 +83,7 @@ import {
   type Rng,
 } from './utils.js';
 
+export { type NgoCulprit, NgoDecodeError, NgoVerificationError } from './errors.js';
 export {
   createQuorumConfig,
   type NgoMember,
@@ -82,33 +91,6 @@ export {
 } from './ngo-messages.js';
 
 // ── Errors naming a culprit ─────────────────────────────────────────────────────────────────
-
-/** The party a failed check is attributed to. */
-export interface NgoCulprit {
-  /** Ring index of the party. */
-  readonly index: number;
-  readonly jurisdiction: string;
-}
-
-/** A message from a named party did not decode (malformed framing or an invalid element). */
-export class NgoDecodeError extends DecodeError {
-  readonly culprit: NgoCulprit;
-  constructor(code: string, message: string, culprit: NgoCulprit, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.name = 'NgoDecodeError';
-    this.culprit = culprit;
-  }
-}
-
-/** A proof, signature, routing or consistency check failed; `culprit` is the party to blame. */
-export class NgoVerificationError extends VerificationError {
-  readonly culprit: NgoCulprit;
-  constructor(code: string, message: string, culprit: NgoCulprit, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.name = 'NgoVerificationError';
-    this.culprit = culprit;
-  }
-}
 
 function culprit(config: QuorumConfig, index: number): NgoCulprit {
   return Object.freeze({ index, jurisdiction: config.members[index]?.jurisdiction ?? `#${index}` });
