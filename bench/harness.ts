@@ -180,7 +180,8 @@ export function compare(
 function fmtOps(x: number): string {
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
   if (x >= 1e4) return `${(x / 1e3).toFixed(1)}k`;
-  return x.toFixed(x >= 100 ? 0 : 1);
+  if (x >= 1) return x.toFixed(x >= 100 ? 0 : 1);
+  return x.toPrecision(2);
 }
 
 /** Human-readable time: µs below 1 ms, else ms. */
