@@ -1,12 +1,3 @@
-/**
- * NGO quorum (SPEC §3, src/ngo.ts): the quorum returns exactly the items held by ≥ m
- * jurisdictions, reveals no non-qualifying item, each party learns exactly its documented leakage,
- * tampered hops are caught with the culprit named, contributions are authenticated, and every
- * decoder rejects malformed input with a typed error.
- *
- * Each `it` title is a claim cited in docs/security.md ("NGO quorum").
- */
-import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SIG_LABEL } from '../src/constants.js';
@@ -44,22 +35,11 @@ import {
   stageStatement,
 } from '../src/ngo-messages.js';
 import { generateSigningKeyPair, signStatement } from '../src/sign.js';
-import { bytesToHex, compareBytes, type Rng } from '../src/utils.js';
+import { bytesToHex, compareBytes } from '../src/utils.js';
+import { seededRng } from './helpers/rng.js';
 
 const SLOW = !!process.env.QPSI_SLOW;
 const WIDTH = 16;
-
-function seededRng(seed: string): Rng {
-  let ctr = 0;
-  return (n: number) => {
-    const out = new Uint8Array(n);
-    for (let off = 0; off < n; off += 32) {
-      const block = sha256(new TextEncoder().encode(`${seed}/${ctr++}`));
-      out.set(block.subarray(0, Math.min(32, n - off)), off);
-    }
-    return out;
-  };
-}
 
 /** An NGO before merging: its jurisdiction and list. */
 interface Org {

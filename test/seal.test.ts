@@ -6,7 +6,6 @@
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
 import { CipherSuite, HkdfSha256 } from '@hpke/core';
 import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
-import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, ParameterError, VerificationError } from '../src/errors.js';
@@ -19,23 +18,11 @@ import {
   sealedReviewerCount,
   sealToReviewers,
 } from '../src/seal.js';
-import { bytesToHex, hexToBytes, type Rng } from '../src/utils.js';
+import { bytesToHex, hexToBytes } from '../src/utils.js';
+import { seededRng } from './helpers/rng.js';
 import V from './vectors/rfc9180-x25519-sha256-chacha20poly1305.json' with { type: 'json' };
 
 const SLOW = !!process.env.QPSI_SLOW;
-
-/** Deterministic byte source for reproducible tests (SHA-256 in counter mode). */
-function seededRng(seed: string): Rng {
-  let ctr = 0;
-  return (n: number) => {
-    const out = new Uint8Array(n);
-    for (let off = 0; off < n; off += 32) {
-      const block = sha256(new TextEncoder().encode(`${seed}/${ctr++}`));
-      out.set(block.subarray(0, Math.min(32, n - off)), off);
-    }
-    return out;
-  };
-}
 
 const ab = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
 
