@@ -25,12 +25,13 @@ import {
   type SimNgo,
   type SimUpload,
   type SimulateInput,
+  seededRng,
   setupDeployment,
   simulate,
   TAMPER_KINDS,
   type TamperKind,
 } from './simulate.js';
-import { bytesToHex, concatBytes, hexToBytes, type Rng } from './utils.js';
+import { bytesToHex, concatBytes, hexToBytes } from './utils.js';
 
 /** Bad usage or input: reported as one line, exit code 2. */
 class UsageError extends Error {}
@@ -42,28 +43,6 @@ const USAGE = `usage:
                       [--max-synthetics S] [--table-ratio R] [--payload-size N]
                       [--tamper none|cell|filler|extra-item|manifest|hop] [--json]
   quorum-psi help`;
-
-/** Deterministic byte source for reproducible runs: SHA-256(seed ‖ u64 counter) blocks. */
-function seededRng(seed: Uint8Array): Rng {
-  let counter = 0n;
-  let pool = new Uint8Array(0);
-  return (n: number) => {
-    const out = new Uint8Array(n);
-    let off = 0;
-    while (off < n) {
-      if (pool.length === 0) {
-        const c = new Uint8Array(8);
-        new DataView(c.buffer).setBigUint64(0, counter++);
-        pool = sha256(concatBytes(seed, c));
-      }
-      const take = Math.min(pool.length, n - off);
-      out.set(pool.subarray(0, take), off);
-      pool = pool.subarray(take);
-      off += take;
-    }
-    return out;
-  };
-}
 
 function parseHex(s: string, where: string): Uint8Array {
   const t = s.trim().toLowerCase();

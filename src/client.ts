@@ -16,7 +16,15 @@
 import { hashItem } from './builder.js';
 import { ACCOUNT_SEED_LENGTH, KIND, LABEL, MAX_ID_LENGTH, MAX_PAYLOAD_SIZE } from './constants.js';
 import { cellPositions } from './cuckoo.js';
-import { type DhfKey, type DhfValue, dhfEvaluate, dhfKeyFromSeed, encodeDhfValue } from './dhf.js';
+import {
+  type DhfKey,
+  type DhfValue,
+  dhfEvaluate,
+  dhfKeyFromSeed,
+  dhfValueFromBytes,
+  dhfXFromBytes,
+  encodeDhfValue,
+} from './dhf.js';
 import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError, VerificationError } from './errors.js';
 import { F_ELL, scalarField } from './field.js';
@@ -30,8 +38,8 @@ import {
   type VoucherParams,
 } from './pdata.js';
 import { sealToReviewers } from './seal.js';
-import { type Polynomial, polynomialFromSeed } from './shamir.js';
-import { kdf, prf, reduceWide, sealRandomNonce, sealSingleUse, wideLength } from './symmetric.js';
+import { type Polynomial, polynomialFromSeed, shareXFromBytes } from './shamir.js';
+import { kdf, prf, sealRandomNonce, sealSingleUse, wideLength } from './symmetric.js';
 import { checkBytes, concatBytes, defaultRng, equalBytes, type Rng } from './utils.js';
 import {
   adLength,
@@ -300,13 +308,16 @@ export interface VoucherInput {
 }
 
 /** Per-id PRF outputs for every voucher (SPEC §6 step 2): the share's `x` and the DHF input `x'`. */
-function deriveForId(acct: ClientAccount, id: Uint8Array): { x: bigint; xPrime: bigint } {
+function deriveForId(
+  acct: ClientAccount,
+  id: Uint8Array,
+): { x: bigint; xPrime: bigint; xPrimeBytes: Uint8Array } {
   const { fkey } = secretsOf(acct);
-  const q = acct.suite.order;
-  // x ∈ [1, q-1]: reduce mod (q-1), add 1.
-  const x = reduceWide(prf(fkey, LABEL.prfShareX, id, wideLength(q)), q - 1n) + 1n;
-  const xPrime = reduceWide(prf(fkey, LABEL.prfDhfX, id, 16), F_ELL.p);
-  return { x, xPrime };
+  const Fq = scalarField(acct.suite);
+  // x ∈ [1, q-1]: (v mod (q-1)) + 1; x' = v' mod ℓ.
+  const x = shareXFromBytes(Fq, prf(fkey, LABEL.prfShareX, id, wideLength(Fq.p)));
+  const xPrimeBytes = prf(fkey, LABEL.prfDhfX, id, F_ELL.wideBytes);
+  return { x, xPrime: dhfXFromBytes(xPrimeBytes), xPrimeBytes };
 }
 
 /**
@@ -316,19 +327,14 @@ function deriveForId(acct: ClientAccount, id: Uint8Array): { x: bigint; xPrime: 
 function deriveDummies(
   acct: ClientAccount,
   id: Uint8Array,
-  xPrime: bigint,
+  xPrimeBytes: Uint8Array,
 ): { z: bigint; rPrime: DhfValue } {
   const { fkey } = secretsOf(acct);
-  const q = acct.suite.order;
-  const z = reduceWide(prf(fkey, LABEL.prfDummyZ, id, wideLength(q)), q);
-  const rPrime = new BigUint64Array(acct.sMax + 1);
-  rPrime[0] = xPrime;
-  if (acct.sMax > 0) {
-    const raw = prf(fkey, LABEL.prfDummyR, id, 16 * acct.sMax);
-    for (let i = 0; i < acct.sMax; i++)
-      rPrime[i + 1] = reduceWide(raw.subarray(16 * i, 16 * i + 16), F_ELL.p);
-  }
-  return { z, rPrime };
+  const Fq = scalarField(acct.suite);
+  const z = Fq.fromBytesReduce(prf(fkey, LABEL.prfDummyZ, id, wideLength(Fq.p)));
+  // Coordinate 0 is x' (from the same PRF bytes), then r'_1 … r'_s.
+  const r = prf(fkey, LABEL.prfDummyR, id, F_ELL.wideBytes * acct.sMax);
+  return { z, rPrime: dhfValueFromBytes(acct.sMax, concatBytes(xPrimeBytes, r)) };
 }
 
 /** Whether the account's PRF coin makes this id synthetic (before the cap is applied). */
@@ -519,7 +525,7 @@ function buildSynthetic(
   // adct encrypts zeros under a throwaway key (same length as a real one).
   const adct = sealRandomNonce(rng(32), new Uint8Array(adLen), adctAad(dbId, id), rng);
   const d = deriveForId(acct, id);
-  const { z, rPrime } = deriveDummies(acct, id, d.xPrime);
+  const { z, rPrime } = deriveDummies(acct, id, d.xPrimeBytes);
   const rkey = rng(32);
   const rct = sealSingleUse(rkey, rctPlaintext(suite, rPrime, adct, d.x, z), rctAad(dbId, id));
   // One slot that always opens: Q = β·G, S = β·L.

@@ -23,7 +23,7 @@
 import { DLEQ_INDEX_BYTES, dst, RFC9497_INDEX_BYTES } from './constants.js';
 import { DecodeError } from './errors.js';
 import type { Element, Suite } from './group.js';
-import { concatBytes, defaultRng, i2osp, type Rng } from './utils.js';
+import { concatBytes, defaultRng, i2osp, lengthPrefixed, type Rng } from './utils.js';
 
 /** Encoding parameters of the DLEQ transcripts. */
 export interface DleqConfig {
@@ -67,11 +67,6 @@ const HTS = te.encode('HashToScalar-');
 const COMPOSITE = te.encode('Composite');
 const CHALLENGE = te.encode('Challenge');
 
-/** `I2OSP(len(x), 2) ‖ x` (RFC 9497 length prefix). */
-function lp(x: Uint8Array): Uint8Array {
-  return concatBytes(i2osp(x.length, 2), x);
-}
-
 /**
  * The composite weights `d_i` of RFC 9497 `ComputeComposites`. Exposed for the audit and the NGO
  * hop, which compute composites over encodings they already hold.
@@ -85,13 +80,15 @@ export function compositeWeights(
 ): bigint[] {
   const n = Cbytes.length;
   if (Dbytes.length !== n) throw new RangeError(`DLEQ: ${n} inputs but ${Dbytes.length} outputs`);
-  const seed = suite.hash(concatBytes(lp(Bm), lp(concatBytes(SEED, cfg.context))));
+  const seed = suite.hash(
+    concatBytes(lengthPrefixed(Bm), lengthPrefixed(concatBytes(SEED, cfg.context))),
+  );
   const htsDst = concatBytes(HTS, cfg.context);
   const Ne = suite.elementLength;
   const w = cfg.indexBytes;
-  // One reusable transcript buffer: lp(seed) ‖ I2OSP(i, w) ‖ lp(Ci) ‖ lp(Di) ‖ "Composite".
+  // One reusable transcript buffer: lengthPrefixed(seed) ‖ I2OSP(i, w) ‖ lengthPrefixed(Ci) ‖ lengthPrefixed(Di) ‖ "Composite".
   const buf = new Uint8Array(2 + seed.length + w + 2 + Ne + 2 + Ne + COMPOSITE.length);
-  buf.set(lp(seed), 0);
+  buf.set(lengthPrefixed(seed), 0);
   const iOff = 2 + seed.length;
   const cOff = iOff + w;
   const dOff = cOff + 2 + Ne;
@@ -127,7 +124,7 @@ function challenge(
   t2: Element,
   t3: Element,
 ): bigint {
-  const parts = [Bm, ...[M, Z, t2, t3].map((P) => suite.encode(P))].map(lp);
+  const parts = [Bm, ...[M, Z, t2, t3].map((P) => suite.encode(P))].map(lengthPrefixed);
   return suite.hashToScalar(concatBytes(...parts, CHALLENGE), concatBytes(HTS, cfg.context));
 }
 

@@ -34,7 +34,7 @@ import {
 } from './constants.js';
 import { DecodeError } from './errors.js';
 import type { Suite } from './group.js';
-import { checkBytes, concatBytes, i2osp } from './utils.js';
+import { bytesToNumberBE, checkBytes, concatBytes, i2osp, lengthPrefixed } from './utils.js';
 
 /** A prime field `F_p` with elements represented as `bigint` in `[0, p)`. Frozen. */
 export interface PrimeField {
@@ -71,12 +71,6 @@ export interface PrimeField {
 
 function bitLength(n: bigint): number {
   return n.toString(2).length;
-}
-
-function os2ipBE(b: Uint8Array): bigint {
-  let hex = '';
-  for (let i = 0; i < b.length; i++) hex += (b[i] as number).toString(16).padStart(2, '0');
-  return hex === '' ? 0n : BigInt(`0x${hex}`);
 }
 
 /** Miller–Rabin with fixed bases: deterministic below 3.3·10^24, a sanity check above. */
@@ -147,7 +141,7 @@ export function primeField(p: bigint, opts: { isLE?: boolean } = {}): PrimeField
       if (b.length < wideBytes) {
         throw new RangeError(`"bytes" expected at least ${wideBytes} bytes, got ${b.length}`);
       }
-      return mod(os2ipBE(b), p);
+      return mod(bytesToNumberBE(b), p);
     },
     toBytes(a) {
       checkElement('a', a);
@@ -162,7 +156,7 @@ export function primeField(p: bigint, opts: { isLE?: boolean } = {}): PrimeField
           `field element: expected ${bytes} bytes, got ${b.length}`,
         );
       }
-      const v = os2ipBE(isLE ? b.slice().reverse() : b);
+      const v = bytesToNumberBE(isLE ? b.slice().reverse() : b);
       if (v >= p)
         throw new DecodeError('decode.field.range', 'field element: not reduced modulo p');
       return v;
@@ -195,10 +189,6 @@ export function scalarField(suite: Suite): PrimeField {
 const HKDF_MAX_OUTPUT = 255 * 32;
 
 const enc = new TextEncoder();
-
-function lengthPrefixed(b: Uint8Array): Uint8Array {
-  return concatBytes(i2osp(b.length, 2), b);
-}
 
 /** Normalise a label (UTF-8 string or bytes) to bytes. */
 export function labelBytes(label: string | Uint8Array): Uint8Array {

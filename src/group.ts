@@ -24,7 +24,14 @@ import { p256, p256_hasher } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { FIXED_BASE_WINDOW, MSM_PIPPENGER_THRESHOLD, type SuiteShortName } from './constants.js';
 import { DecodeError } from './errors.js';
-import { checkBytes, checkRng, defaultRng, type Rng } from './utils.js';
+import {
+  bytesToNumberBE,
+  bytesToNumberLE,
+  checkBytes,
+  checkRng,
+  defaultRng,
+  type Rng,
+} from './utils.js';
 
 /**
  * A group element: a noble point of the suite's group. Opaque to callers; obtain one from
@@ -127,12 +134,7 @@ function makeSuite(cfg: SuiteConfig): Suite {
   const G: Element = Point.BASE;
   const identity: Element = Point.ZERO;
 
-  const bytesToScalar = (b: Uint8Array): bigint => {
-    let v = 0n;
-    if (isLE) for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i] as number);
-    else for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i] as number);
-    return v;
-  };
+  const bytesToScalar = isLE ? bytesToNumberLE : bytesToNumberBE;
 
   const suite: Suite = {
     name: cfg.name,

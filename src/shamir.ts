@@ -29,7 +29,15 @@ import { SEED_KDF_PURPOSE, SHAMIR_MAX_SHARES, SHAMIR_MAX_THRESHOLD } from './con
 import { DecodeError, ParameterError } from './errors.js';
 import { fieldElementsFromSeed, type PrimeField, scalarField } from './field.js';
 import { DEFAULT_SUITE } from './group.js';
-import { checkBytes, checkRng, concatBytes, defaultRng, i2osp, type Rng } from './utils.js';
+import {
+  bytesToNumberBE,
+  checkBytes,
+  checkRng,
+  concatBytes,
+  defaultRng,
+  i2osp,
+  type Rng,
+} from './utils.js';
 
 /** One Shamir share: the point `(x, y = f(x))` with `x ≠ 0`. */
 export interface Share {
@@ -175,9 +183,7 @@ export function shareXFromBytes(field: PrimeField, bytes: Uint8Array): bigint {
   if (bytes.length < field.wideBytes) {
     throw new RangeError(`"bytes" expected at least ${field.wideBytes} bytes, got ${bytes.length}`);
   }
-  let v = 0n;
-  for (let i = 0; i < bytes.length; i++) v = (v << 8n) | BigInt(bytes[i] as number);
-  return (v % (field.p - 1n)) + 1n;
+  return (bytesToNumberBE(bytes) % (field.p - 1n)) + 1n;
 }
 
 function distinctNonZeroXs(

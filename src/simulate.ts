@@ -11,6 +11,8 @@
  * - `cell`: a cell is changed after the manifest was signed: the client must refuse.
  * @module
  */
+
+import { sha256 } from '@noble/hashes/sha2.js';
 import { auditDatabase, encodeAuditBundle, manifestBodyFor } from './audit.js';
 import { buildDatabase, hashItem } from './builder.js';
 import { ClientAccount, type ClientDatabase, createVoucher } from './client.js';
@@ -590,4 +592,30 @@ function skipMasking(
     { list, proof, signature: signStatement(producerKey, SIG_LABEL.ngoStage, body) },
   ];
   return encodeNgoChain(suite, sessionDigest, chain.owner, chain.n, stages);
+}
+
+/**
+ * Deterministic byte source for reproducible simulations and known-answer tests: the blocks
+ * `SHA-256(seed ‖ u64 counter)`, counter from 0, consumed in order. Replays fixed randomness
+ * through `rng`; never use it for secrets of a real deployment.
+ */
+export function seededRng(seed: Uint8Array): Rng {
+  let counter = 0n;
+  let pool = new Uint8Array(0);
+  return (n: number) => {
+    const out = new Uint8Array(n);
+    let off = 0;
+    while (off < n) {
+      if (pool.length === 0) {
+        const c = new Uint8Array(8);
+        new DataView(c.buffer).setBigUint64(0, counter++);
+        pool = sha256(concatBytes(seed, c));
+      }
+      const take = Math.min(pool.length, n - off);
+      out.set(pool.subarray(0, take), off);
+      pool = pool.subarray(take);
+      off += take;
+    }
+    return out;
+  };
 }

@@ -45,21 +45,9 @@ export function prf(key: Uint8Array, lbl: string, input: Uint8Array, length: num
   return expand(sha256, key, concatBytes(label(lbl), Uint8Array.of(0), input), length);
 }
 
-/** Big-endian bytes to bigint. */
-export function bytesToBigInt(b: Uint8Array): bigint {
-  let v = 0n;
-  for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i] as number);
-  return v;
-}
-
 /** Number of PRF bytes to reduce into `[0, p)` with bias ≤ 2^-128. */
 export function wideLength(p: bigint): number {
   return Math.ceil(p.toString(2).length / 8) + 16;
-}
-
-/** Reduce `wideLength(p)` uniform bytes into `[0, p)` (bias ≤ 2^-128). */
-export function reduceWide(b: Uint8Array, p: bigint): bigint {
-  return bytesToBigInt(b) % p;
 }
 
 /** Seal `plaintext` under a long-lived key: `nonce(24) ‖ ciphertext ‖ tag(16)`. */

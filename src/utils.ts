@@ -61,6 +61,11 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** `I2OSP(len(x), 2) ‖ x`: the 2-byte length prefix of RFC 9497 and RFC 9380 transcripts. */
+export function lengthPrefixed(x: Uint8Array): Uint8Array {
+  return concatBytes(i2osp(x.length, 2), x);
+}
+
 /** Big-endian encoding of a non-negative integer into exactly `len` bytes. */
 export function i2osp(value: number | bigint, len: number): Uint8Array {
   let v = BigInt(value);
@@ -93,4 +98,5 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+export { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 export { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';

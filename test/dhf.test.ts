@@ -29,23 +29,9 @@ import {
 } from '../src/dhf.js';
 import { DecodeError, ParameterError } from '../src/errors.js';
 import { expectError, runs, SLOW_FACTOR as SLOW, thrown } from './helpers/assert.js';
+import { xorshiftRng } from './helpers/rng.js';
 
 const L = DHF_MODULUS;
-
-/** Deterministic xorshift32 byte stream. */
-function streamRng(seed: number): (n: number) => Uint8Array {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      out[i] = s & 0xff;
-    }
-    return out;
-  };
-}
 
 function seedBytes(b: number): Uint8Array {
   const out = new Uint8Array(32);
@@ -83,7 +69,7 @@ describe('dhf: evaluation', () => {
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         fieldElt,
         (T, s, seed, x) => {
-          const rng = streamRng(seed);
+          const rng = xorshiftRng(seed);
           const coeffs = Array.from({ length: s }, () =>
             Array.from({ length: T - 1 }, () => dhfXFromBytes(rng(16))),
           );
@@ -105,7 +91,7 @@ describe('dhf: evaluation', () => {
       }
     }
     const seeded = dhfKeyFromSeed(seedBytes(1), 300, 3);
-    for (let i = 0; i < 20; i++) checkEval(seeded, dhfXFromBytes(streamRng(i + 1)(16)));
+    for (let i = 0; i < 20; i++) checkEval(seeded, dhfXFromBytes(xorshiftRng(i + 1)(16)));
   });
 
   it('dhfKeyFromSeed is deterministic; seed, label, T and s change it', () => {
@@ -156,7 +142,7 @@ describe('dhf: encoding', () => {
   });
 
   it('decode is strict: length and every coordinate < ℓ', () => {
-    const r = dhfRandomValue(3, streamRng(5));
+    const r = dhfRandomValue(3, xorshiftRng(5));
     const enc = encodeDhfValue(r);
     expectError(() => decodeDhfValue(enc.subarray(1), 3), DecodeError, 'decode.dhf.length');
     expectError(() => decodeDhfValue(enc, 4), DecodeError, 'decode.dhf.length');
@@ -203,7 +189,7 @@ interface Trial {
 
 /** R real values under `key` at distinct pseudorandom x', S uniform synthetic values, shuffled. */
 function makeTrial(key: DhfKey, R: number, S: number, seed: number): Trial {
-  const rng = streamRng(seed);
+  const rng = xorshiftRng(seed);
   const tagged: { v: DhfValue; real: boolean }[] = [];
   for (let i = 0; i < R; i++)
     tagged.push({ v: dhfEvaluate(key, dhfXFromBytes(rng(16))), real: true });
@@ -333,7 +319,7 @@ describe('dhf: detection', () => {
     const s = 6;
     const mine = dhfKeyFromSeed(seedBytes(1), T, s);
     const other = dhfKeyFromSeed(seedBytes(2), T, s);
-    const rng = streamRng(77);
+    const rng = xorshiftRng(77);
     const a = Array.from({ length: 6 }, () => dhfEvaluate(mine, dhfXFromBytes(rng(16))));
     const b = Array.from({ length: 3 }, () => dhfEvaluate(other, dhfXFromBytes(rng(16))));
     const res = dhfDetect(
@@ -358,7 +344,7 @@ describe('dhf: detection', () => {
       synthetic: [],
     });
     const k2 = dhfKeyFromSeed(seedBytes(4), 2, 3);
-    const syn = dhfRandomValue(3, streamRng(9));
+    const syn = dhfRandomValue(3, xorshiftRng(9));
     expect(dhfDetect([syn, dhfEvaluate(k2, 10n)], 2, 3)).toEqual({ kind: 'none' });
     expect(dhfDetect([dhfEvaluate(k2, 10n), syn, dhfEvaluate(k2, 11n)], 2, 3)).toEqual({
       kind: 'detected',

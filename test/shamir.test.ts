@@ -37,6 +37,7 @@ import {
 } from '../src/shamir.js';
 import { concatBytes, i2osp } from '../src/utils.js';
 import { expectError, runs, thrown } from './helpers/assert.js';
+import { xorshiftRng } from './helpers/rng.js';
 
 const Fr = scalarField(ristretto255Sha512);
 const Fp256 = scalarField(p256Sha256);
@@ -112,21 +113,6 @@ function solveVandermonde(p: bigint, pts: readonly { x: bigint; y: bigint }[]): 
 }
 
 const seed32 = (b: number) => new Uint8Array(32).fill(b);
-
-/** A deterministic byte stream (xorshift) for rng replay. */
-function streamRng(seed: number): (n: number) => Uint8Array {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      out[i] = s & 0xff;
-    }
-    return out;
-  };
-}
 
 describe('field', () => {
   it('F_ELL is 2^64 − 59 with 8-byte big-endian encodings', () => {
@@ -239,8 +225,8 @@ describe('shamir: exhaustive small cases', () => {
     [6, 4],
   ] as const) {
     it(`n=${n}, T=${T}: every T-subset reconstructs, every superset too`, () => {
-      const secret = Fr.fromBytesReduce(streamRng(n * 10 + T)(40));
-      const { shares, polynomial } = split(secret, { threshold: T, count: n }, streamRng(T));
+      const secret = Fr.fromBytesReduce(xorshiftRng(n * 10 + T)(40));
+      const { shares, polynomial } = split(secret, { threshold: T, count: n }, xorshiftRng(T));
       expect(polynomial.coefficients[0]).toBe(secret);
       for (const sh of shares) expect(sh.y).toBe(evalRef(Fr.p, polynomial.coefficients, sh.x));
       let checked = 0;
@@ -257,8 +243,8 @@ describe('shamir: exhaustive small cases', () => {
 
     it(`n=${n}, T=${T}: every (T−1)-subset is consistent with every candidate secret`, () => {
       const secret = 123456789n;
-      const { shares } = split(secret, { threshold: T, count: n }, streamRng(99));
-      const candidates = [0n, 1n, secret, Fr.p - 1n, Fr.fromBytesReduce(streamRng(5)(40))];
+      const { shares } = split(secret, { threshold: T, count: n }, xorshiftRng(99));
+      const candidates = [0n, 1n, secret, Fr.p - 1n, Fr.fromBytesReduce(xorshiftRng(5)(40))];
       for (const sub of subsets(n, T - 1)) {
         const picked = sub.map((i) => shares[i] as Share);
         for (const s2 of candidates) {
@@ -285,7 +271,7 @@ describe('shamir: exhaustive small cases', () => {
       const { shares } = split(
         3n,
         { threshold: T, xs: [...Array(n).keys()].map((i) => BigInt(i + 1)), field: F },
-        streamRng(7),
+        xorshiftRng(7),
       );
       const all: bigint[][] = [];
       const rec = (acc: bigint[]) => {
@@ -337,7 +323,7 @@ describe('shamir: round trips', () => {
             const { shares, polynomial } = split(
               secret,
               { threshold: T, count: n, field: F },
-              streamRng(rngSeed),
+              xorshiftRng(rngSeed),
             );
             expect(shares.length).toBe(n);
             expect(new Set(shares.map((s) => s.x)).size).toBe(n);
@@ -368,7 +354,7 @@ describe('shamir: round trips', () => {
     for (const F of [Fr, Fp256, F257, M127]) {
       for (const secret of [0n, 1n, F.p - 1n]) {
         const xs = [1n, F.p - 1n, 2n, F.p - 2n];
-        const { shares } = split(secret, { threshold: 3, xs, field: F }, streamRng(3));
+        const { shares } = split(secret, { threshold: 3, xs, field: F }, xorshiftRng(3));
         expect(combine(shares.slice(0, 3), 3, F)).toBe(secret);
         expect(combine(shares.slice(1), 3, F)).toBe(secret);
         expect(shares[1]?.x).toBe(F.p - 1n);
@@ -377,7 +363,7 @@ describe('shamir: round trips', () => {
   });
 
   it('threshold 1: every share is the secret', () => {
-    const { shares } = split(42n, { threshold: 1, count: 3 }, streamRng(1));
+    const { shares } = split(42n, { threshold: 1, count: 3 }, xorshiftRng(1));
     for (const sh of shares) {
       expect(sh.y).toBe(42n);
       expect(combine([sh], 1)).toBe(42n);
@@ -386,7 +372,7 @@ describe('shamir: round trips', () => {
 
   it('coefficients come from rng: wideBytes per coefficient, reduced mod p', () => {
     const draws: Uint8Array[] = [];
-    const base = streamRng(77);
+    const base = xorshiftRng(77);
     const rng = (n: number) => {
       const b = base(n);
       draws.push(b);
@@ -407,7 +393,7 @@ describe('shamir: round trips', () => {
 });
 
 describe('shamir: errors', () => {
-  const { shares } = split(9n, { threshold: 3, xs: [1n, 2n, 3n, 4n] }, streamRng(4));
+  const { shares } = split(9n, { threshold: 3, xs: [1n, 2n, 3n, 4n] }, xorshiftRng(4));
   const [a, b, c] = shares as [Share, Share, Share];
 
   it('combine: duplicate x, zero x, values ≥ p, too few (class and code)', () => {
@@ -459,7 +445,7 @@ describe('shamir: errors', () => {
   });
 
   it('split with count samples all non-zero x of a tiny field without repetition', () => {
-    const { shares } = split(1n, { threshold: 2, count: 256, field: F257 }, streamRng(5));
+    const { shares } = split(1n, { threshold: 2, count: 256, field: F257 }, xorshiftRng(5));
     expect(new Set(shares.map((s) => s.x)).size).toBe(256);
     expect(shares.some((s) => s.x === 0n)).toBe(false);
   });

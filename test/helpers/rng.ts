@@ -1,28 +1,25 @@
 /**
- * Deterministic byte source for tests and known-answer vectors: SHA-256 in counter mode over a
- * seed. Not a CSPRNG for production use; it only replays fixed randomness through `rng`.
+ * Deterministic byte sources for tests and known-answer vectors (replaying fixed randomness
+ * through `rng`; never for real secrets).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { seededRng as seededFromBytes } from '../../src/simulate.js';
 import type { Rng } from '../../src/utils.js';
 
+/** SHA-256 counter-mode stream over a seed (see src/simulate.ts `seededRng`). */
 export function seededRng(seed: string | Uint8Array): Rng {
-  const s = typeof seed === 'string' ? new TextEncoder().encode(seed) : seed;
-  let counter = 0;
-  let pool = new Uint8Array(0);
-  return (n: number) => {
+  return seededFromBytes(typeof seed === 'string' ? new TextEncoder().encode(seed) : seed);
+}
+
+/** A xorshift32 byte stream: cheap, deterministic, for rng replay in algebra tests. */
+export function xorshiftRng(seed: number): Rng {
+  let s = seed >>> 0 || 1;
+  return (n) => {
     const out = new Uint8Array(n);
-    let off = 0;
-    while (off < n) {
-      if (pool.length === 0) {
-        const c = new Uint8Array(s.length + 8);
-        c.set(s);
-        new DataView(c.buffer).setUint32(s.length + 4, counter++);
-        pool = sha256(c);
-      }
-      const take = Math.min(pool.length, n - off);
-      out.set(pool.subarray(0, take), off);
-      pool = pool.subarray(take);
-      off += take;
+    for (let i = 0; i < n; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      out[i] = s & 0xff;
     }
     return out;
   };
