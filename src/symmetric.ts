@@ -4,8 +4,9 @@
  *
  * - KDF: HKDF-SHA-256 (RFC 5869) with a labelled `info`.
  * - PRF: HKDF-Expand-SHA-256 keyed by a 32-byte PRF key, `info = label ‖ 0x00 ‖ input`
- *   (distinct labels per output). Outputs reduced into a field use 16 extra bytes, so the bias is
- *   ≤ 2^-128 (SPEC asks ≤ 2^-64).
+ *   (distinct labels per output). Scalars reduced from PRF output use
+ *   {@link wideLength} (16 extra bytes, bias ≤ 2^-128); `F_ℓ` values use 16 bytes (bias ≤ 2^-64,
+ *   as SPEC asks).
  * - AEAD: XChaCha20-Poly1305 with a random 192-bit nonce for long-lived keys (`adkey`), and
  *   ChaCha20-Poly1305 with the all-zero nonce for keys that encrypt exactly one message (`rkey`,
  *   the slot keys). Opening never throws on bad ciphertext: it returns `null`, which is an
