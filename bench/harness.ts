@@ -5,7 +5,8 @@
  * - {@link timeOp}: milliseconds per operation: warm up, pick a batch size, time several batches
  *   and take the MEDIAN (robust to GC pauses and noisy neighbours).
  * - {@link compare}: times an operation and its floor INTERLEAVED (op, floor, floor, op, …), so
- *   machine noise hits both alike, and reports `ratio = op ÷ floor`.
+ *   machine noise hits both alike, and reports the median of the per-round ratios `op ÷ floor`
+ *   (robust to the machine's speed drifting between rounds, which it does on this VM).
  * - {@link printRows}: `name  ops/s  time/op  ×floor  floor` lines.
  *
  * Each bench module (bench/ec.ts, …) exports `run(ctx: BenchContext): Promise<BenchRow[]>` and
@@ -13,7 +14,10 @@
  * @module
  */
 
-/** One measured row. `ratio` is `msPerOp / floorMsPerOp` (null without a floor). */
+/**
+ * One measured row. `ratio` is step ÷ floor (null without a floor): from {@link compare}, the
+ * median of the per-round ratios, which may differ slightly from `msPerOp / floorMsPerOp`.
+ */
 export interface BenchRow {
   name: string;
   opsPerSec: number;
@@ -123,7 +127,7 @@ export function timeOp(fn: () => unknown, opts: TimeOpts = {}): number {
 export function row(
   name: string,
   msPerOp: number,
-  floor: { name: string; msPerOp: number } | null = null,
+  floor: { name: string; msPerOp: number; ratio?: number } | null = null,
   note?: string,
 ): BenchRow {
   return {
@@ -132,7 +136,7 @@ export function row(
     msPerOp,
     floorName: floor ? floor.name : null,
     floorMsPerOp: floor ? floor.msPerOp : null,
-    ratio: floor ? msPerOp / floor.msPerOp : null,
+    ratio: floor ? (floor.ratio ?? msPerOp / floor.msPerOp) : null,
     ...(note ? { note } : {}),
   };
 }
@@ -142,14 +146,15 @@ export function perElement(r: BenchRow, n: number, note?: string): BenchRow {
   const ms = r.msPerOp / n;
   const floor =
     r.floorName !== null && r.floorMsPerOp !== null
-      ? { name: r.floorName, msPerOp: r.floorMsPerOp / n }
+      ? { name: r.floorName, msPerOp: r.floorMsPerOp / n, ratio: r.ratio ?? undefined }
       : null;
   return row(r.name, ms, floor, note ?? r.note);
 }
 
 /**
  * Time `fn` against its `floor`, interleaving their samples in an ABBA pattern (op, floor,
- * floor, op, …) so drift and noise affect both equally, and report the ratio of the medians.
+ * floor, op, …) so drift and noise affect both equally. Times are medians; the ratio is the
+ * median of the per-round ratios `a_s ÷ b_s` (each round's op and floor run back to back).
  * With `floor === null` only the operation is timed.
  */
 export function compare(
@@ -174,7 +179,12 @@ export function compare(
       a.push(runBatch(fn, itA) / itA);
     }
   }
-  return row(name, median(a), { name: floorName ?? 'floor', msPerOp: median(b) });
+  const ratios = a.map((x, s) => x / (b[s] as number));
+  return row(name, median(a), {
+    name: floorName ?? 'floor',
+    msPerOp: median(b),
+    ratio: median(ratios),
+  });
 }
 
 function fmtOps(x: number): string {

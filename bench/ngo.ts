@@ -105,7 +105,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const N = ctx.quick ? 100 : 1000;
   const Q = ctx.quick ? 1000 : 10_000;
-  const opts = { samples: 3, warmupMs: 0, minMs: 0 };
+  const opts = { samples: ctx.quick ? 3 : 7, warmupMs: 0, minMs: 0 };
   for (const suite of [ristretto255Sha512, p256Sha256]) {
     const sn = suite.shortName;
     const raw = RAW[sn] as { Point: NoblePoint; enc: (P: NoblePoint) => Uint8Array };

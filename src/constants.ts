@@ -56,10 +56,14 @@ export const FIXED_BASE_WINDOW = 8;
 
 /**
  * Batch size at and above which variable-time MSM switches from noble's `mulAddUnsafe`
- * (shared doubling chain, fastest for small batches) to `pippenger` (bucket method).
- * Measured in bench/ (see docs/decisions.md "MSM").
+ * (shared doubling chain, fastest for small batches) to the suite's bucket method: the
+ * edwards25519 MSM of `src/msm25519.ts` for ristretto255, noble's `pippenger` for P-256.
+ * Measured in bench/ (see docs/decisions.md "MSM" and "Edwards MSM").
  */
-export const MSM_PIPPENGER_THRESHOLD = 256;
+export const MSM_BUCKET_THRESHOLD: Readonly<Record<SuiteShortName, number>> = Object.freeze({
+  ristretto255: 16,
+  p256: 256,
+});
 
 // ── Wire format (docs/wire-format.md) ───────────────────────────────────────────────────────
 

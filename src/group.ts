@@ -22,8 +22,9 @@ import { getMinHashLength, mapHashToField } from '@noble/curves/abstract/modular
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import { FIXED_BASE_WINDOW, MSM_PIPPENGER_THRESHOLD, type SuiteShortName } from './constants.js';
+import { FIXED_BASE_WINDOW, MSM_BUCKET_THRESHOLD, type SuiteShortName } from './constants.js';
 import { DecodeError } from './errors.js';
+import { type ExtendedCoords, msmEd25519 } from './msm25519.js';
 import {
   bytesToNumberBE,
   bytesToNumberLE,
@@ -122,10 +123,14 @@ interface SuiteConfig {
   encodePoint(P: Element): Uint8Array;
   /** Pre-checks on the raw bytes before noble parses them (e.g. SEC1 compressed prefix). */
   precheck(bytes: Uint8Array): void;
+  /** Bucket-method MSM for large batches (public inputs only). */
+  bucketMsm(points: Element[], scalars: bigint[]): Element;
+  /** Batch size at and above which `msmVartime` uses `bucketMsm` instead of `mulAddUnsafe`. */
+  bucketThreshold: number;
 }
 
 function makeSuite(cfg: SuiteConfig): Suite {
-  const { Point, hasher, elementLength, encodePoint, precheck } = cfg;
+  const { Point, hasher, elementLength, encodePoint, precheck, bucketMsm, bucketThreshold } = cfg;
   const Fn = Point.Fn;
   const q: bigint = Fn.ORDER;
   const Ns: number = Fn.BYTES;
@@ -222,8 +227,8 @@ function makeSuite(cfg: SuiteConfig): Suite {
         throw new RangeError(`msmVartime: ${points.length} points but ${scalars.length} scalars`);
       }
       if (points.length === 0) return identity;
-      return points.length >= MSM_PIPPENGER_THRESHOLD
-        ? pippenger(Point, points, scalars)
+      return points.length >= bucketThreshold
+        ? bucketMsm(points, scalars)
         : mulAddUnsafe(Point, points, scalars);
     },
     scalarAdd: (a, b) => Fn.add(a, b),
@@ -251,6 +256,16 @@ export const ristretto255Sha512: Suite = makeSuite({
     return P.toBytes();
   },
   precheck: () => {},
+  // Specialised edwards25519 bucket method on the points' Edwards representatives (the group
+  // operation of ristretto255 is that of its representatives): src/msm25519.ts.
+  bucketMsm: (points, scalars) =>
+    new ristretto255.Point(
+      msmEd25519(
+        points.map((P) => (P as unknown as { ep: ExtendedCoords }).ep),
+        scalars,
+      ),
+    ),
+  bucketThreshold: MSM_BUCKET_THRESHOLD.ristretto255,
 });
 
 /** `P256-SHA256`: NIST P-256 with 33-byte compressed SEC1 encodings. */
@@ -274,6 +289,8 @@ export const p256Sha256: Suite = makeSuite({
       );
     }
   },
+  bucketMsm: (points, scalars) => pippenger(p256.Point, points, scalars),
+  bucketThreshold: MSM_BUCKET_THRESHOLD.p256,
 });
 
 /** The default suite. */
