@@ -8,10 +8,10 @@
  * - **signed `c`-bit digits**, so a window needs `2^(c-1)` buckets and a negative digit adds
  *   the negated point (free on Edwards: `-(x, y) = (-x, y)`);
  * - **mixed additions**: every input point is normalised to `Z = 1` once (noble's batch
- *   inversion; decoded points already are) and cached as `(y+x, y-x, 2d·x·y)`, so adding it to a
- *   bucket costs 7 field multiplications ("madd-2008-hwcd-3") instead of 9;
+ *   inversion; decoded points already are) and cached as `((y+x)/2, (y-x)/2, d·x·y)`, so adding
+ *   it to a bucket costs 7 field multiplications ("madd-2008-hwcd-3", halved) instead of 9;
  * - **coordinates as bare bigints** in parallel arrays, reduced lazily modulo `2^255 - 19` by
- *   folding (`2^255 ≡ 19`), so no object is allocated per addition;
+ *   folding (src/fe25519.ts), so no object is allocated per addition;
  * - the window width minimises the counted field multiplications for the batch size.
  *
  * The formulas are the complete extended-coordinate formulas of Hisil–Wong–Carter–Dawson (2008)
@@ -25,33 +25,38 @@
  * @module
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { type ExtendedCoords, P, red } from './fe25519.js';
 
-/** An edwards25519 point in extended coordinates, as noble's `ed25519.Point` holds it. */
-export interface ExtendedCoords {
-  readonly X: bigint;
-  readonly Y: bigint;
-  readonly Z: bigint;
-  readonly T: bigint;
-}
+export type { ExtendedCoords } from './fe25519.js';
 
 const EdPoint = ed25519.Point;
 const Fp = EdPoint.Fp;
-const P = Fp.ORDER; // 2^255 - 19
-const MASK255 = (1n << 255n) - 1n;
-/** `8p`: added before every subtraction so intermediate values stay non-negative. */
+/** `2p = 2^256 - 38`: added to a negative difference, which brings it into `[0, 2^256)`. */
+const P2 = 2n * P;
+/** `8p`: added before the subtractions of a doubling (rare: `c` doublings per window). */
 const P8 = 8n * P;
-const D2 = Fp.mul(2n, EdPoint.CURVE().d);
+const D = EdPoint.CURVE().d;
+const D2 = Fp.mul(2n, D);
 /** Scalars are below the group order `q < 2^253`. */
 const SCALAR_BITS = 253;
 
-/**
- * Folds `x < 2^521` to a value `< 2^256` congruent modulo `p = 2^255 - 19`. Every stored
- * coordinate is `< 2^256`; sums of a few of them stay `< 2^260`, so their products are
- * `< 2^520` and two folds bring them back below `2^256`.
+/*
+ * Bounds (src/fe25519.ts): stored coordinates are `< 2^255 + 2^20`. The multiplications that
+ * dominate (bucket additions) take operands `< 2^256 + 2^21`, a sum or a difference of two
+ * stored values, a negative difference lifted by `2p`: V8 holds them in four 64-bit digits
+ * (except with negligible probability, which costs time, not correctness), a little cheaper
+ * than the five digits a lift by `8p` would take. Doublings lift by `8p` (operands `< 2^260`).
  */
-function red(x: bigint): bigint {
-  x = (x & MASK255) + 19n * (x >> 255n);
-  return (x & MASK255) + 19n * (x >> 255n);
+
+/** `a - b` for `a < 2^256 + 2^21` and a stored `b`, lifted by `2p` into `[0, 2^256)` if negative. */
+function sub(a: bigint, b: bigint): bigint {
+  const d = a - b;
+  return d < 0n ? d + P2 : d;
+}
+
+/** A value `< 2^256` congruent to `v/2` modulo `p`, for `0 <= v < 2p`. */
+function half(v: bigint): bigint {
+  return (v & 1n) === 0n ? v >> 1n : (v + P) >> 1n;
 }
 
 /**
@@ -64,7 +69,7 @@ function signedDigits(scalars: readonly bigint[], c: number, W: number): Int32Ar
   const digits = new Int32Array(W * n);
   const words = new Uint32Array(9); // 8 words of the scalar + one zero word for window overrun
   const mask = (1 << c) - 1;
-  const half = 1 << (c - 1);
+  const halfRange = 1 << (c - 1);
   for (let i = 0; i < n; i++) {
     let s = scalars[i] as bigint;
     for (let j = 0; j < 8; j++) {
@@ -79,7 +84,7 @@ function signedDigits(scalars: readonly bigint[], c: number, W: number): Int32Ar
       let v = (words[wi] as number) >>> off;
       if (off + c > 32) v |= (words[wi + 1] as number) << (32 - off);
       v = (v & mask) + carry;
-      if (v >= half) {
+      if (v >= halfRange) {
         digits[w * n + i] = v - (1 << c);
         carry = 1;
       } else {
@@ -157,16 +162,19 @@ export function msmEd25519(
       ts[i] = Fp.mul(x, y);
     }
   }
-  // Cached form for mixed additions: (y + x, y - x, 2d·t).
-  const ypx: bigint[] = new Array(n);
-  const ymx: bigint[] = new Array(n);
-  const t2d: bigint[] = new Array(n);
+  // Cached form for mixed additions, halved: ((y + x)/2, (y - x)/2, d·t). With the bucket's
+  // `2·Z1` replaced by `Z1`, every intermediate of madd-2008-hwcd-3 is halved, which scales the
+  // four result coordinates by the same factor: the same projective point, and no doubled
+  // operand crosses 2^256.
+  const hp: bigint[] = new Array(n);
+  const hm: bigint[] = new Array(n);
+  const dt: bigint[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const x = xs[i] as bigint;
     const y = ys[i] as bigint;
-    ypx[i] = y + x;
-    ymx[i] = y - x + P8;
-    t2d[i] = red(D2 * (ts[i] as bigint));
+    hp[i] = half(y + x);
+    hm[i] = half(y - x + P);
+    dt[i] = red(D * (ts[i] as bigint));
   }
 
   if (
@@ -225,18 +233,17 @@ export function msmEd25519(
         BT[b] = neg ? Fp.neg(ts[i] as bigint) : (ts[i] as bigint);
         continue;
       }
-      // madd-2008-hwcd-3: bucket += ±(cached point), 7 multiplications.
+      // madd-2008-hwcd-3 (halved, see above): bucket += ±(cached point), 7 multiplications.
       const X1 = BX[b] as bigint;
       const Y1 = BY[b] as bigint;
       const Z1 = BZ[b] as bigint;
       const T1 = BT[b] as bigint;
-      const A = red((Y1 - X1 + P8) * ((neg ? ypx[i] : ymx[i]) as bigint));
-      const Bq = red((Y1 + X1) * ((neg ? ymx[i] : ypx[i]) as bigint));
-      const C = red(T1 * (t2d[i] as bigint));
-      const D = Z1 << 1n;
-      const E = Bq - A + P8;
-      const F = neg ? D + C : D - C + P8;
-      const G = neg ? D - C + P8 : D + C;
+      const A = red(sub(Y1, X1) * ((neg ? hp[i] : hm[i]) as bigint));
+      const Bq = red((Y1 + X1) * ((neg ? hm[i] : hp[i]) as bigint));
+      const C = red(T1 * (dt[i] as bigint));
+      const E = sub(Bq, A);
+      const F = neg ? Z1 + C : sub(Z1, C);
+      const G = neg ? sub(Z1, C) : Z1 + C;
       const H = Bq + A;
       BX[b] = red(E * F);
       BY[b] = red(G * H);
@@ -289,13 +296,14 @@ function add(
   Z2: bigint,
   T2: bigint,
 ): [bigint, bigint, bigint, bigint] {
-  const A = red((Y1 - X1 + P8) * (Y2 - X2 + P8));
+  const A = red(sub(Y1, X1) * sub(Y2, X2));
   const Bq = red((Y1 + X1) * (Y2 + X2));
   const C = red(red(T1 * D2) * T2);
-  const D = red(Z1 * Z2) << 1n;
-  const E = Bq - A + P8;
-  const F = D - C + P8;
-  const G = D + C;
+  const DD = red(Z1 * Z2) << 1n; // < 2^256 + 2^21
+  const E = sub(Bq, A);
+  const F = sub(DD, C);
+  let G = DD + C;
+  if (G >= P2) G -= P2;
   const H = Bq + A;
   return [red(E * F), red(G * H), red(F * G), red(E * H)]; // X3, Y3, Z3, T3
 }
