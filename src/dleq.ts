@@ -83,7 +83,7 @@ export function compositeWeights(
   const seed = suite.hash(
     concatBytes(lengthPrefixed(Bm), lengthPrefixed(concatBytes(SEED, cfg.context))),
   );
-  const htsDst = concatBytes(HTS, cfg.context);
+  const hashToScalar = suite.scalarHasher(concatBytes(HTS, cfg.context));
   const Ne = suite.elementLength;
   const w = cfg.indexBytes;
   // One reusable transcript buffer: lengthPrefixed(seed) ‖ I2OSP(i, w) ‖ lengthPrefixed(Ci) ‖ lengthPrefixed(Di) ‖ "Composite".
@@ -110,7 +110,7 @@ export function compositeWeights(
     }
     buf.set(ci, cOff + 2);
     buf.set(di, dOff + 2);
-    d[i] = suite.hashToScalar(buf, htsDst);
+    d[i] = hashToScalar(buf);
   }
   return d;
 }

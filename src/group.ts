@@ -22,6 +22,7 @@ import { getMinHashLength, mapHashToField } from '@noble/curves/abstract/modular
 import { ed25519, ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import type { CHash } from '@noble/hashes/utils.js';
 import { FIXED_BASE_WINDOW, MSM_BUCKET_THRESHOLD, type SuiteShortName } from './constants.js';
 import { DecodeError } from './errors.js';
 import type { ExtendedCoords } from './fe25519.js';
@@ -35,6 +36,7 @@ import {
   defaultRng,
   type Rng,
 } from './utils.js';
+import { xmdExpander } from './xmd.js';
 
 /**
  * A group element: a noble point of the suite's group. Opaque to callers; obtain one from
@@ -79,6 +81,11 @@ export interface Suite {
   hashToGroup(msg: Uint8Array, dst: Uint8Array): Element;
   /** RFC 9497 hash-to-scalar with the given DST. */
   hashToScalar(msg: Uint8Array, dst: Uint8Array): bigint;
+  /**
+   * `hashToScalar` prepared for one DST (src/xmd.ts): the same function of `msg`, cheaper per
+   * call. For the hashes computed once per list element.
+   */
+  scalarHasher(dst: Uint8Array): (msg: Uint8Array) => bigint;
 
   /** Canonical encoding of a non-identity element. */
   encode(P: Element): Uint8Array;
@@ -118,9 +125,14 @@ interface SuiteConfig {
   Point: PointCons;
   hasher: {
     hashToCurve(msg: Uint8Array, opts: { DST: Uint8Array }): Element;
-    hashToScalar(msg: Uint8Array, opts: { DST: Uint8Array }): bigint;
   };
-  hash: (msg: Uint8Array) => Uint8Array;
+  hash: CHash;
+  /**
+   * RFC 9497 `HashToScalar`: `expand_message_xmd` to this many bytes, read in the scalar
+   * endianness, reduced mod `q` (ristretto255: 64 bytes, little-endian, RFC 9497 §4.1;
+   * P-256: RFC 9380 `hash_to_field` with `L = 48`, big-endian, RFC 9497 §4.3).
+   */
+  scalarXmdBytes: number;
   elementLength: number;
   encodePoint(P: Element): Uint8Array;
   /** Pre-checks on the raw bytes before noble parses them (e.g. SEC1 compressed prefix). */
@@ -168,7 +180,11 @@ function makeSuite(cfg: SuiteConfig): Suite {
       return hasher.hashToCurve(msg, { DST: dstBytes });
     },
     hashToScalar(msg, dstBytes) {
-      return hasher.hashToScalar(msg, { DST: dstBytes });
+      return suite.scalarHasher(dstBytes)(msg);
+    },
+    scalarHasher(dstBytes) {
+      const expand = xmdExpander(cfg.hash, dstBytes, cfg.scalarXmdBytes);
+      return (msg) => Fn.create(bytesToScalar(expand(msg)));
     },
     encode(P) {
       return encodePoint(P);
@@ -260,6 +276,7 @@ export const ristretto255Sha512: Suite = makeSuite({
   Point: ristretto255.Point,
   hasher: ristretto255_hasher as unknown as SuiteConfig['hasher'],
   hash: sha512,
+  scalarXmdBytes: 64,
   elementLength: 32,
   // RFC 9496 Encode / Decode on the lazily reduced field (src/ristretto-codec.ts): the same
   // bytes and points as noble's toBytes / fromBytes, about 30% faster (docs/decisions.md).
@@ -286,6 +303,7 @@ export const p256Sha256: Suite = makeSuite({
   Point: p256.Point,
   hasher: p256_hasher as unknown as SuiteConfig['hasher'],
   hash: sha256,
+  scalarXmdBytes: 48,
   elementLength: 33,
   encodePoint: (P) => {
     if (P.is0()) throw new RangeError('encode: identity element');
