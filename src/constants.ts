@@ -55,14 +55,14 @@ export const RFC9497_INDEX_BYTES = 2;
 export const FIXED_BASE_WINDOW = 8;
 
 /**
- * Batch size at and above which variable-time MSM switches from noble's `mulAddUnsafe`
- * (shared doubling chain, fastest for small batches) to the suite's bucket method: the
- * edwards25519 MSM of `src/msm25519.ts` for ristretto255, noble's `pippenger` for P-256.
- * Measured in bench/ (see docs/decisions.md "MSM" and "Edwards MSM").
+ * Batch size at and above which variable-time MSM uses the suite's bucket method
+ * (src/msm25519.ts for ristretto255, src/msm-p256.ts for P-256) instead of noble's
+ * `mulAddUnsafe`. Both bucket methods are faster than `mulAddUnsafe` from two points on
+ * (measured: docs/decisions.md "Bucket MSMs"); a single point is one `multiplyUnsafe`.
  */
 export const MSM_BUCKET_THRESHOLD: Readonly<Record<SuiteShortName, number>> = Object.freeze({
-  ristretto255: 16,
-  p256: 256,
+  ristretto255: 2,
+  p256: 2,
 });
 
 // ── Wire format (docs/wire-format.md) ───────────────────────────────────────────────────────

@@ -17,7 +17,7 @@
  * Internal code works on points (`Element`) and bigints; external code uses bytes.
  * @module
  */
-import { type CurvePoint, mulAddUnsafe, pippenger } from '@noble/curves/abstract/curve.js';
+import { type CurvePoint, mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { getMinHashLength, mapHashToField } from '@noble/curves/abstract/modular.js';
 import { ed25519, ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
@@ -26,6 +26,7 @@ import type { CHash } from '@noble/hashes/utils.js';
 import { FIXED_BASE_WINDOW, MSM_BUCKET_THRESHOLD, type SuiteShortName } from './constants.js';
 import { DecodeError } from './errors.js';
 import type { ExtendedCoords } from './fe25519.js';
+import { msmP256 } from './msm-p256.js';
 import { msmEd25519 } from './msm25519.js';
 import { decodeRistretto, encodeRistretto } from './ristretto-codec.js';
 import {
@@ -319,7 +320,9 @@ export const p256Sha256: Suite = makeSuite({
     }
   },
   fromBytes: (bytes) => p256.Point.fromBytes(bytes),
-  bucketMsm: (points, scalars) => pippenger(p256.Point, points, scalars),
+  // Jacobian bucket method with mixed additions (src/msm-p256.ts).
+  bucketMsm: (points, scalars) =>
+    msmP256(points as unknown as Parameters<typeof msmP256>[0], scalars),
   bucketThreshold: MSM_BUCKET_THRESHOLD.p256,
 });
 

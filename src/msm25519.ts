@@ -26,6 +26,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { type ExtendedCoords, P, red } from './fe25519.js';
+import { signedDigits, windowCount, windowWidth } from './msm-digits.js';
 
 export type { ExtendedCoords } from './fe25519.js';
 
@@ -57,58 +58,6 @@ function sub(a: bigint, b: bigint): bigint {
 /** A value `< 2^256` congruent to `v/2` modulo `p`, for `0 <= v < 2p`. */
 function half(v: bigint): bigint {
   return (v & 1n) === 0n ? v >> 1n : (v + P) >> 1n;
-}
-
-/**
- * Signed `c`-bit digits of every scalar, window-major: `digits[w·n + i]` is digit `w` of
- * scalar `i`, in `[-2^(c-1), 2^(c-1)]`, with `Σ_w digit_w·2^(c·w) = scalar`. `W` windows with
- * `c·W ≥ 255` leave the top window below `2^(c-2)`, so no carry leaves the last window.
- */
-function signedDigits(scalars: readonly bigint[], c: number, W: number): Int32Array {
-  const n = scalars.length;
-  const digits = new Int32Array(W * n);
-  const words = new Uint32Array(9); // 8 words of the scalar + one zero word for window overrun
-  const mask = (1 << c) - 1;
-  const halfRange = 1 << (c - 1);
-  for (let i = 0; i < n; i++) {
-    let s = scalars[i] as bigint;
-    for (let j = 0; j < 8; j++) {
-      words[j] = Number(BigInt.asUintN(32, s));
-      s >>= 32n;
-    }
-    let carry = 0;
-    for (let w = 0; w < W; w++) {
-      const bit = w * c;
-      const wi = bit >>> 5;
-      const off = bit & 31;
-      let v = (words[wi] as number) >>> off;
-      if (off + c > 32) v |= (words[wi + 1] as number) << (32 - off);
-      v = (v & mask) + carry;
-      if (v >= halfRange) {
-        digits[w * n + i] = v - (1 << c);
-        carry = 1;
-      } else {
-        digits[w * n + i] = v;
-        carry = 0;
-      }
-    }
-  }
-  return digits;
-}
-
-/** Window width minimising the counted multiplications: 7 per mixed add, 9 per bucket add. */
-function windowWidth(n: number): number {
-  let best = 2;
-  let bestCost = Number.POSITIVE_INFINITY;
-  for (let c = 2; c <= 16; c++) {
-    const W = Math.ceil(255 / c);
-    const cost = W * (7 * n + 2 * 9 * (1 << (c - 1)));
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = c;
-    }
-  }
-  return best;
 }
 
 /**
@@ -183,10 +132,10 @@ export function msmEd25519(
   ) {
     throw new RangeError('msmEd25519: windowBits must be an integer in [2, 16]');
   }
-  const c = windowBits ?? windowWidth(n);
-  const W = Math.ceil(255 / c);
-  if (c * W < SCALAR_BITS + 2) throw new Error('msmEd25519: window layout'); // unreachable
-  const digits = signedDigits(scalars, c, W);
+  // Costs: 7 multiplications per mixed addition, 9 per full addition.
+  const c = windowBits ?? windowWidth(n, SCALAR_BITS, 7, 9);
+  const W = windowCount(SCALAR_BITS, c);
+  const digits = signedDigits(scalars, SCALAR_BITS, c, W);
   const B = 1 << (c - 1);
   const BX: bigint[] = new Array(B + 1);
   const BY: bigint[] = new Array(B + 1);

@@ -132,8 +132,9 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
     });
 
     it(`msmVartime is right just below, at and above the bucket threshold`, () => {
-      // One fixed pseudo-random instance (a few hundred points): both MSM algorithms are used.
-      const n = MSM_BUCKET_THRESHOLD[suite.shortName] + 1;
+      // One fixed pseudo-random instance: both MSM algorithms are used.
+      const threshold = MSM_BUCKET_THRESHOLD[suite.shortName];
+      const n = Math.max(threshold + 1, 64);
       let x = 0x9e3779b97f4a7c15n;
       const next = () => {
         x = (x * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
@@ -145,7 +146,7 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
       scalars[3] = 0n;
       scalars[5] = q - 1n;
       const points = logs.map((p) => suite.mulBase(p));
-      for (const len of [n - 2, n - 1, n]) {
+      for (const len of [threshold - 1, threshold, threshold + 1, n]) {
         let e = 0n;
         for (let i = 0; i < len; i++) {
           e = suite.scalarAdd(e, suite.scalarMul(logs[i] as bigint, scalars[i] as bigint));
