@@ -4,7 +4,8 @@
  * - `<suite>.ngo.hop.element`: one ring hop over a batch of N elements (strict decode of the
  *   incoming and previous stage, stage signatures, verification of the incoming batched DLEQ
  *   proof, N constant-time multiplications, encodes, the outgoing batched proof, signing and
- *   framing) ÷ N. Floor per element: 1 decode + 1 CT multiplication + 1 encode (raw noble).
+ *   framing) ÷ N; the party's set-up (keys, commitment round) is done before timing.
+ *   Floor per element: 1 decode + 1 CT multiplication + 1 encode (raw noble).
  * - `<suite>.ngo.dleq.verify.element`: verifying one batched hop proof over N elements ÷ N
  *   (inputs already decoded), against the same per-element hop floor.
  * - `<suite>.ngo.quorum.3xNk`: three NGOs with N items each, the whole quorum (commit, mask, ring,

@@ -8,19 +8,24 @@
  * - `<suite>.server.ingest`: 2 decodes, 2 variable-base multiplications, 2 encodes.
  * - `<suite>.db.build.cell`: 1 hash-to-group, 1 multiplication, 1 encode (the public data);
  *   the audit proof over all cells is the separate row `<suite>.db.audit-proof.cell`.
+ * - `<suite>.db.audit.cell`: an NGO's audit of a database (SPEC §5 steps 2-3: rebuild the layout
+ *   and every base, decode every cell, verify the batched proof, recompute the root) ÷ cells,
+ *   against 1 hash-to-group + 1 decode per cell (raw noble). The contributions check of step 1
+ *   (one signature per NGO, not per cell) is left out: `qualifiedItems` returns `X_int`.
  * - `<suite>.client.load.10k` / `.100k`: loading and validating public data (root, distinctness).
  * - `<suite>.server.reveal.T30`: a reveal attempt at T = 30, s_max = 90 (30 real + 90 synthetic).
  */
 
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
+import { auditDatabase, encodeAuditBundle } from '../src/audit.js';
 import { buildDatabase, itemDst } from '../src/builder.js';
 import { ClientAccount, ClientDatabase, createVoucherSealed, sealPayload } from '../src/client.js';
 import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { rateToU32, type VoucherParams } from '../src/pdata.js';
+import { rateToU32, splitPublicData, type VoucherParams } from '../src/pdata.js';
 import { generateReviewerKeyPair } from '../src/seal.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/server.js';
-import { type BenchContext, type BenchRow, compare, row, timeOp } from './harness.js';
+import { type BenchContext, type BenchRow, compare, perElement, row, timeOp } from './harness.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: raw noble points for the floors (two curve types).
 type NoblePoint = any;
@@ -201,6 +206,42 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
           proofMs / cells,
           null,
           'batched DLEQ over all cells (B_j encoded + weights + MSM)',
+        ),
+      );
+    }
+    if (want(`${s}.db.audit.cell`)) {
+      const n = ctx.quick ? 100 : 400;
+      const built = buildDatabase(
+        Array.from({ length: n }, (_, i) => item(6e6 + i)),
+        { suite, params: params(T, sMax) },
+      );
+      const bundle = encodeAuditBundle(built);
+      const { cells } = splitPublicData(built.publicData);
+      const audit = () => {
+        const v = auditDatabase(built.publicData, bundle, {
+          claimedRoot: built.root,
+          qualifiedItems: () => built.items,
+        });
+        if (!v.ok) throw new Error(`bench: audit failed (${v.reason})`);
+        return v;
+      };
+      const floor = () => {
+        let acc = 0;
+        for (let j = 0; j < cells.length; j++) {
+          raw.hashToCurve(item(j), { DST: dstItem });
+          acc ^= raw.Point.fromBytes(cells[j] as Uint8Array) === null ? 1 : 0;
+        }
+        return acc;
+      };
+      rows.push(
+        perElement(
+          compare(`${s}.db.audit.cell`, audit, '1 h2g + 1 decode', floor, {
+            samples: ctx.quick ? 3 : 7,
+            warmupMs: 0,
+            minMs: 0,
+          }),
+          cells.length,
+          `${cells.length} cells`,
         ),
       );
     }

@@ -117,14 +117,23 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
   });
 
   it('fails (items) when X_int holds an item the quorum does not back, or lacks one it does', () => {
+    // The reason counts both differences (the bundle is the builder's X_int).
     const fewer = () => built.items.slice(1);
     expect(
       auditDatabase(built.publicData, bundle, { claimedRoot: built.root, qualifiedItems: fewer }),
-    ).toMatchObject({ ok: false, failure: 'items' });
+    ).toMatchObject({
+      ok: false,
+      failure: 'items',
+      reason: expect.stringContaining('1 item(s) not backed by m jurisdictions, 0 missing'),
+    });
     const more = () => [...built.items, new TextEncoder().encode('extra')];
     expect(
       auditDatabase(built.publicData, bundle, { claimedRoot: built.root, qualifiedItems: more }),
-    ).toMatchObject({ ok: false, failure: 'items' });
+    ).toMatchObject({
+      ok: false,
+      failure: 'items',
+      reason: expect.stringContaining('0 item(s) not backed by m jurisdictions, 1 missing'),
+    });
   });
 
   it('fails (proof) when the bundle proof was made with another α', () => {

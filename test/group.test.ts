@@ -16,6 +16,7 @@ import { DecodeError } from '../src/errors.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
 import { concatBytes, i2osp } from '../src/utils.js';
 import { runs, thrown } from './helpers/assert.js';
+import { scalarStream } from './helpers/rng.js';
 
 /** Run `f` and return what it threw (or undefined). */
 
@@ -135,12 +136,7 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
       // One fixed pseudo-random instance: both MSM algorithms are used.
       const threshold = MSM_BUCKET_THRESHOLD[suite.shortName];
       const n = Math.max(threshold + 1, 64);
-      let x = 0x9e3779b97f4a7c15n;
-      const next = () => {
-        x = (x * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
-        return x;
-      };
-      const wide = () => ((next() << 192n) | (next() << 128n) | (next() << 64n) | next()) % q;
+      const wide = scalarStream(0x9e3779b97f4a7c15n, q);
       const logs = Array.from({ length: n }, () => wide() || 1n);
       const scalars = Array.from({ length: n }, () => wide());
       scalars[3] = 0n;
@@ -190,8 +186,19 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
       );
     });
 
-    it('encode refuses the identity', () => {
+    it('encode refuses the identity, also when reached by arithmetic', () => {
       expect(() => suite.encode(suite.identity)).toThrow(RangeError);
+      const P = suite.mulBase(12345n);
+      const zero = [
+        P.add(P.negate()),
+        P.subtract(P),
+        suite.mul(P, 0n),
+        suite.msmVartime([P, P], [1n, q - 1n]),
+      ];
+      for (const Z of zero) {
+        expect(Z.is0()).toBe(true);
+        expect(() => suite.encode(Z)).toThrow(RangeError);
+      }
     });
 
     it('every accepted encoding is canonical: random bytes give DecodeError or re-encode identically', () => {

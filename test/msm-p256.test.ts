@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { p256Sha256 } from '../src/group.js';
 import { msmP256 } from '../src/msm-p256.js';
 import { runs } from './helpers/assert.js';
+import { scalarStream } from './helpers/rng.js';
 
 type Pt = InstanceType<typeof p256.Point>;
 const Pn = p256.Point;
@@ -104,12 +105,7 @@ describe('msmP256 (P-256 bucket MSM)', () => {
   });
 
   it('agrees with noble pippenger on a batch of 1,100 decoded points, and through the suite', () => {
-    let x = 0x243f6a8885a308d3n;
-    const next = () => {
-      x = (x * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
-      return x;
-    };
-    const wide = () => ((next() << 192n) | (next() << 128n) | (next() << 64n) | next()) % q;
+    const wide = scalarStream(0x243f6a8885a308d3n, q);
     const n = 1100;
     const base = G.multiply(wide() || 1n);
     const pts = [base];

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ristretto255Sha512 } from '../src/group.js';
 import { msmEd25519 } from '../src/msm25519.js';
 import { runs } from './helpers/assert.js';
+import { scalarStream } from './helpers/rng.js';
 
 type EdPoint = InstanceType<typeof ed25519.Point>;
 const Ed = ed25519.Point;
@@ -114,12 +115,7 @@ describe('msmEd25519 (edwards25519 bucket MSM)', () => {
 
   it('agrees with noble pippenger on a batch of 1,100 decoded ristretto255 representatives', () => {
     // Decoded points, as the NGO hop sees them (Z = 1), with the default window choice.
-    let x = 0x243f6a8885a308d3n;
-    const next = () => {
-      x = (x * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
-      return x;
-    };
-    const wide = () => ((next() << 192n) | (next() << 128n) | (next() << 64n) | next()) % q;
+    const wide = scalarStream(0x243f6a8885a308d3n, q);
     const n = 1100;
     const base = ristretto255.Point.BASE.multiply(wide() || 1n);
     const rpts = [base];

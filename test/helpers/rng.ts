@@ -24,3 +24,16 @@ export function xorshiftRng(seed: number): Rng {
     return out;
   };
 }
+
+/**
+ * Deterministic pseudo-random scalars in `[0, q)`: 256 bits of a 64-bit LCG (Knuth's MMIX
+ * constants), reduced mod `q`. For large fixed instances (MSM cross-checks), not for secrets.
+ */
+export function scalarStream(seed: bigint, q: bigint): () => bigint {
+  let x = seed;
+  const next = () => {
+    x = (x * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+    return x;
+  };
+  return () => ((next() << 192n) | (next() << 128n) | (next() << 64n) | next()) % q;
+}
