@@ -2,7 +2,7 @@
  * Arithmetic modulo `p = 2^255 - 19` on bare bigints with lazy reduction, for the two
  * ristretto255 hot paths written here rather than taken from noble: the bucket MSM
  * (src/msm25519.ts) and the element codec (src/ristretto-codec.ts). docs/decisions.md
- * "Edwards MSM" and "ristretto255 codec" say why.
+ * "Bucket MSMs" and "ristretto255 codec" say why.
  *
  * A field element is a non-negative bigint congruent to its value modulo `p`. Two bounds:
  * - **stored** values are `< 2^255 + 2^20`: what {@link red} returns;

@@ -2,7 +2,7 @@
  * Variable-time multi-scalar multiplication on edwards25519, for ristretto255 composites
  * (SPEC §2.1: "verification computes both composites with multi-scalar multiplication").
  *
- * Why not noble's `pippenger` (docs/decisions.md "Edwards MSM"): at the NGO ring's batch sizes
+ * Why not noble's `pippenger` (docs/decisions.md "Bucket MSMs"): at the NGO ring's batch sizes
  * noble's generic bucket method spends most of its time allocating and range-checking a point
  * object per addition. This module is Pippenger's bucket method specialised to one curve:
  * - **signed `c`-bit digits**, so a window needs `2^(c-1)` buckets and a negative digit adds
@@ -16,9 +16,9 @@
  *
  * The formulas are the complete extended-coordinate formulas of Hisil–Wong–Carter–Dawson (2008)
  * for `a = -1` (also RFC 8032 §5.1.4), valid for every pair of curve points, identity and
- * doubling included. The result is the same group element as noble's `pippenger` returns (the
- * tests compare both on random and edge-case inputs, on the Edwards representative's
- * ristretto255 encoding); it is validated on the curve before it is returned.
+ * doubling included. The result is the same Edwards point as noble's `pippenger` returns (the
+ * tests compare both, as Edwards points, on random and edge-case inputs); it is validated on
+ * the curve before it is returned.
  *
  * Timing depends on the scalars and points: **public inputs only** (composite weights and
  * published elements). Secret scalars go through noble's constant-time `multiply`.
@@ -112,9 +112,9 @@ export function msmEd25519(
     }
   }
   // Cached form for mixed additions, halved: ((y + x)/2, (y - x)/2, d·t). With the bucket's
-  // `2·Z1` replaced by `Z1`, every intermediate of madd-2008-hwcd-3 is halved, which scales the
-  // four result coordinates by the same factor: the same projective point, and no doubled
-  // operand crosses 2^256.
+  // `2·Z1` replaced by `Z1`, the intermediates A, B, C, D of madd-2008-hwcd-3 are halved, so
+  // the four result coordinates are all scaled by 1/4: the same projective point, and no
+  // doubled operand crosses 2^256.
   const hp: bigint[] = new Array(n);
   const hm: bigint[] = new Array(n);
   const dt: bigint[] = new Array(n);
