@@ -97,7 +97,8 @@ function warmup(fn: () => unknown, warmupMs: number): number {
   return (now() - t0) / iters;
 }
 
-function median(xs: number[]): number {
+/** Median of a non-empty list. */
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
