@@ -34,7 +34,7 @@ export function xmdExpander(
   // Tail of the first input: I2OSP(len_in_bytes, 2) ‖ I2OSP(0, 1) ‖ DST_prime.
   const tail0 = concatBytes(Uint8Array.of(lenInBytes >> 8, lenInBytes & 0xff, 0), dstPrime);
   const afterZpad = H.create().update(new Uint8Array(H.blockLen));
-  // Input of b_i (i ≥ 1): (b_0 XOR b_(i-1)) ‖ I2OSP(i, 1) ‖ DST_prime, b_0 XOR b_0 read as b_0.
+  // Input of b_1: b_0 ‖ 0x01 ‖ DST_prime; of b_i, i ≥ 2: (b_0 XOR b_(i-1)) ‖ I2OSP(i, 1) ‖ DST_prime.
   const bi = new Uint8Array(b + 1 + dstPrime.length);
   bi.set(dstPrime, b + 1);
   return (msg: Uint8Array): Uint8Array => {
