@@ -15,7 +15,6 @@
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { type BuiltDatabase, canonicalItems, cellBases } from './builder.js';
 import {
   DB_ID_LENGTH,
@@ -32,7 +31,7 @@ import { DecodeError, QuorumPsiError } from './errors.js';
 import type { Element, Suite } from './group.js';
 import type { ManifestBody } from './manifest.js';
 import { computeRoot, databaseId, splitPublicData } from './pdata.js';
-import { compareBytes, concatBytes, equalBytes, i2osp } from './utils.js';
+import { bytesToHex, compareBytes, concatBytes, equalBytes, i2osp } from './utils.js';
 
 /** Decoded audit bundle. */
 export interface AuditBundle {

@@ -11,8 +11,8 @@
  *
  * Noble's `Fp` reduces every product with `%`; folding twice by `2^255 ≡ 19` is about a third
  * cheaper in V8, and values stay in four or five 64-bit digits. Like noble's field, this is
- * bigint arithmetic: its timing is not guaranteed independent of the values (docs/security.md
- * "Timing"); the codec makes the same data-dependent choices as noble's, at the same points.
+ * bigint arithmetic: its timing is not guaranteed independent of the values (docs/security.md,
+ * "Not claimed (timing)"); the codec makes the same data-dependent choices as noble's, at the same points.
  * @module
  */
 

@@ -1,8 +1,36 @@
 /**
- * The scalar side of the bucket MSMs (src/msm25519.ts, src/msm-p256.ts): signed window digits
- * and the window width. Pure integer code, no curve.
+ * The scalar side of the bucket MSMs (src/msm25519.ts, src/msm-p256.ts): argument checks,
+ * signed window digits and the window width. Pure integer code, no curve.
  * @module
  */
+
+/**
+ * The checks both bucket MSMs make on their arguments, each a `RangeError` naming `fn`: one
+ * scalar per point, every scalar a bigint in `[0, order)`, `windowBits` (if given) an integer
+ * in `[2, 16]`.
+ */
+export function checkMsmArgs(
+  fn: string,
+  points: number,
+  scalars: readonly bigint[],
+  order: bigint,
+  windowBits: number | undefined,
+): void {
+  if (scalars.length !== points) {
+    throw new RangeError(`${fn}: ${points} points but ${scalars.length} scalars`);
+  }
+  for (const s of scalars) {
+    if (typeof s !== 'bigint' || s < 0n || s >= order) {
+      throw new RangeError(`${fn}: scalar out of range`);
+    }
+  }
+  if (
+    windowBits !== undefined &&
+    !(Number.isInteger(windowBits) && windowBits >= 2 && windowBits <= 16)
+  ) {
+    throw new RangeError(`${fn}: windowBits must be an integer in [2, 16]`);
+  }
+}
 
 /**
  * Number of `c`-bit windows for scalars below `2^bits`: `c·W ≥ bits + 2`, so the top window

@@ -22,7 +22,7 @@
  * @module
  */
 import { p256 } from '@noble/curves/nist.js';
-import { signedDigits, windowCount, windowWidth } from './msm-digits.js';
+import { checkMsmArgs, signedDigits, windowCount, windowWidth } from './msm-digits.js';
 
 const Point = p256.Point;
 const Fp = Point.Fp;
@@ -81,20 +81,7 @@ export function msmP256(
   windowBits?: number,
 ): InstanceType<typeof Point> {
   const n = points.length;
-  if (scalars.length !== n) {
-    throw new RangeError(`msmP256: ${n} points but ${scalars.length} scalars`);
-  }
-  for (const s of scalars) {
-    if (typeof s !== 'bigint' || s < 0n || s >= Point.Fn.ORDER) {
-      throw new RangeError('msmP256: scalar out of range');
-    }
-  }
-  if (
-    windowBits !== undefined &&
-    !(Number.isInteger(windowBits) && windowBits >= 2 && windowBits <= 16)
-  ) {
-    throw new RangeError('msmP256: windowBits must be an integer in [2, 16]');
-  }
+  checkMsmArgs('msmP256', n, scalars, Point.Fn.ORDER, windowBits);
   // Affine inputs; the identity contributes nothing and is dropped (with its scalar).
   const xs: bigint[] = [];
   const ys: bigint[] = [];

@@ -26,9 +26,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { type ExtendedCoords, P, red } from './fe25519.js';
-import { signedDigits, windowCount, windowWidth } from './msm-digits.js';
-
-export type { ExtendedCoords } from './fe25519.js';
+import { checkMsmArgs, signedDigits, windowCount, windowWidth } from './msm-digits.js';
 
 const EdPoint = ed25519.Point;
 const Fp = EdPoint.Fp;
@@ -71,14 +69,7 @@ export function msmEd25519(
   windowBits?: number,
 ): InstanceType<typeof EdPoint> {
   const n = points.length;
-  if (scalars.length !== n) {
-    throw new RangeError(`msmEd25519: ${n} points but ${scalars.length} scalars`);
-  }
-  for (const s of scalars) {
-    if (typeof s !== 'bigint' || s < 0n || s >= EdPoint.Fn.ORDER) {
-      throw new RangeError('msmEd25519: scalar out of range');
-    }
-  }
+  checkMsmArgs('msmEd25519', n, scalars, EdPoint.Fn.ORDER, windowBits);
   if (n === 0) return EdPoint.ZERO;
 
   // Affine inputs (Z = 1): decoded points already are; others through one batch inversion.
@@ -126,12 +117,6 @@ export function msmEd25519(
     dt[i] = red(D * (ts[i] as bigint));
   }
 
-  if (
-    windowBits !== undefined &&
-    !(Number.isInteger(windowBits) && windowBits >= 2 && windowBits <= 16)
-  ) {
-    throw new RangeError('msmEd25519: windowBits must be an integer in [2, 16]');
-  }
   // Costs: 7 multiplications per mixed addition, 9 per full addition.
   const c = windowBits ?? windowWidth(n, SCALAR_BITS, 7, 9);
   const W = windowCount(SCALAR_BITS, c);

@@ -13,8 +13,9 @@
  * @module
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+import { numberToBytesLE } from '@noble/curves/utils.js';
 import { canon, type ExtendedCoords, P, pow58, red } from './fe25519.js';
+import { bytesToNumberLE } from './utils.js';
 
 const D = ed25519.Point.CURVE().d;
 /** RFC 9496 §4.1 `SQRT_M1`: the non-negative square root of `-1`. */

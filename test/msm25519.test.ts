@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ristretto255Sha512 } from '../src/group.js';
 import { msmEd25519 } from '../src/msm25519.js';
 import { runs } from './helpers/assert.js';
+import { expectKnownLogsOverWidths, scalarArb } from './helpers/msm.js';
 import { scalarStream } from './helpers/rng.js';
 
 type EdPoint = InstanceType<typeof ed25519.Point>;
@@ -23,23 +24,6 @@ const q = Ed.Fn.ORDER;
 const G = Ed.BASE;
 const torsion = ED25519_TORSION_SUBGROUP.map((h) => Ed.fromHex(h));
 
-/** Scalars that stress signed-digit recoding: all-ones windows, carries, the extremes. */
-const edgeScalars = [
-  0n,
-  1n,
-  2n,
-  q - 1n,
-  q - 2n,
-  (1n << 252n) - 1n,
-  1n << 252n,
-  (q - 1n) >> 1n,
-  0xffffn,
-  0x8000n,
-  0x7fffn,
-  ((1n << 252n) - 1n) / 3n, // 0101… pattern
-  (((1n << 252n) - 1n) / 3n) << 1n, // 1010… pattern
-];
-
 /** The same point with projective coordinates scaled by `λ ≠ 0` (so `Z ≠ 1`). */
 function projective(P: EdPoint, lambda: bigint): EdPoint {
   const { x, y } = P.toAffine();
@@ -47,20 +31,6 @@ function projective(P: EdPoint, lambda: bigint): EdPoint {
   return new Ed(f(x), f(y), f(1n), f(Ed.Fp.mul(x, y)));
 }
 
-/** `Σ s·p` in scalar arithmetic: the reference for points `p·G`. */
-function dot(logs: readonly bigint[], scalars: readonly bigint[]): bigint {
-  let e = 0n;
-  logs.forEach((p, i) => {
-    e = (e + p * (scalars[i] as bigint)) % q;
-  });
-  return e;
-}
-
-const scalarArb = fc.oneof(
-  fc.bigInt({ min: 0n, max: q - 1n }),
-  fc.constantFrom(...edgeScalars),
-  fc.integer({ min: 0, max: 1 << 16 }).map(BigInt),
-);
 const logArb = fc.bigInt({ min: 1n, max: q - 1n });
 
 describe('msmEd25519 (edwards25519 bucket MSM)', () => {
@@ -72,16 +42,7 @@ describe('msmEd25519 (edwards25519 bucket MSM)', () => {
       return i % 2 === 0 ? Ed.fromAffine(P.toAffine()) : projective(P, p + 2n);
     });
     expect(pts.some((P) => P.Z !== 1n)).toBe(true);
-    // Widths 13-15 differ from 12 and 16 only in the bucket count; 16 is what a million-element
-    // batch uses (each width-16 run reduces 2^15 buckets per window, ~1 s here).
-    for (const c of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 16]) {
-      // Rotations of the edge scalars: every edge scalar meets every kind of point.
-      for (let k = 0; k < edgeScalars.length; k += c === 16 ? edgeScalars.length : 3) {
-        const sc = logs.map((_, i) => edgeScalars[(i + k) % edgeScalars.length] as bigint);
-        const want = G.multiplyUnsafe(dot(logs, sc));
-        expect(msmEd25519(pts, sc, c).equals(want), `c = ${c}, rotation ${k}`).toBe(true);
-      }
-    }
+    expectKnownLogsOverWidths(q, pts, logs, msmEd25519, (e) => G.multiplyUnsafe(e));
   });
 
   it('agrees with noble on random batches: torsion, identity, repeated, negated, projective points', () => {
@@ -96,7 +57,7 @@ describe('msmEd25519 (edwards25519 bucket MSM)', () => {
     );
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(pointArb, scalarArb), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.tuple(pointArb, scalarArb(q)), { minLength: 1, maxLength: 40 }),
         fc.integer({ min: 2, max: 12 }),
         (pairs, c) => {
           // Repeat and negate some points so buckets cancel and double.
