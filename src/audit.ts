@@ -1,41 +1,55 @@
 /**
- * Audit bundle and NGO audit of a database (SPEC §4 step 5, §5 steps 1-3).
+ * Audit bundle and NGO audit of a database (SPEC §4 step 5, §5 steps 1-4).
  *
- * The builder hands the NGOs an audit bundle: `X_int`, the signed contributions, the filler
- * seed and one batched DLEQ proof that `(G, L)` and every `(B_j, P_j)` share `α` (the nonces
- * and cells are in the public data). An auditing NGO, given the public data and the root the
- * builder claims:
+ * The builder hands the NGOs an audit bundle: the database version it proposes, `X_int`, the
+ * signed contributions, the filler seed and one batched DLEQ proof that `(G, L)` and every
+ * `(B_j, P_j)` share `α`, bound to the header, root and filler seed (SPEC v2 §2.1; the nonces and
+ * cells are in the public data). An auditing NGO, given the public data, the root the builder
+ * claims and **its own policy** ({@link AuditPolicy}, never the builder's word):
  * 1. checks every contribution's signature and that `X_int` is exactly the set of items backed
- *    by ≥ `m` distinct jurisdictions;
+ *    by ≥ `m` distinct jurisdictions, all from the policy's deployment and quorum run;
  * 2. rebuilds the cuckoo layout from `X_int` and the nonces, recomputes every `B_j`, decodes
  *    every cell and verifies the batched DLEQ proof against `L`;
- * 3. recomputes the root byte for byte and compares it with the claimed root.
- * The verdict says which check failed. Only an `ok` verdict should be followed by signing the
- * manifest ({@link manifestBodyFor}).
+ * 3. recomputes the root byte for byte and compares it with the claimed root;
+ * 4. (v2) checks the header against the policy: the reviewer keys are exactly the agreed ones
+ *    (the platform can never name itself, or nobody), and `T`, `s_max`, `p`, the payload size and
+ *    the table ratio lie within the policy's bounds; the version exceeds the last one it signed.
+ * The verdict says which check failed; {@link auditDatabase} never throws for bad data. Only an
+ * `ok` verdict should be followed by signing the manifest ({@link manifestBodyFor}).
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { type BuiltDatabase, canonicalItems, cellBases } from './builder.js';
+import { auditProofBinding, type BuiltDatabase, canonicalItems, cellBases } from './builder.js';
 import {
   DB_ID_LENGTH,
   DLEQ_PURPOSE,
   FILLER_SEED_LENGTH,
   KIND,
   MAX_ITEM_LENGTH,
+  MAX_S_MAX,
   MAX_TABLE_CELLS,
+  MAX_TABLE_RATIO,
+  MAX_THRESHOLD,
+  MIN_TABLE_RATIO,
+  NGO_MAX_DEPLOYMENT_ID_BYTES,
+  REVIEWER_KEY_LENGTH,
+  RUN_ID_LENGTH,
 } from './constants.js';
 import { layoutCuckoo } from './cuckoo.js';
 import { dleqConfig, verifyProof } from './dleq.js';
 import { decodeWith, Writer } from './encoding.js';
-import { DecodeError, QuorumPsiError } from './errors.js';
+import { DecodeError, ParameterError, QuorumPsiError } from './errors.js';
 import type { Element, Suite } from './group.js';
 import type { ManifestBody } from './manifest.js';
-import { computeRoot, databaseId, splitPublicData } from './pdata.js';
-import { bytesToHex, compareBytes, concatBytes, equalBytes, i2osp } from './utils.js';
+import { decodeNgoContribution } from './ngo-messages.js';
+import { computeRoot, databaseId, type PublicHeader, splitPublicData } from './pdata.js';
+import { bytesToHex, checkBytes, compareBytes, concatBytes, equalBytes, i2osp } from './utils.js';
 
 /** Decoded audit bundle. */
 export interface AuditBundle {
   readonly suite: Suite;
+  /** The database version the builder proposes (a sequence number that only grows, SPEC v2 §5). */
+  readonly version: number;
   readonly databaseId: Uint8Array;
   readonly fillerSeed: Uint8Array;
   /** `X_int` in canonical order. */
@@ -46,12 +60,22 @@ export interface AuditBundle {
 }
 
 /**
- * `header(kind 0x06, suite) ‖ database id (16) ‖ filler seed (32) ‖ u32 |X_int| ‖ (u8 len ‖ item)*
- * ‖ proof (2·Ns) ‖ u32 #contributions ‖ (u32 len ‖ contribution)*`.
+ * `header(kind 0x06, suite) ‖ u64 version ‖ database id (16) ‖ filler seed (32) ‖ u32 |X_int| ‖
+ * (u8 len ‖ item)* ‖ proof (2·Ns) ‖ u32 #contributions ‖ (u32 len ‖ contribution)*`.
+ * `version` is the database version the builder proposes (≥ 1, greater than every version
+ * published before for the deployment).
  */
-export function encodeAuditBundle(db: BuiltDatabase): Uint8Array {
+export function encodeAuditBundle(db: BuiltDatabase, opts: { version: number }): Uint8Array {
+  const version = opts?.version;
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new ParameterError(
+      'audit.version',
+      `database version must be an integer ≥ 1, got ${version}`,
+    );
+  }
   const w = new Writer()
     .header(KIND.auditBundle, db.suite)
+    .u64(version)
     .bytes(db.databaseId)
     .bytes(db.audit.fillerSeed)
     .u32(db.audit.items.length);
@@ -65,6 +89,11 @@ export function encodeAuditBundle(db: BuiltDatabase): Uint8Array {
 export function decodeAuditBundle(bytes: Uint8Array): AuditBundle {
   return decodeWith('audit bundle', bytes, (r) => {
     const suite = r.header(KIND.auditBundle) as Suite;
+    const v = r.u64();
+    if (v < 1n || v > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new DecodeError('decode.range', 'audit bundle: version out of range');
+    }
+    const version = Number(v);
     const id = r.bytes(DB_ID_LENGTH).slice();
     const fillerSeed = r.bytes(FILLER_SEED_LENGTH).slice();
     const n = r.u32In('items', 0, MAX_TABLE_CELLS);
@@ -83,7 +112,7 @@ export function decodeAuditBundle(bytes: Uint8Array): AuditBundle {
     const nc = r.u32In('contributions', 0, 1 << 16);
     const contributions: Uint8Array[] = [];
     for (let i = 0; i < nc; i++) contributions.push(r.vec32('contribution', 1 << 30).slice());
-    return { suite, databaseId: id, fillerSeed, items, proof, contributions };
+    return { suite, version, databaseId: id, fillerSeed, items, proof, contributions };
   });
 }
 
@@ -103,7 +132,84 @@ export type AuditFailure =
   | 'database-id'
   | 'cell-decode'
   | 'proof'
-  | 'root';
+  | 'root'
+  /** SPEC v2 §5 step 4: the header or bundle is outside the auditing NGO's own policy. */
+  | 'policy';
+
+/** Inclusive bounds `[min, max]`. */
+export interface Bounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * An auditing NGO's own policy (SPEC v2 §5 step 4). Everything here comes from the NGO's own
+ * configuration (agreed among the NGOs), never from the builder.
+ */
+export interface AuditPolicy {
+  /** The deployment this NGO audits for. */
+  readonly deploymentId: Uint8Array;
+  /** The run id of the quorum run this NGO took part in (SPEC v2 §3 step 0). */
+  readonly runId: Uint8Array;
+  /**
+   * Exactly the reviewer X25519 public keys the NGOs agreed on (as a set: order is free, nothing
+   * may be missing or added). The platform can never name itself, or nobody.
+   */
+  readonly reviewerKeys: readonly Uint8Array[];
+  /** Bounds on `T`. */
+  readonly threshold: Bounds;
+  /** Bounds on `s_max` (the minimum must be ≥ 1: synthetic vouchers are a safeguard). */
+  readonly sMax: Bounds;
+  /** Bounds on the synthetic rate `p` as a fraction (the minimum must be > 0). */
+  readonly syntheticRate: Bounds;
+  /** Bounds on the payload size in bytes. */
+  readonly payloadSize: Bounds;
+  /** Bounds on the table ratio `n' / |X_int|`. */
+  readonly ratio: Bounds;
+  /**
+   * The highest database version this NGO has signed for the deployment (0 if none): the
+   * bundle's version must be greater, so a signature can never be obtained for a rollback.
+   */
+  readonly lastSignedVersion: number;
+}
+
+/** Check that a policy is well formed (throws {@link ParameterError}; a programmer error, not data). */
+export function checkAuditPolicy(p: AuditPolicy): void {
+  const bad = (what: string, msg: string): never => {
+    throw new ParameterError(`audit.policy.${what}`, `audit policy: ${msg}`);
+  };
+  if (p === null || typeof p !== 'object') throw new TypeError('"policy" expected an AuditPolicy');
+  const dep = checkBytes('policy.deploymentId', p.deploymentId);
+  if (dep.length < 1 || dep.length > NGO_MAX_DEPLOYMENT_ID_BYTES)
+    bad('deployment', `deployment id must be 1..${NGO_MAX_DEPLOYMENT_ID_BYTES} bytes`);
+  checkBytes('policy.runId', p.runId, RUN_ID_LENGTH);
+  if (!Array.isArray(p.reviewerKeys) || p.reviewerKeys.length < 1)
+    bad('reviewers', 'at least one agreed reviewer key is required');
+  const keys = new Set<string>();
+  for (const k of p.reviewerKeys) {
+    keys.add(bytesToHex(checkBytes('policy.reviewerKeys[]', k, REVIEWER_KEY_LENGTH)));
+  }
+  if (keys.size !== p.reviewerKeys.length) bad('reviewers', 'a reviewer key is listed twice');
+  const bounds = (what: string, b: Bounds, lo: number, hi: number, integer: boolean) => {
+    if (
+      b === null ||
+      typeof b !== 'object' ||
+      typeof b.min !== 'number' ||
+      typeof b.max !== 'number' ||
+      !(b.min >= lo && b.min <= b.max && b.max <= hi) ||
+      (integer && !(Number.isSafeInteger(b.min) && Number.isSafeInteger(b.max)))
+    ) {
+      bad(what, `${what} bounds must satisfy ${lo} ≤ min ≤ max ≤ ${hi}`);
+    }
+  };
+  bounds('threshold', p.threshold, 2, MAX_THRESHOLD, true);
+  bounds('sMax', p.sMax, 1, MAX_S_MAX, true);
+  bounds('syntheticRate', p.syntheticRate, Number.MIN_VALUE, 1, false);
+  bounds('payloadSize', p.payloadSize, 0, 65_533, true);
+  bounds('ratio', p.ratio, MIN_TABLE_RATIO, MAX_TABLE_RATIO, false);
+  if (!Number.isSafeInteger(p.lastSignedVersion) || p.lastSignedVersion < 0)
+    bad('version', 'lastSignedVersion must be an integer ≥ 0');
+}
 
 /** Verdict of {@link auditDatabase}. */
 export type AuditVerdict =
@@ -115,6 +221,12 @@ export type AuditVerdict =
       readonly cells: number;
       /** Items of `X_int` the layout could not place (reported, not a failure). */
       readonly dropped: number;
+      /** The deployment, quorum run and rule `m` of the contributions (equal to the policy's). */
+      readonly deploymentId: Uint8Array;
+      readonly runId: Uint8Array;
+      readonly rule: number;
+      /** The database version the builder proposed (greater than the policy's last signed). */
+      readonly version: number;
     }
   | { readonly ok: false; readonly failure: AuditFailure; readonly reason: string };
 
@@ -124,10 +236,12 @@ export interface AuditOptions {
   claimedRoot: Uint8Array;
   /**
    * Step 1: verify the contributions and return the set of items backed by ≥ m distinct
-   * jurisdictions (src/ngo.ts `contributionCheck` builds this from the trust list and `m`).
-   * Throws a {@link QuorumPsiError} naming a forged or missing contribution.
+   * jurisdictions (src/ngo.ts `intersectContributions` with the NGO's trust list, `m`, deployment
+   * and run). Throws a {@link QuorumPsiError} naming a forged or missing contribution.
    */
   qualifiedItems: (contributions: readonly Uint8Array[]) => readonly Uint8Array[];
+  /** The auditing NGO's own policy (SPEC v2 §5 step 4). */
+  policy: AuditPolicy;
 }
 
 const fail = (failure: AuditFailure, reason: string): AuditVerdict => ({
@@ -136,25 +250,130 @@ const fail = (failure: AuditFailure, reason: string): AuditVerdict => ({
   reason,
 });
 
-/** Audit a database (SPEC §5 steps 1-3). Never throws for bad data: the verdict says why. */
+/** The synthetic rate `p` of a header as a fraction. */
+function rateOf(header: PublicHeader): number {
+  return header.params.syntheticRate32 / 2 ** 32;
+}
+
+/**
+ * SPEC v2 §5 step 4: the header against the NGO's own policy. Returns the reason it fails, or
+ * `null`. `items` is `|X_int|` (for the table ratio).
+ */
+function policyViolation(header: PublicHeader, items: number, policy: AuditPolicy): string | null {
+  const { params, table } = header;
+  const agreed = new Set(policy.reviewerKeys.map(bytesToHex));
+  const named = params.reviewerKeys.map(bytesToHex);
+  const unexpected = named.filter((k) => !agreed.has(k));
+  if (unexpected.length > 0) {
+    return `the header names ${unexpected.length} reviewer key(s) the NGOs did not agree on (${unexpected
+      .map((k) => k.slice(0, 16))
+      .join(', ')})`;
+  }
+  const missing = [...agreed].filter((k) => !named.includes(k));
+  if (missing.length > 0) return `the header omits ${missing.length} agreed reviewer key(s)`;
+  const within = (what: string, v: number, b: Bounds, show = String(v)) =>
+    v >= b.min && v <= b.max
+      ? null
+      : `${what} = ${show} is outside the policy's [${b.min}, ${b.max}]`;
+  const ratio = items === 0 ? null : table.size / items;
+  return (
+    within('T', params.threshold, policy.threshold) ??
+    within('s_max', params.sMax, policy.sMax) ??
+    within(
+      'synthetic rate p',
+      rateOf(header),
+      policy.syntheticRate,
+      rateOf(header).toPrecision(6),
+    ) ??
+    within('payload size', params.payloadSize, policy.payloadSize) ??
+    (ratio === null
+      ? null
+      : // The builder rounds n' = max(2, ⌈ratio·|X_int|⌉): accept exactly the sizes a ratio in
+        // the bounds produces.
+        table.size >= Math.ceil(policy.ratio.min * items) &&
+          table.size <= Math.max(2, Math.ceil(policy.ratio.max * items))
+        ? null
+        : `table ratio n'/|X_int| = ${ratio.toFixed(3)} is outside the policy's [${policy.ratio.min}, ${policy.ratio.max}]`)
+  );
+}
+
+/**
+ * Audit a database (SPEC §5 steps 1-4) against the auditing NGO's own policy. Never throws for
+ * bad data (malformed bytes, forged contributions, a header outside the policy): the verdict says
+ * why. A malformed `policy` is a programmer error ({@link ParameterError}, thrown).
+ */
 export function auditDatabase(
   pdata: Uint8Array,
   bundleBytes: Uint8Array,
   opts: AuditOptions,
 ): AuditVerdict {
+  checkAuditPolicy(opts.policy);
+  try {
+    return auditUnchecked(pdata, bundleBytes, opts);
+  } catch (e) {
+    // Any typed failure not classified below (e.g. a layout the parameters make impossible) is
+    // reported, never thrown: the contract is a verdict for every input.
+    if (e instanceof QuorumPsiError) return fail('malformed', e.message);
+    throw e;
+  }
+}
+
+function auditUnchecked(
+  pdata: Uint8Array,
+  bundleBytes: Uint8Array,
+  opts: AuditOptions,
+): AuditVerdict {
+  const { policy } = opts;
   let bundle: AuditBundle;
   let parts: ReturnType<typeof splitPublicData>;
   try {
     bundle = decodeAuditBundle(bundleBytes);
     parts = splitPublicData(pdata);
   } catch (e) {
-    return fail('malformed', (e as Error).message);
+    if (e instanceof QuorumPsiError) return fail('malformed', e.message);
+    throw e;
   }
   const { header, headerBytes, cells } = parts;
   const suite = header.suite;
   if (bundle.suite !== suite) return fail('suite', 'bundle and public data name different suites');
+  if (!(opts.claimedRoot instanceof Uint8Array) || opts.claimedRoot.length !== 32)
+    return fail('root', 'the claimed root is not 32 bytes');
 
-  // Step 1: contributions and X_int.
+  // Step 1: contributions (deployment and run of the policy), then X_int.
+  const claimed = {
+    deploymentId: undefined as Uint8Array | undefined,
+    runId: undefined as Uint8Array | undefined,
+    rule: 0,
+  };
+  for (const [i, bytes] of bundle.contributions.entries()) {
+    let c: ReturnType<typeof decodeNgoContribution>;
+    try {
+      c = decodeNgoContribution(bytes);
+    } catch (e) {
+      if (e instanceof QuorumPsiError)
+        return fail('contributions', `contribution ${i}: ${e.message}`);
+      throw e;
+    }
+    if (!equalBytes(c.deploymentId, policy.deploymentId))
+      return fail('contributions', `contribution ${i} belongs to another deployment`);
+    if (!equalBytes(c.runId, policy.runId))
+      return fail(
+        'contributions',
+        `contribution ${i} belongs to another quorum run (not the run this NGO took part in)`,
+      );
+    if (c.suite !== suite) return fail('contributions', `contribution ${i} names another suite`);
+    if (c.itemWidth !== header.table.itemWidth)
+      return fail(
+        'contributions',
+        `contribution ${i}: item width ${c.itemWidth}, the header says ${header.table.itemWidth}`,
+      );
+    if (claimed.rule !== 0 && c.m !== claimed.rule)
+      return fail('contributions', `contributions disagree on the rule m`);
+    claimed.deploymentId = c.deploymentId;
+    claimed.runId = c.runId;
+    claimed.rule = c.m;
+  }
+  if (claimed.rule === 0) return fail('contributions', 'the bundle holds no contribution');
   let qualified: Uint8Array[];
   try {
     qualified = canonicalItems(opts.qualifiedItems(bundle.contributions));
@@ -176,8 +395,22 @@ export function auditDatabase(
       `X_int differs from the quorum-backed set: ${extra} item(s) not backed by m jurisdictions, ${missing} missing`,
     );
   }
+  if (bundle.items.some((x) => x.length !== header.table.itemWidth))
+    return fail('items', `an item of X_int is not ${header.table.itemWidth} bytes wide`);
 
-  // Step 2: layout, bases, cells, proof.
+  // Step 4 first (cheap, and what a platform naming its own reviewer key must hit): the header
+  // against the NGO's own policy, and the proposed version against the last one signed.
+  const violation = policyViolation(header, bundle.items.length, policy);
+  if (violation !== null) return fail('policy', violation);
+  if (bundle.version <= policy.lastSignedVersion) {
+    return fail(
+      'policy',
+      `database version ${bundle.version} is not above version ${policy.lastSignedVersion}, the last this NGO signed (rollback)`,
+    );
+  }
+
+  // Step 2: layout, bases, cells, proof (bound to header, recomputed root and filler seed).
+  const root = computeRoot(headerBytes, cells);
   const { cells: layout, dropped } = layoutCuckoo(
     bundle.items as Uint8Array[],
     header.table.nonces,
@@ -197,7 +430,14 @@ export function auditDatabase(
     proofOk = verifyProof(
       suite,
       dleqConfig(suite, DLEQ_PURPOSE.audit),
-      { A: suite.G, B: header.L, C: B, D: P, Dbytes: cells },
+      {
+        A: suite.G,
+        B: header.L,
+        C: B,
+        D: P,
+        Dbytes: cells,
+        binding: auditProofBinding(headerBytes, root, bundle.fillerSeed),
+      },
       bundle.proof,
     );
   } catch (e) {
@@ -212,7 +452,6 @@ export function auditDatabase(
   }
 
   // Step 3: root.
-  const root = computeRoot(headerBytes, cells);
   if (!equalBytes(root, opts.claimedRoot))
     return fail('root', 'recomputed root differs from the claimed root');
   const id = databaseId(root);
@@ -225,24 +464,34 @@ export function auditDatabase(
     itemsDigest: itemsDigest(bundle.items),
     cells: cells.length,
     dropped: dropped.length,
+    deploymentId: (claimed.deploymentId as Uint8Array).slice(),
+    runId: (claimed.runId as Uint8Array).slice(),
+    rule: claimed.rule,
+    version: bundle.version,
   };
 }
 
-/** The manifest body an auditor signs after an `ok` verdict. */
+/**
+ * The manifest body an auditor signs after an `ok` verdict (SPEC v2 §5 step 5): deployment id,
+ * run id, database version and rule come from the verdict (checked against the NGO's policy),
+ * never from the builder's word alone.
+ */
 export function manifestBodyFor(
   pdata: Uint8Array,
   verdict: Extract<AuditVerdict, { ok: true }>,
-  rule: number,
   validity: { notBefore: number; notAfter: number },
 ): ManifestBody {
   const { header, headerBytes } = splitPublicData(pdata);
   return {
     suite: header.suite,
-    databaseId: verdict.databaseId,
-    root: verdict.root,
-    pdataHeader: headerBytes.slice(),
-    itemsDigest: verdict.itemsDigest,
-    rule,
+    deploymentId: verdict.deploymentId.slice(),
+    runId: verdict.runId.slice(),
+    version: verdict.version,
+    databaseId: verdict.databaseId.slice(),
+    root: verdict.root.slice(),
+    pdataHeader: Uint8Array.from(headerBytes),
+    itemsDigest: verdict.itemsDigest.slice(),
+    rule: verdict.rule,
     notBefore: validity.notBefore,
     notAfter: validity.notAfter,
   };

@@ -28,7 +28,7 @@ import { dleqConfig, generateProof } from './dleq.js';
 import { ParameterError } from './errors.js';
 import { DEFAULT_SUITE, type Element, SUITES, type Suite } from './group.js';
 import { computeRoot, databaseId, encodeHeader, type VoucherParams } from './pdata.js';
-import { compareBytes, concatBytes, defaultRng, i2osp, type Rng } from './utils.js';
+import { compareBytes, concatBytes, defaultRng, i2osp, lengthPrefixed, type Rng } from './utils.js';
 
 /** Inputs of {@link buildDatabase}. */
 export interface BuildOptions {
@@ -38,6 +38,11 @@ export interface BuildOptions {
   params: VoucherParams;
   /** Table ratio `n' / |X_int|` (default 2.1). */
   ratio?: number;
+  /**
+   * Width in bytes of every item (the deployment's item width). Default: the width of the first
+   * item; required when `X_int` is empty. Every item must have it.
+   */
+  itemWidth?: number;
   /** Signed NGO contributions backing the items (opaque here; checked by the audit). */
   contributions?: readonly Uint8Array[];
   /** Randomness (default: platform CSPRNG). */
@@ -124,6 +129,19 @@ export function cellBases(
   return B;
 }
 
+/**
+ * The binding context of the audit proof (SPEC v2 §2.1: "for the audit the database header,
+ * root, filler seed and nonces"): `u16 len ‖ header ‖ root (32) ‖ filler seed (32)`. The header
+ * holds `L`, every voucher parameter, `n'`, the item width and both nonces.
+ */
+export function auditProofBinding(
+  headerBytes: Uint8Array,
+  root: Uint8Array,
+  fillerSeed: Uint8Array,
+): Uint8Array {
+  return concatBytes(lengthPrefixed(headerBytes), root, fillerSeed);
+}
+
 /** Build a blinded database from `X_int` (SPEC §4). */
 export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions): BuiltDatabase {
   const suite = opts.suite ?? DEFAULT_SUITE;
@@ -136,6 +154,13 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
 
   // Step 2: deterministic layout.
   const items = canonicalItems(itemsIn);
+  const itemWidth = opts.itemWidth ?? items[0]?.length;
+  if (itemWidth === undefined) {
+    throw new ParameterError('params.item-width', 'itemWidth is required for an empty X_int');
+  }
+  if (items.some((x) => x.length !== itemWidth)) {
+    throw new ParameterError('params.item-width', `every item must be ${itemWidth} bytes`);
+  }
   const size = tableSize(items.length, ratio);
   const { cells: layout, dropped } = layoutCuckoo(items, nonces, size);
 
@@ -151,7 +176,7 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
   }
 
   // Step 4: public data and root.
-  const headerBytes = encodeHeader(suite, opts.params, { size, nonces }, Lbytes);
+  const headerBytes = encodeHeader(suite, opts.params, { size, itemWidth, nonces }, Lbytes);
   const publicData = concatBytes(headerBytes, ...cells);
   const root = computeRoot(headerBytes, cells);
 
@@ -160,7 +185,14 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
     suite,
     dleqConfig(suite, DLEQ_PURPOSE.audit),
     alpha,
-    { A: suite.G, B: L, C: B, D: P, Dbytes: cells },
+    {
+      A: suite.G,
+      B: L,
+      C: B,
+      D: P,
+      Dbytes: cells,
+      binding: auditProofBinding(headerBytes, root, fillerSeed),
+    },
     rng,
   );
 

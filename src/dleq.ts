@@ -13,9 +13,17 @@
  *   inputs are public), `t2 = s·A + c·B`, `t3 = s·M + c·Z`, accept iff the challenge matches.
  *
  * Differences from RFC 9497, all in {@link DleqConfig} (docs/decisions.md "DLEQ"):
- * the context string is this library's per suite and purpose, and the composite index `i` is
- * 8 bytes wide (batches exceed 65,535 elements). {@link rfc9497Config} restores the RFC's exact
- * encoding (context `"OPRFV1-" ‖ mode ‖ "-" ‖ identifier`, 2-byte index) for the RFC vectors.
+ * - the context string is this library's per suite and purpose;
+ * - the composite index `i` is 8 bytes wide (batches exceed 65,535 elements);
+ * - **SPEC v2 §2.1, the seed binds the whole statement**:
+ *   `seed = H(len(Bm)‖Bm‖len(seedDST)‖seedDST‖digest‖len(binding)‖binding)` with
+ *   `digest = H("Statement-"‖context‖I2OSP(n, 8)‖C[0]‖D[0]‖…‖C[n-1]‖D[n-1])` (fixed-width
+ *   encodings) and `binding` the caller's description of what the proof is about. Every weight
+ *   `d_i` then depends on every element of the batch, so a prover who knows `k` cannot search
+ *   each element's error independently for a vanishing weighted sum (Wagner's k-tree attack on
+ *   RFC 9497's per-element weights).
+ * {@link rfc9497Config} restores the RFC's exact encoding (context `"OPRFV1-" ‖ mode ‖ "-" ‖
+ * identifier`, 2-byte index, seed over `Bm` and the context only) for the RFC vectors only.
  *
  * As in RFC 9497, `A` may be any public element; every protocol step of quorum-psi uses `A = G`.
  * @module
@@ -31,11 +39,21 @@ export interface DleqConfig {
   readonly context: Uint8Array;
   /** Width of the composite index: 2 (RFC 9497) or 8 (this library). */
   readonly indexBytes: 2 | 8;
+  /**
+   * `true` (this library): the seed hashes a digest of every `C[i]`, `D[i]` and the statement's
+   * `binding` (SPEC v2 §2.1). `false`: RFC 9497's seed over the public key and context only,
+   * kept for the RFC vectors.
+   */
+  readonly bindStatement: boolean;
 }
 
 /** This library's DLEQ configuration for a suite and purpose (`quorum-psi-v1-<suite>-<purpose>`). */
 export function dleqConfig(suite: Suite, purpose: string): DleqConfig {
-  return Object.freeze({ context: dst(suite.shortName, purpose), indexBytes: DLEQ_INDEX_BYTES });
+  return Object.freeze({
+    context: dst(suite.shortName, purpose),
+    indexBytes: DLEQ_INDEX_BYTES,
+    bindStatement: true,
+  });
 }
 
 /** RFC 9497's exact configuration for a mode (1 = VOPRF, 2 = POPRF). */
@@ -45,7 +63,7 @@ export function rfc9497Config(suite: Suite, mode: 0 | 1 | 2): DleqConfig {
     Uint8Array.of(mode),
     new TextEncoder().encode(`-${suite.name}`),
   );
-  return Object.freeze({ context: ctx, indexBytes: RFC9497_INDEX_BYTES });
+  return Object.freeze({ context: ctx, indexBytes: RFC9497_INDEX_BYTES, bindStatement: false });
 }
 
 /** A DLEQ statement (RFC 9497 names): `B = k·A` and `D[i] = k·C[i]` for all `i`. */
@@ -59,17 +77,51 @@ export interface DleqStatement {
   /** Optional encodings of `C` and `D`, if the caller already has them (saves re-encoding). */
   Cbytes?: readonly Uint8Array[];
   Dbytes?: readonly Uint8Array[];
+  /**
+   * What the proof is about (SPEC v2 §2.1 "binding context"), hashed into the seed: for the audit
+   * the database header, root and filler seed; for a ring hop the session, owner and stage.
+   * Only with a statement-binding configuration ({@link dleqConfig}); at most 65,535 bytes.
+   */
+  binding?: Uint8Array;
 }
 
 const te = new TextEncoder();
 const SEED = te.encode('Seed-');
 const HTS = te.encode('HashToScalar-');
 const COMPOSITE = te.encode('Composite');
+const STATEMENT = te.encode('Statement-');
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The statement digest of SPEC v2 §2.1: `H("Statement-"‖context‖I2OSP(n, 8)‖C[0]‖D[0]‖…)`,
+ * streamed (batches reach 2^24 elements). Encodings have the suite's fixed length, so the
+ * concatenation is unambiguous.
+ */
+export function statementDigest(
+  suite: Suite,
+  cfg: DleqConfig,
+  Cbytes: readonly Uint8Array[],
+  Dbytes: readonly Uint8Array[],
+): Uint8Array {
+  const n = Cbytes.length;
+  if (Dbytes.length !== n) throw new RangeError(`DLEQ: ${n} inputs but ${Dbytes.length} outputs`);
+  const Ne = suite.elementLength;
+  const h = suite.hash.create();
+  h.update(STATEMENT).update(cfg.context).update(i2osp(n, 8));
+  for (let i = 0; i < n; i++) {
+    const ci = Cbytes[i] as Uint8Array;
+    const di = Dbytes[i] as Uint8Array;
+    if (ci.length !== Ne || di.length !== Ne) throw new RangeError('DLEQ: element encoding length');
+    h.update(ci).update(di);
+  }
+  return h.digest();
+}
 const CHALLENGE = te.encode('Challenge');
 
 /**
- * The composite weights `d_i` of RFC 9497 `ComputeComposites`. Exposed for the audit and the NGO
- * hop, which compute composites over encodings they already hold.
+ * The composite weights `d_i` of RFC 9497 `ComputeComposites`, with the seed of SPEC v2 §2.1 when
+ * `cfg.bindStatement` (see the module header). Exposed for tests and for callers that compute
+ * composites over encodings they already hold.
  */
 export function compositeWeights(
   suite: Suite,
@@ -77,12 +129,19 @@ export function compositeWeights(
   Bm: Uint8Array,
   Cbytes: readonly Uint8Array[],
   Dbytes: readonly Uint8Array[],
+  binding?: Uint8Array,
 ): bigint[] {
   const n = Cbytes.length;
   if (Dbytes.length !== n) throw new RangeError(`DLEQ: ${n} inputs but ${Dbytes.length} outputs`);
-  const seed = suite.hash(
-    concatBytes(lengthPrefixed(Bm), lengthPrefixed(concatBytes(SEED, cfg.context))),
-  );
+  const seedInput = [lengthPrefixed(Bm), lengthPrefixed(concatBytes(SEED, cfg.context))];
+  if (cfg.bindStatement) {
+    const b = binding ?? EMPTY;
+    if (b.length > 0xffff) throw new RangeError('DLEQ: binding context exceeds 65,535 bytes');
+    seedInput.push(statementDigest(suite, cfg, Cbytes, Dbytes), lengthPrefixed(b));
+  } else if (binding !== undefined) {
+    throw new RangeError('DLEQ: the RFC 9497 configuration takes no binding context');
+  }
+  const seed = suite.hash(concatBytes(...seedInput));
   const hashToScalar = suite.scalarHasher(concatBytes(HTS, cfg.context));
   const Ne = suite.elementLength;
   const w = cfg.indexBytes;
@@ -162,7 +221,7 @@ export function generateProof(
   const Bm = suite.encode(st.B);
   const Cb = encodeAll(suite, st.C, st.Cbytes);
   const Db = encodeAll(suite, st.D, st.Dbytes);
-  const d = compositeWeights(suite, cfg, Bm, Cb, Db);
+  const d = compositeWeights(suite, cfg, Bm, Cb, Db, st.binding);
   // Composites: the weights and C are public, so the MSM may be variable-time; Z = k·M is not.
   const M = suite.msmVartime(st.C as Element[], d);
   const Z = suite.mul(M, k);
@@ -200,7 +259,7 @@ export function verifyProof(
   const Bm = suite.encode(st.B);
   const Cb = encodeAll(suite, st.C, st.Cbytes);
   const Db = encodeAll(suite, st.D, st.Dbytes);
-  const d = compositeWeights(suite, cfg, Bm, Cb, Db);
+  const d = compositeWeights(suite, cfg, Bm, Cb, Db, st.binding);
   const M = suite.msmVartime(st.C as Element[], d);
   const Z = suite.msmVartime(st.D as Element[], d);
   const t2 = suite.msmVartime([st.A, st.B], [s, c]);

@@ -214,7 +214,14 @@ export function decodeWith<T>(what: string, bytes: unknown, fn: (r: Reader) => T
       `"${what}" expected Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`,
     );
   }
-  const r = new Reader(bytes, what);
+  // A Node Buffer (or any Uint8Array subclass) is re-viewed as a plain Uint8Array: the decoders
+  // copy what they keep with `.slice()`, which on a Buffer would return a view of the caller's
+  // memory (Node's shared pool), not a copy.
+  const plain =
+    Object.getPrototypeOf(bytes) === Uint8Array.prototype
+      ? bytes
+      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new Reader(plain, what);
   try {
     const out = fn(r);
     r.end();

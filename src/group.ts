@@ -69,8 +69,11 @@ export interface Suite {
   readonly scalarLength: number;
   /** Group order `q`. */
   readonly order: bigint;
-  /** The suite's hash (SHA-512 or SHA-256), used for DLEQ transcripts as in RFC 9497. */
-  readonly hash: (msg: Uint8Array) => Uint8Array;
+  /**
+   * The suite's hash (SHA-512 or SHA-256), used for DLEQ transcripts as in RFC 9497; `.create()`
+   * gives an incremental instance (the DLEQ statement digest streams over large batches).
+   */
+  readonly hash: CHash;
   /** Generator `G`. */
   readonly G: Element;
   /** The identity element (never accepted by `decode`). */

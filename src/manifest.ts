@@ -2,23 +2,35 @@
  * The database manifest and the client's acceptance rule (SPEC §5).
  *
  * An auditing NGO signs the manifest body only after its audit succeeded (src/audit.ts). The
- * body binds: version, suite, database id, root, the canonical public-data header (which holds
- * `L`, `T`, `s_max`, `p`, the payload size, the reviewer keys, `n'` and the cell-hash nonces),
- * the digest of `X_int`, the rule `m`, and the validity window.
+ * body binds (SPEC v2 §5 step 5): the format version (object header), the deployment id, the run
+ * id of the quorum that produced the contributions, the database version (a sequence number that
+ * only grows), the suite, database id, root, the canonical public-data header (which holds `L`,
+ * `T`, `s_max`, `p`, the payload size, the reviewer keys, `n'`, the item width and the cell-hash
+ * nonces), the digest of `X_int`, the rule `m`, and the validity window.
  *
  * A client accepts public data only if ({@link acceptDatabase}):
  * 1. the manifest carries valid signatures from keys in the client's own trust list (configured
  *    by the application, never read from the manifest) covering at least `m` distinct
  *    jurisdictions;
- * 2. the manifest is inside its validity window and its rule is at least the client's `m`;
- * 3. the header and root recomputed from the public data it holds equal the manifest's;
- * 4. `L` and the cells are non-identity and pairwise distinct (cells decoded lazily).
- * Every refusal is a {@link VerificationError} with a specific `code`.
+ * 2. (v2) it names the client's deployment, a database version no lower than the highest the
+ *    client accepted before (no rollback), and at least one reviewer key;
+ * 3. the manifest is inside its validity window and its rule is at least the client's `m`;
+ * 4. the header and root recomputed from the public data it holds equal the manifest's;
+ * 5. `L` and the cells are non-identity and pairwise distinct (cells decoded lazily).
+ * The bytes it checked are the bytes it uses: inputs are copied first. Every refusal is a
+ * {@link VerificationError} with a specific `code` (or a {@link DecodeError} for malformed bytes).
  * @module
  */
 
 import { ClientDatabase } from './client.js';
-import { DB_ID_LENGTH, KIND, NGO_MAX_PARTIES, SIG_LABEL } from './constants.js';
+import {
+  DB_ID_LENGTH,
+  KIND,
+  NGO_MAX_DEPLOYMENT_ID_BYTES,
+  NGO_MAX_PARTIES,
+  RUN_ID_LENGTH,
+  SIG_LABEL,
+} from './constants.js';
 import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError, VerificationError } from './errors.js';
 import type { Suite } from './group.js';
@@ -30,9 +42,15 @@ import {
 } from './sign.js';
 import { bytesToHex, checkBytes, equalBytes } from './utils.js';
 
-/** The statement NGOs sign (SPEC §5 step 4). */
+/** The statement NGOs sign (SPEC v2 §5 step 5). */
 export interface ManifestBody {
   readonly suite: Suite;
+  /** The deployment the database is for (clients refuse another deployment's manifest). */
+  readonly deploymentId: Uint8Array;
+  /** Run id of the quorum run whose contributions back `X_int` (SPEC v2 §3 step 0). */
+  readonly runId: Uint8Array;
+  /** Database version: a sequence number that only grows (clients refuse a rollback). */
+  readonly version: number;
   readonly databaseId: Uint8Array;
   readonly root: Uint8Array;
   /** Canonical public-data header bytes (first Merkle leaf). */
@@ -70,10 +88,22 @@ export interface TrustedNgo {
 const MAX_HEADER = 1 << 12;
 
 /**
- * Canonical body bytes: `header(kind 0x07, suite) ‖ database id (16) ‖ root (32) ‖
- * u16 |pdata header| ‖ pdata header ‖ X_int digest (32) ‖ u8 m ‖ u64 notBefore ‖ u64 notAfter`.
+ * Canonical body bytes: `header(kind 0x07, suite) ‖ u8 |deployment id| ‖ deployment id ‖
+ * run id (32) ‖ u64 version ‖ database id (16) ‖ root (32) ‖ u16 |pdata header| ‖ pdata header ‖
+ * X_int digest (32) ‖ u8 m ‖ u64 notBefore ‖ u64 notAfter`.
  */
 export function encodeManifestBody(b: ManifestBody): Uint8Array {
+  const dep = checkBytes('deploymentId', b.deploymentId);
+  if (dep.length < 1 || dep.length > NGO_MAX_DEPLOYMENT_ID_BYTES) {
+    throw new ParameterError(
+      'manifest.deployment',
+      `deployment id must be 1..${NGO_MAX_DEPLOYMENT_ID_BYTES} bytes`,
+    );
+  }
+  checkBytes('runId', b.runId, RUN_ID_LENGTH);
+  if (!Number.isSafeInteger(b.version) || b.version < 1) {
+    throw new ParameterError('manifest.version', 'database version must be an integer ≥ 1');
+  }
   checkBytes('databaseId', b.databaseId, DB_ID_LENGTH);
   checkBytes('root', b.root, 32);
   checkBytes('itemsDigest', b.itemsDigest, 32);
@@ -93,6 +123,10 @@ export function encodeManifestBody(b: ManifestBody): Uint8Array {
   }
   return new Writer()
     .header(KIND.manifest, b.suite)
+    .u8(dep.length)
+    .bytes(dep)
+    .bytes(b.runId)
+    .u64(b.version)
     .bytes(b.databaseId)
     .bytes(b.root)
     .vec16(b.pdataHeader)
@@ -105,6 +139,14 @@ export function encodeManifestBody(b: ManifestBody): Uint8Array {
 
 function decodeBody(r: Parameters<Parameters<typeof decodeWith>[2]>[0]): ManifestBody {
   const suite = r.header(KIND.manifest) as Suite;
+  const depLen = r.u8();
+  if (depLen < 1 || depLen > NGO_MAX_DEPLOYMENT_ID_BYTES)
+    throw new DecodeError('decode.range', 'manifest: deployment id length');
+  const deploymentId = r.bytes(depLen).slice();
+  const runId = r.bytes(RUN_ID_LENGTH).slice();
+  const ver = r.u64();
+  if (ver < 1n || ver > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new DecodeError('decode.range', 'manifest: version out of range');
   const databaseId = r.bytes(DB_ID_LENGTH).slice();
   const root = r.bytes(32).slice();
   const pdataHeader = r.vec16('pdata header', MAX_HEADER).slice();
@@ -119,6 +161,9 @@ function decodeBody(r: Parameters<Parameters<typeof decodeWith>[2]>[0]): Manifes
   }
   return {
     suite,
+    deploymentId,
+    runId,
+    version: Number(ver),
     databaseId,
     root,
     pdataHeader,
@@ -189,23 +234,39 @@ export interface AcceptOptions {
   trust: readonly TrustedNgo[];
   /** Distinct trusted jurisdictions required (the client's rule `m`, ≥ 1). */
   m: number;
+  /** The client's own deployment id (configured by the application, never read from data). */
+  deploymentId: Uint8Array;
+  /**
+   * The highest database version this client accepted before (persist
+   * `ClientDatabase.accepted.version` after each acceptance; 0 for a fresh client). A manifest
+   * with a lower version is a rollback and is refused.
+   */
+  minVersion: number;
   /** Current time, Unix seconds (default: now). */
   now?: number;
 }
 
 /**
- * SPEC §5 client acceptance: returns the loaded database, or throws {@link VerificationError}
- * with code `manifest.quorum`, `manifest.expired`, `manifest.not-yet-valid`, `manifest.rule`,
- * `manifest.header` or `manifest.root` (and {@link DecodeError} for malformed bytes).
+ * SPEC §5 client acceptance: returns the loaded database (with `accepted` = the manifest's
+ * deployment, run and version), or throws {@link VerificationError} with code `manifest.quorum`,
+ * `manifest.deployment`, `manifest.rollback`, `manifest.reviewers`, `manifest.expired`,
+ * `manifest.not-yet-valid`, `manifest.rule`, `manifest.header` or `manifest.root` (and
+ * {@link DecodeError} for malformed bytes). Both byte arrays are copied before any check.
  */
 export function acceptDatabase(
-  pdata: Uint8Array,
-  manifestBytes: Uint8Array,
+  pdataIn: Uint8Array,
+  manifestIn: Uint8Array,
   opts: AcceptOptions,
 ): ClientDatabase {
   const { trust, m } = opts;
   if (!Number.isSafeInteger(m) || m < 1)
     throw new ParameterError('manifest.m', 'client rule m must be ≥ 1');
+  const deploymentId = checkBytes('deploymentId', opts.deploymentId);
+  if (!Number.isSafeInteger(opts.minVersion) || opts.minVersion < 0)
+    throw new ParameterError('manifest.minVersion', 'minVersion must be an integer ≥ 0');
+  // The bytes checked are the bytes used: copy first (a Buffer's slice() would be a view).
+  const pdata = Uint8Array.from(checkBytes('pdata', pdataIn));
+  const manifestBytes = Uint8Array.from(checkBytes('manifest', manifestIn));
   const manifest = decodeManifest(manifestBytes);
   const { body } = manifest;
   const jurisdictions = signingJurisdictions(manifest, trust);
@@ -213,6 +274,18 @@ export function acceptDatabase(
     throw new VerificationError(
       'manifest.quorum',
       `manifest: valid signatures from ${jurisdictions.size} distinct trusted jurisdiction(s), ${m} required`,
+    );
+  }
+  if (!equalBytes(body.deploymentId, deploymentId)) {
+    throw new VerificationError(
+      'manifest.deployment',
+      "manifest: signed for another deployment than this client's",
+    );
+  }
+  if (body.version < opts.minVersion) {
+    throw new VerificationError(
+      'manifest.rollback',
+      `manifest: database version ${body.version} is older than version ${opts.minVersion}, already accepted (rollback)`,
     );
   }
   const now = opts.now ?? Math.floor(Date.now() / 1000);
@@ -232,7 +305,11 @@ export function acceptDatabase(
   }
   let db: ClientDatabase;
   try {
-    db = ClientDatabase.load(pdata, body.root);
+    db = ClientDatabase.load(pdata, body.root, {
+      deploymentId: body.deploymentId,
+      runId: body.runId,
+      version: body.version,
+    });
   } catch (e) {
     if (e instanceof VerificationError) {
       throw new VerificationError('manifest.root', 'public data: root differs from the manifest', {
@@ -245,6 +322,14 @@ export function acceptDatabase(
     throw new VerificationError(
       'manifest.root',
       'manifest: database id or suite inconsistent with its root',
+    );
+  }
+  // Unreachable through the header decoder (which requires 1..16 keys); kept as the explicit
+  // SPEC v2 §5 check so that it cannot silently disappear with a format change.
+  if (db.params.reviewerKeys.length < 1) {
+    throw new VerificationError(
+      'manifest.reviewers',
+      'manifest: the database names no reviewer key',
     );
   }
   return db;

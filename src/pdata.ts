@@ -2,8 +2,8 @@
  * Public data (`pdata`) of a blinded database (SPEC §4 step 4) and its Merkle root.
  *
  * `pdata = header ‖ cells`, where the header carries the suite, the voucher parameters
- * (`T`, `s_max`, synthetic rate `p`, payload size, reviewer keys), the table parameters
- * (`n'`, the nonces of `h1`, `h2`) and `L = α·G`; the cells are `P_0 … P_{n'-1}`.
+ * (`T`, `s_max`, synthetic rate `p`, payload size, 1 to 16 distinct reviewer keys), the table parameters
+ * (`n'`, the item width, the distinct nonces of `h1`, `h2`) and `L = α·G`; the cells are `P_0 … P_{n'-1}`.
  *
  * Root: RFC 9162 §2.1 Merkle Tree Hash (SHA-256) over the `n' + 1` leaves
  * `[canonical header, encode(P_0), …, encode(P_{n'-1})]`. The database id is the root's leading
@@ -13,11 +13,13 @@
 import {
   DB_ID_LENGTH,
   KIND,
+  MAX_ITEM_LENGTH,
   MAX_PAYLOAD_SIZE,
   MAX_REVIEWERS,
   MAX_S_MAX,
   MAX_TABLE_CELLS,
   MAX_THRESHOLD,
+  MIN_TABLE_CELLS,
   NONCE_LENGTH,
   REVIEWER_KEY_LENGTH,
 } from './constants.js';
@@ -25,7 +27,7 @@ import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError } from './errors.js';
 import { type Element, type Suite, suiteFromId } from './group.js';
 import { merkleRoot } from './merkle.js';
-import { checkBytes, checkInt } from './utils.js';
+import { bytesToHex, checkBytes, equalBytes } from './utils.js';
 
 /** Parameters every voucher of a database depends on (SPEC §8). */
 export interface VoucherParams {
@@ -45,6 +47,11 @@ export interface VoucherParams {
 export interface TableParams {
   /** `n'`: number of cells. */
   readonly size: number;
+  /**
+   * Width in bytes of every item (the deployment's fixed item width, SPEC §3). A client refuses
+   * an item of another width instead of creating a voucher that silently never matches.
+   */
+  readonly itemWidth: number;
   /** Nonces of `h1` and `h2` (16 bytes each). */
   readonly nonces: readonly [Uint8Array, Uint8Array];
 }
@@ -82,9 +89,15 @@ export function checkVoucherParams(p: VoucherParams): void {
   chk('sMax', p.sMax, 0, MAX_S_MAX);
   chk('syntheticRate32', p.syntheticRate32, 0, 0xffffffff);
   chk('payloadSize', p.payloadSize, 0, MAX_PAYLOAD_SIZE);
-  if (!Array.isArray(p.reviewerKeys) || p.reviewerKeys.length > MAX_REVIEWERS) {
-    throw new ParameterError('params.reviewers', `at most ${MAX_REVIEWERS} reviewer keys`);
+  // SPEC v2 §5: at least one reviewer key, so a payload is never left in the clear.
+  if (
+    !Array.isArray(p.reviewerKeys) ||
+    p.reviewerKeys.length < 1 ||
+    p.reviewerKeys.length > MAX_REVIEWERS
+  ) {
+    throw new ParameterError('params.reviewers', `1 to ${MAX_REVIEWERS} reviewer keys required`);
   }
+  const seen = new Set<string>();
   for (const k of p.reviewerKeys) {
     if (!(k instanceof Uint8Array) || k.length !== REVIEWER_KEY_LENGTH) {
       throw new ParameterError(
@@ -92,7 +105,38 @@ export function checkVoucherParams(p: VoucherParams): void {
         `reviewer keys are ${REVIEWER_KEY_LENGTH}-byte X25519 keys`,
       );
     }
+    const h = bytesToHex(k);
+    if (seen.has(h)) throw new ParameterError('params.reviewers', 'reviewer key listed twice');
+    seen.add(h);
   }
+}
+
+/** Validate table parameters (throws {@link ParameterError}): size, item width, distinct nonces. */
+export function checkTableParams(t: TableParams): void {
+  if (!Number.isSafeInteger(t.size) || t.size < MIN_TABLE_CELLS || t.size > MAX_TABLE_CELLS) {
+    throw new ParameterError(
+      'params.table-size',
+      `table size must be in [${MIN_TABLE_CELLS}, ${MAX_TABLE_CELLS}], got ${t.size}`,
+    );
+  }
+  if (!Number.isSafeInteger(t.itemWidth) || t.itemWidth < 1 || t.itemWidth > MAX_ITEM_LENGTH) {
+    throw new ParameterError(
+      'params.item-width',
+      `item width must be in [1, ${MAX_ITEM_LENGTH}], got ${t.itemWidth}`,
+    );
+  }
+  const [n1, n2] = t.nonces;
+  if (
+    !(n1 instanceof Uint8Array) ||
+    !(n2 instanceof Uint8Array) ||
+    n1.length !== NONCE_LENGTH ||
+    n2.length !== NONCE_LENGTH
+  ) {
+    throw new ParameterError('params.nonces', `nonces are ${NONCE_LENGTH}-byte strings`);
+  }
+  // h1 and h2 must be different functions (SPEC §4 step 1: "domain-separated by its nonce").
+  if (equalBytes(n1, n2))
+    throw new ParameterError('params.nonces', 'the two cell-hash nonces are equal');
 }
 
 /** Canonical header bytes (the first Merkle leaf). */
@@ -103,9 +147,7 @@ export function encodeHeader(
   Lbytes: Uint8Array,
 ): Uint8Array {
   checkVoucherParams(params);
-  checkInt('table.size', table.size, 2, MAX_TABLE_CELLS);
-  checkBytes('nonce1', table.nonces[0], NONCE_LENGTH);
-  checkBytes('nonce2', table.nonces[1], NONCE_LENGTH);
+  checkTableParams(table);
   checkBytes('L', Lbytes, suite.elementLength);
   const w = new Writer()
     .header(KIND.publicData, suite)
@@ -115,7 +157,13 @@ export function encodeHeader(
     .u32(params.payloadSize)
     .u8(params.reviewerKeys.length);
   for (const k of params.reviewerKeys) w.bytes(k);
-  return w.u32(table.size).bytes(table.nonces[0]).bytes(table.nonces[1]).bytes(Lbytes).finish();
+  return w
+    .u32(table.size)
+    .u8(table.itemWidth)
+    .bytes(table.nonces[0])
+    .bytes(table.nonces[1])
+    .bytes(Lbytes)
+    .finish();
 }
 
 /** Length of the header for a suite and reviewer count. */
@@ -129,6 +177,7 @@ export function headerLength(suite: Suite, reviewers: number): number {
     1 +
     reviewers * REVIEWER_KEY_LENGTH +
     4 +
+    1 +
     2 * NONCE_LENGTH +
     suite.elementLength
   );
@@ -154,7 +203,7 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
   // The suite byte is at offset 4 (an unknown id is a DecodeError); magic, kind and version are
   // checked by the strict decode of the prefix below.
   const suiteLen = suiteFromId(pdata[4] as number).elementLength;
-  const len = prefix + 1 + reviewers * REVIEWER_KEY_LENGTH + 4 + 2 * NONCE_LENGTH + suiteLen;
+  const len = prefix + 1 + reviewers * REVIEWER_KEY_LENGTH + 4 + 1 + 2 * NONCE_LENGTH + suiteLen;
   if (pdata.length < len)
     throw new DecodeError('decode.truncated', 'public data: truncated header');
   const header = decodeWith('public data header', pdata.subarray(0, len), (r) => {
@@ -166,7 +215,8 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
     const n = r.u8();
     const reviewerKeys: Uint8Array[] = [];
     for (let i = 0; i < n; i++) reviewerKeys.push(r.bytes(REVIEWER_KEY_LENGTH).slice());
-    const size = r.u32In('table size', 2, MAX_TABLE_CELLS);
+    const size = r.u32();
+    const itemWidth = r.u8();
     const nonces: [Uint8Array, Uint8Array] = [
       r.bytes(NONCE_LENGTH).slice(),
       r.bytes(NONCE_LENGTH).slice(),
@@ -174,12 +224,14 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
     const Lbytes = r.bytes(suite.elementLength).slice();
     const L = suite.decode(Lbytes);
     const params: VoucherParams = { threshold, sMax, syntheticRate32, payloadSize, reviewerKeys };
+    const table: TableParams = { size, itemWidth, nonces };
     try {
       checkVoucherParams(params);
+      checkTableParams(table);
     } catch (e) {
       throw new DecodeError('decode.range', `public data: ${(e as Error).message}`, { cause: e });
     }
-    return { suite, params, table: { size, nonces }, L, Lbytes };
+    return { suite, params, table, L, Lbytes };
   });
   return { header, length: len };
 }

@@ -9,8 +9,30 @@ import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
 /** A source of random bytes: returns `n` fresh bytes. Defaults to the platform CSPRNG. */
 export type Rng = (n: number) => Uint8Array;
 
-/** The platform CSPRNG (`crypto.getRandomValues`, via noble). */
-export const defaultRng: Rng = (n: number) => nobleRandomBytes(n);
+/** Largest request `crypto.getRandomValues` serves in one call (Web Crypto: 65,536 bytes). */
+const CSPRNG_CHUNK = 65_536;
+
+/**
+ * The platform CSPRNG (`crypto.getRandomValues`, via noble). Serves any length: requests above
+ * the platform's 65,536-byte limit are filled in chunks.
+ */
+export const defaultRng: Rng = (n: number) => {
+  if (n <= CSPRNG_CHUNK) return nobleRandomBytes(n);
+  checkInt('n', n, 0, Number.MAX_SAFE_INTEGER);
+  const out = new Uint8Array(n);
+  for (let off = 0; off < n; off += CSPRNG_CHUNK) {
+    out.set(nobleRandomBytes(Math.min(CSPRNG_CHUNK, n - off)), off);
+  }
+  return out;
+};
+
+/**
+ * An owned copy of caller bytes. Use it at every public boundary instead of `x.slice()`: Node's
+ * `Buffer.prototype.slice` returns a view, so `slice()` of a caller's Buffer would alias it.
+ */
+export function copyBytes(x: Uint8Array): Uint8Array {
+  return Uint8Array.from(x);
+}
 
 /** Throw `TypeError` unless `value` is a `Uint8Array`; `RangeError` on a wrong fixed length. */
 export function checkBytes(name: string, value: unknown, length?: number): Uint8Array {

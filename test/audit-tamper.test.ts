@@ -11,10 +11,13 @@ import { layoutCuckoo } from '../src/cuckoo.js';
 import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
 import { computeRoot, encodeHeader, rateToU32, splitPublicData } from '../src/pdata.js';
 import { concatBytes } from '../src/utils.js';
+import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 
 function setup(suite: Suite) {
-  const items = Array.from({ length: 24 }, (_, i) => new TextEncoder().encode(`audited-item-${i}`));
+  const items = Array.from({ length: 24 }, (_, i) =>
+    new TextEncoder().encode(`audited-item-${String(i).padStart(3, '0')}`),
+  );
   const built = buildDatabase(items, {
     suite,
     rng: seededRng(`audit-${suite.name}`),
@@ -23,7 +26,7 @@ function setup(suite: Suite) {
       sMax: 2,
       syntheticRate32: rateToU32(0.1),
       payloadSize: 16,
-      reviewerKeys: [],
+      reviewerKeys: [TEST_REVIEWER_KEY],
     },
   });
   const bundle = encodeAuditBundle(built);
@@ -101,7 +104,7 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
         const hb = encodeHeader(
           suite,
           header.params,
-          { size: next.length, nonces: header.table.nonces as [Uint8Array, Uint8Array] },
+          { ...header.table, size: next.length },
           header.Lbytes,
         );
         return { headerBytes: hb, cells: next };

@@ -308,11 +308,33 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
     const Db = [...enc].reverse();
     const lp = (x: Uint8Array) => concatBytes(i2osp(x.length, 2), x);
 
-    /** RFC 9497 §2.2.1 ComputeComposites transcript, with a `w`-byte index, from the spec text. */
-    function referenceWeight(c: DleqConfig, i: number, Ci: Uint8Array, Di: Uint8Array): bigint {
-      const seed = suite.hash(
-        concatBytes(lp(Bm), lp(concatBytes(utf8ToBytes('Seed-'), c.context))),
-      );
+    /**
+     * RFC 9497 §2.2.1 ComputeComposites transcript, with a `w`-byte index, from the spec text; for
+     * a statement-binding configuration the seed also hashes the statement digest and binding of
+     * SPEC v2 §2.1 (computed here in one shot, independently of the streaming implementation).
+     */
+    function referenceWeight(
+      c: DleqConfig,
+      i: number,
+      Ci: Uint8Array,
+      Di: Uint8Array,
+      all?: { C: readonly Uint8Array[]; D: readonly Uint8Array[]; binding?: Uint8Array },
+    ): bigint {
+      const parts = [lp(Bm), lp(concatBytes(utf8ToBytes('Seed-'), c.context))];
+      if (c.bindStatement) {
+        if (!all) throw new Error('reference: a binding configuration needs the whole statement');
+        const head = concatBytes(utf8ToBytes('Statement-'), c.context, i2osp(all.C.length, 8));
+        const Ne = suite.elementLength;
+        const msg = new Uint8Array(head.length + 2 * Ne * all.C.length);
+        msg.set(head);
+        all.C.forEach((x, j) => {
+          msg.set(x, head.length + 2 * Ne * j);
+          msg.set(all.D[j] as Uint8Array, head.length + 2 * Ne * j + Ne);
+        });
+        const digest = suite.hash(msg);
+        parts.push(digest, lp(all.binding ?? new Uint8Array(0)));
+      }
+      const seed = suite.hash(concatBytes(...parts));
       const msg = concatBytes(
         lp(seed),
         i2osp(i, c.indexBytes),
@@ -326,11 +348,11 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
     it('follow the RFC transcript with an 8-byte (library) or 2-byte (RFC) index, and differ', () => {
       const c8 = dleqConfig(suite, DLEQ_PURPOSE.audit);
       expect(c8.indexBytes).toBe(8);
-      const c2: DleqConfig = { context: c8.context, indexBytes: 2 };
+      const c2: DleqConfig = { context: c8.context, indexBytes: 2, bindStatement: false };
       const d8 = compositeWeights(suite, c8, Bm, Cb, Db);
       const d2 = compositeWeights(suite, c2, Bm, Cb, Db);
       for (let i = 0; i < 3; i++) {
-        expect(d8[i]).toBe(referenceWeight(c8, i, at(Cb, i), at(Db, i)));
+        expect(d8[i]).toBe(referenceWeight(c8, i, at(Cb, i), at(Db, i), { C: Cb, D: Db }));
         expect(d2[i]).toBe(referenceWeight(c2, i, at(Cb, i), at(Db, i)));
         expect(d8[i]).not.toBe(d2[i]);
       }
@@ -368,7 +390,8 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
         new Array(n).fill(enc[1]),
       );
       expect(d).toHaveLength(n);
-      expect(d[65_536]).toBe(referenceWeight(c8, 65_536, at(enc, 0), at(enc, 1)));
+      const all = { C: new Array(n).fill(enc[0]), D: new Array(n).fill(enc[1]) };
+      expect(d[65_536]).toBe(referenceWeight(c8, 65_536, at(enc, 0), at(enc, 1), all));
       expect(d[65_536]).not.toBe(d[0]);
     });
 

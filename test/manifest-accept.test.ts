@@ -19,11 +19,14 @@ import {
 import { computeRoot, rateToU32, splitPublicData } from '../src/pdata.js';
 import { generateSigningKeyPair } from '../src/sign.js';
 import { concatBytes } from '../src/utils.js';
+import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 
 describe.each([ristretto255Sha512, p256Sha256])('manifest acceptance on $name', (suite) => {
   const rng = seededRng(`manifest-${suite.name}`);
-  const items = Array.from({ length: 10 }, (_, i) => new TextEncoder().encode(`m-item-${i}`));
+  const items = Array.from({ length: 10 }, (_, i) =>
+    new TextEncoder().encode(`m-item-${String(i).padStart(3, '0')}`),
+  );
   const built = buildDatabase(items, {
     suite,
     rng,
@@ -32,7 +35,7 @@ describe.each([ristretto255Sha512, p256Sha256])('manifest acceptance on $name', 
       sMax: 1,
       syntheticRate32: rateToU32(0.1),
       payloadSize: 8,
-      reviewerKeys: [],
+      reviewerKeys: [TEST_REVIEWER_KEY],
     },
   });
   const verdict = auditDatabase(built.publicData, encodeAuditBundle(built), {

@@ -18,6 +18,7 @@ import { rateToU32 } from '../src/pdata.js';
 import { generateSigningKeyPair } from '../src/sign.js';
 import { simulate } from '../src/simulate.js';
 import { bytesToHex } from '../src/utils.js';
+import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 
 const te = new TextEncoder();
@@ -106,7 +107,7 @@ describe.each([ristretto255Sha512, p256Sha256])(
         sMax: 1,
         syntheticRate32: rateToU32(0),
         payloadSize: 8,
-        reviewerKeys: [],
+        reviewerKeys: [TEST_REVIEWER_KEY],
       };
       const honest = buildDatabase(qualifiedItems(run.contributions), {
         suite,

@@ -15,6 +15,7 @@ import { p256Sha256, ristretto255Sha512 } from '../../src/group.js';
 import { rateToU32 } from '../../src/pdata.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../../src/server.js';
 import { bytesToHex } from '../../src/utils.js';
+import { TEST_REVIEWER_KEY } from './protocol.js';
 import { seededRng } from './rng.js';
 
 export interface KatCase {
@@ -47,9 +48,15 @@ export async function computeKat(): Promise<KatCase[]> {
   for (const suite of [ristretto255Sha512, p256Sha256]) {
     const rngSeed = `quorum-psi-v1 KAT ${suite.name}`;
     const rng = seededRng(rngSeed);
-    const items = Array.from({ length: 6 }, (_, i) => te.encode(`kat-item-${i}`));
+    const items = Array.from({ length: 6 }, (_, i) =>
+      te.encode(`kat-item-${String(i).padStart(3, '0')}`),
+    );
     const params = { threshold: 3, sMax: 2, syntheticRate32: rateToU32(0.25), payloadSize: 16 };
-    const built = buildDatabase(items, { suite, rng, params: { ...params, reviewerKeys: [] } });
+    const built = buildDatabase(items, {
+      suite,
+      rng,
+      params: { ...params, reviewerKeys: [TEST_REVIEWER_KEY] },
+    });
     const db = ClientDatabase.load(built.publicData, built.root);
     const sdb = ServerDatabase.fromBuild(built);
     const accountSeed = rng(32);

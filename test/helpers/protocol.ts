@@ -19,6 +19,15 @@ export interface World {
   rng: Rng;
 }
 
+/**
+ * A fixed X25519 reviewer public key for tests that never open payloads (every database names at
+ * least one reviewer key, SPEC v2 §5). Tests that open payloads make real key pairs.
+ */
+export const TEST_REVIEWER_KEY: Uint8Array = Uint8Array.from(
+  { length: 32 },
+  (_, i) => (i * 37 + 11) & 0xff,
+);
+
 export function item(tag: string, i: number): Uint8Array {
   const b = new Uint8Array(32);
   const t = new TextEncoder().encode(`${tag}:${i}`);
@@ -52,7 +61,7 @@ export function makeWorld(
       sMax: opts.sMax,
       syntheticRate32: rateToU32(opts.rate ?? 0),
       payloadSize: opts.payloadSize ?? 32,
-      reviewerKeys: opts.reviewerKeys ?? [],
+      reviewerKeys: opts.reviewerKeys ?? [TEST_REVIEWER_KEY],
     },
   });
   const clientDb = ClientDatabase.load(built.publicData, built.root);
