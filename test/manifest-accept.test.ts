@@ -1,12 +1,14 @@
 /**
  * SPEC §5 client acceptance: the client refuses a manifest signed by m-1 jurisdictions, by two
  * NGOs of the same jurisdiction, by an untrusted key, an expired manifest, and public data whose
- * root (or header) differs; it accepts a valid quorum. Each refusal has its own error code.
+ * root (or header) differs; it accepts a valid quorum. v2: it refuses a manifest of another
+ * deployment, of a database version older than one it accepted, and public data naming no
+ * reviewer key. Each refusal has its own error code.
  */
 import { describe, expect, it } from 'vitest';
-import { auditDatabase, encodeAuditBundle, manifestBodyFor } from '../src/audit.js';
+import { itemsDigest } from '../src/audit.js';
 import { buildDatabase } from '../src/builder.js';
-import { VerificationError } from '../src/errors.js';
+import { DecodeError, VerificationError } from '../src/errors.js';
 import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
 import {
   acceptDatabase,
@@ -16,7 +18,7 @@ import {
   signManifest,
   type TrustedNgo,
 } from '../src/manifest.js';
-import { computeRoot, rateToU32, splitPublicData } from '../src/pdata.js';
+import { computeRoot, databaseId, headerLength, rateToU32, splitPublicData } from '../src/pdata.js';
 import { generateSigningKeyPair } from '../src/sign.js';
 import { concatBytes } from '../src/utils.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
@@ -38,11 +40,8 @@ describe.each([ristretto255Sha512, p256Sha256])('manifest acceptance on $name', 
       reviewerKeys: [TEST_REVIEWER_KEY],
     },
   });
-  const verdict = auditDatabase(built.publicData, encodeAuditBundle(built), {
-    claimedRoot: built.root,
-    qualifiedItems: () => built.items,
-  });
-  if (!verdict.ok) throw new Error('audit failed');
+  const deploymentId = new TextEncoder().encode('deployment-A');
+  const runId = new Uint8Array(32).fill(7);
   const ngos = [
     { name: 'NGO-A', jurisdiction: 'UK', kp: generateSigningKeyPair(rng) },
     { name: 'NGO-B', jurisdiction: 'CA', kp: generateSigningKeyPair(rng) },
@@ -54,19 +53,37 @@ describe.each([ristretto255Sha512, p256Sha256])('manifest acceptance on $name', 
     jurisdiction: n.jurisdiction,
     publicKey: n.kp.publicKey,
   }));
-  const body = encodeManifestBody(
-    manifestBodyFor(built.publicData, verdict, 2, { notBefore: 1000, notAfter: 2000 }),
-  );
-  const signedBy = (names: string[], keys = ngos) =>
+  const { headerBytes } = splitPublicData(built.publicData);
+  const bodyFor = (o: { deploymentId?: Uint8Array; version?: number; pdata?: Uint8Array } = {}) => {
+    const pdata = o.pdata ?? built.publicData;
+    const hl = o.pdata ? headerLength(suite, 0) : headerBytes.length;
+    const parts = o.pdata ? null : splitPublicData(pdata);
+    const root = parts ? computeRoot(parts.headerBytes, parts.cells) : built.root;
+    return encodeManifestBody({
+      suite,
+      deploymentId: o.deploymentId ?? deploymentId,
+      runId,
+      version: o.version ?? 5,
+      databaseId: databaseId(root),
+      root,
+      pdataHeader: pdata.slice(0, hl),
+      itemsDigest: itemsDigest(built.items),
+      rule: 2,
+      notBefore: 1000,
+      notAfter: 2000,
+    });
+  };
+  const body = bodyFor();
+  const signedBy = (names: string[], keys = ngos, b = body) =>
     encodeManifest(
-      body,
+      b,
       names.map((nm) => {
         const n = keys.find((x) => x.name === nm);
         if (!n) throw new Error(nm);
-        return { publicKey: n.kp.publicKey, signature: signManifest(n.kp.secretKey, body) };
+        return { publicKey: n.kp.publicKey, signature: signManifest(n.kp.secretKey, b) };
       }),
     );
-  const opts = { trust, m: 2, now: 1500 };
+  const opts = { trust, m: 2, now: 1500, deploymentId, minVersion: 0 };
   const refuse = (pdata: Uint8Array, manifest: Uint8Array, code: string, o = opts) => {
     let err: unknown;
     try {
@@ -81,7 +98,43 @@ describe.each([ristretto255Sha512, p256Sha256])('manifest acceptance on $name', 
   it('accepts public data with a valid quorum of distinct trusted jurisdictions', () => {
     const db = acceptDatabase(built.publicData, signedBy(['NGO-A', 'NGO-B']), opts);
     expect(db.root).toEqual(built.root);
+    expect(db.accepted).toEqual({ deploymentId, runId, version: 5 });
     expect(decodeManifest(signedBy(['NGO-A'])).body.rule).toBe(2);
+  });
+
+  it('v2: refuses a manifest co-signed for another deployment by the same trusted NGOs', () => {
+    const other = bodyFor({ deploymentId: new TextEncoder().encode('deployment-B') });
+    refuse(built.publicData, signedBy(['NGO-A', 'NGO-B'], ngos, other), 'manifest.deployment');
+  });
+
+  it('v2: refuses a database version older than the highest accepted (rollback); accepts equal and newer', () => {
+    const v4 = signedBy(['NGO-A', 'NGO-B'], ngos, bodyFor({ version: 4 }));
+    const v5 = signedBy(['NGO-A', 'NGO-B'], ngos, bodyFor({ version: 5 }));
+    const v6 = signedBy(['NGO-A', 'NGO-B'], ngos, bodyFor({ version: 6 }));
+    // The client accepted version 5 before: a still-valid version 4 is a rollback.
+    let highest = acceptDatabase(built.publicData, v5, opts).accepted?.version ?? 0;
+    expect(highest).toBe(5);
+    refuse(built.publicData, v4, 'manifest.rollback', { ...opts, minVersion: highest });
+    expect(
+      acceptDatabase(built.publicData, v5, { ...opts, minVersion: highest }).accepted?.version,
+    ).toBe(5);
+    highest =
+      acceptDatabase(built.publicData, v6, { ...opts, minVersion: highest }).accepted?.version ?? 0;
+    refuse(built.publicData, v5, 'manifest.rollback', { ...opts, minVersion: highest });
+  });
+
+  it('v2: refuses public data that names no reviewer key, even with a valid quorum', () => {
+    // Hand-made: the builder API refuses such a header, a dishonest builder need not use it.
+    const { header, cells } = splitPublicData(built.publicData);
+    const noReviewer = concatBytes(
+      headerBytes.subarray(0, 17),
+      Uint8Array.of(0),
+      headerBytes.subarray(18 + header.params.reviewerKeys.length * 32),
+      ...cells,
+    );
+    expect(noReviewer.length).toBe(headerLength(suite, 0) + cells.length * suite.elementLength);
+    const m0 = signedBy(['NGO-A', 'NGO-B'], ngos, bodyFor({ pdata: noReviewer }));
+    expect(() => acceptDatabase(noReviewer, m0, opts)).toThrow(DecodeError);
   });
 
   it('refuses a manifest signed by m-1 jurisdictions', () => {

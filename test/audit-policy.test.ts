@@ -1,0 +1,193 @@
+/**
+ * SPEC v2 §5 step 4: the audit checks the header against the auditing NGO's OWN policy, never
+ * against what the builder claims, and binds the contributions to the NGO's deployment and quorum
+ * run. On 13baa61 every database below passed the audit: it never looked at the reviewer keys,
+ * `p`, `T`, `s_max`, the payload size or the ratio, nor at the run of the contributions.
+ *
+ * Also: `auditDatabase` returns a verdict for every input and never throws for bad data (a
+ * header with two equal cell-hash nonces used to decode and then throw `ParameterError`).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type AuditPolicy, auditDatabase, encodeAuditBundle } from '../src/audit.js';
+import { buildDatabase } from '../src/builder.js';
+import { ClientDatabase } from '../src/client.js';
+import { DecodeError, ParameterError } from '../src/errors.js';
+import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
+import { computeRoot, rateToU32, splitPublicData, type VoucherParams } from '../src/pdata.js';
+import { concatBytes } from '../src/utils.js';
+import { runs } from './helpers/assert.js';
+import { quorumWorld } from './helpers/quorum.js';
+import { seededRng } from './helpers/rng.js';
+
+const AGREED = Uint8Array.from({ length: 32 }, (_, i) => (i * 5 + 1) & 0xff);
+const AGREED_2 = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 3) & 0xff);
+const PLATFORM = Uint8Array.from({ length: 32 }, (_, i) => (i * 11 + 2) & 0xff);
+
+const PARAMS: VoucherParams = {
+  threshold: 10,
+  sMax: 8,
+  syntheticRate32: rateToU32(0.05),
+  payloadSize: 64,
+  reviewerKeys: [AGREED, AGREED_2],
+};
+
+function setup(suite: Suite) {
+  const w = quorumWorld(suite, `audit-policy-${suite.shortName}`);
+  const policy: AuditPolicy = {
+    deploymentId: w.deploymentId,
+    runId: w.runId,
+    reviewerKeys: [AGREED_2, AGREED], // a set: order is free
+    threshold: { min: 5, max: 40 },
+    sMax: { min: 4, max: 100 },
+    syntheticRate: { min: 0.01, max: 0.2 },
+    payloadSize: { min: 16, max: 256 },
+    ratio: { min: 2, max: 3 },
+    lastSignedVersion: 3,
+  };
+  const rng = seededRng(`audit-policy-build-${suite.shortName}`);
+  const build = (params: Partial<VoucherParams> = {}, ratio = 2.1, contributions = w.contributions) =>
+    buildDatabase(w.items, {
+      suite,
+      rng,
+      params: { ...PARAMS, ...params },
+      ratio,
+      contributions,
+    });
+  const audit = (
+    built: ReturnType<typeof build>,
+    o: { version?: number; policy?: AuditPolicy; pdata?: Uint8Array; root?: Uint8Array } = {},
+  ) =>
+    auditDatabase(o.pdata ?? built.publicData, encodeAuditBundle(built, { version: o.version ?? 4 }), {
+      claimedRoot: o.root ?? built.root,
+      qualifiedItems: w.qualifiedItems,
+      policy: o.policy ?? policy,
+    });
+  return { w, policy, build, audit };
+}
+
+describe.each([ristretto255Sha512, p256Sha256])('audit policy on $name', (suite) => {
+  const { w, policy, build, audit } = setup(suite);
+  const honest = build();
+
+  it('passes an honest database and reports deployment, run, rule and version from what it checked', () => {
+    const v = audit(honest);
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    expect(v.deploymentId).toEqual(w.deploymentId);
+    expect(v.runId).toEqual(w.runId);
+    expect(v.rule).toBe(w.m);
+    expect(v.version).toBe(4);
+    expect(v.root).toEqual(honest.root);
+  });
+
+  it('fails (policy) when the header names the platform as reviewer, alone or besides the agreed keys', () => {
+    for (const reviewerKeys of [[PLATFORM], [AGREED, AGREED_2, PLATFORM], [AGREED, PLATFORM]]) {
+      const v = audit(build({ reviewerKeys }));
+      expect(v).toMatchObject({ ok: false, failure: 'policy' });
+    }
+  });
+
+  it('fails (policy) when the header omits an agreed reviewer key', () => {
+    expect(audit(build({ reviewerKeys: [AGREED] }))).toMatchObject({ ok: false, failure: 'policy' });
+  });
+
+  it('fails (policy) for a synthetic rate p = 0 and for p above the bound', () => {
+    expect(audit(build({ syntheticRate32: 0 }))).toMatchObject({ ok: false, failure: 'policy' });
+    expect(audit(build({ syntheticRate32: rateToU32(0.5) }))).toMatchObject({
+      ok: false,
+      failure: 'policy',
+    });
+  });
+
+  it('fails (policy) for T, s_max, payload size or table ratio outside the bounds', () => {
+    const cases: [Partial<VoucherParams>, number][] = [
+      [{ threshold: 2 }, 2.1],
+      [{ threshold: 41 }, 2.1],
+      [{ sMax: 0 }, 2.1],
+      [{ sMax: 101 }, 2.1],
+      [{ payloadSize: 8 }, 2.1],
+      [{ payloadSize: 1000 }, 2.1],
+      [{}, 1.2],
+      [{}, 4],
+    ];
+    for (const [params, ratio] of cases) {
+      const v = audit(build(params, ratio));
+      expect(v, JSON.stringify({ params, ratio })).toMatchObject({ ok: false, failure: 'policy' });
+    }
+  });
+
+  it('fails (policy) for a version not above the last one this NGO signed (no signature for a rollback)', () => {
+    expect(audit(honest, { version: 3 })).toMatchObject({ ok: false, failure: 'policy' });
+    expect(audit(honest, { version: 1 })).toMatchObject({ ok: false, failure: 'policy' });
+    expect(audit(honest, { version: 4 }).ok).toBe(true);
+  });
+
+  it('fails (contributions) for signed contributions of an earlier quorum run', () => {
+    // Run 1 had an item that an NGO withdrew in run 2: its run-1 contributions must not count.
+    const stale = build({}, 2.1, w.earlierRunContributions);
+    const v = audit(stale);
+    expect(v).toMatchObject({ ok: false, failure: 'contributions' });
+    if (!v.ok) expect(v.reason).toMatch(/run/);
+  });
+
+  it('fails (contributions) for contributions of another deployment', () => {
+    const other = { ...policy, deploymentId: new TextEncoder().encode('another deployment') };
+    expect(audit(honest, { policy: other })).toMatchObject({ ok: false, failure: 'contributions' });
+  });
+
+  it('refuses a malformed policy with ParameterError (p minimum 0, no reviewer key, s_max minimum 0)', () => {
+    for (const bad of [
+      { ...policy, syntheticRate: { min: 0, max: 0.2 } },
+      { ...policy, reviewerKeys: [] },
+      { ...policy, sMax: { min: 0, max: 10 } },
+    ]) {
+      expect(() => audit(honest, { policy: bad })).toThrow(ParameterError);
+    }
+  });
+
+  it('a header with two equal cell-hash nonces is a verdict (malformed), and the client refuses it', () => {
+    const { header, headerBytes, cells } = splitPublicData(honest.publicData);
+    const hb = headerBytes.slice();
+    // Header layout: ... u32 n' ‖ u8 width ‖ nonce1 (16) ‖ nonce2 (16) ‖ L.
+    const n1 = hb.length - suite.elementLength - 32;
+    hb.set(hb.subarray(n1, n1 + 16), n1 + 16);
+    expect(header.table.nonces[0]).not.toEqual(header.table.nonces[1]);
+    const pdata = concatBytes(hb, ...cells);
+    const root = computeRoot(hb, cells);
+    const v = audit(honest, { pdata, root });
+    expect(v).toMatchObject({ ok: false, failure: 'malformed' });
+    expect(() => ClientDatabase.load(pdata, root)).toThrow(DecodeError);
+  });
+
+  it('never throws for mutated public data or bundle bytes: always a verdict', () => {
+    const bundle = encodeAuditBundle(honest, { version: 4 });
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (onBundle, pos, x) => {
+          const pdata = honest.publicData.slice();
+          const b = bundle.slice();
+          const target = onBundle ? b : pdata;
+          const i = pos % target.length;
+          target[i] = (target[i] as number) ^ x;
+          const v = auditDatabase(pdata, b, {
+            claimedRoot: honest.root,
+            qualifiedItems: w.qualifiedItems,
+            policy,
+          });
+          expect(typeof v.ok).toBe('boolean');
+          // A flipped byte never passes, except in the proposed version (bundle bytes 5..12,
+          // unsigned by anyone yet): then the verdict reports the version the NGO will sign.
+          if (v.ok) {
+            expect(onBundle && i >= 5 && i < 13).toBe(true);
+            expect(v.version).not.toBe(4);
+          }
+        },
+      ),
+      runs(40),
+    );
+  });
+});
