@@ -107,7 +107,8 @@ export function canonicalItems(items: readonly Uint8Array[]): Uint8Array[] {
       throw new ParameterError('items.length', `items must be 1..${MAX_ITEM_LENGTH} bytes`);
     }
   }
-  const sorted = [...items].sort(compareBytes);
+  // Owned copies: the caller's arrays (possibly views onto a shared Buffer pool) are never kept.
+  const sorted = items.map((x) => Uint8Array.from(x)).sort(compareBytes);
   return sorted.filter((x, i) => i === 0 || compareBytes(sorted[i - 1] as Uint8Array, x) !== 0);
 }
 
@@ -208,7 +209,7 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
       items,
       nonces,
       fillerSeed,
-      contributions: opts.contributions ?? [],
+      contributions: (opts.contributions ?? []).map((c) => Uint8Array.from(c)),
       proof,
     }),
   });

@@ -8,8 +8,13 @@
  * @module
  */
 
-/** Protocol version carried in every DST and every encoded object. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Wire-format version carried in every encoded object (byte 3 of the common header). Version 2
+ * is SPEC v2's formats (manifest bound to deployment, run and version; integrity-checked states;
+ * item width and reviewer keys required in the public data). The DSTs keep the `v1` prefix that
+ * SPEC §2 names: the hash-to-group and proof domains did not change meaning.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Prefix of every domain-separation tag. */
 export const DST_PREFIX = 'quorum-psi-v1-';
@@ -33,6 +38,8 @@ export const DLEQ_PURPOSE = Object.freeze({
   audit: 'dleq-audit',
   /** An NGO ring hop proves it multiplied every element by its key (SPEC §3 step 3). */
   ngoHop: 'dleq-ngo-hop',
+  /** An NGO's opening proves its stage-0 list is `k_i·H_M(x)` of its committed items (SPEC v2 §3). */
+  ngoOpening: 'dleq-ngo-opening',
   /** Generic purpose for tests and callers that bring their own statements. */
   generic: 'dleq-generic',
 } as const);
@@ -83,6 +90,10 @@ export const KIND = Object.freeze({
   ngoMaskedList: 0x11,
   ngoBulletin: 0x12,
   ngoContribution: 0x13,
+  /** An NGO's signed run nonce (SPEC v2 §3 step 0). */
+  ngoRunNonce: 0x14,
+  /** An NGO's accountable opening of its run, for an arbiter (SPEC v2 §3). */
+  ngoOpening: 0x15,
 } as const);
 
 // ── Symmetric layer labels (src/symmetric.ts; docs/protocol.md "Key derivation") ────────────
@@ -216,15 +227,19 @@ export const DHF_DETECT_MAX_ATTEMPTS = 16;
 // ── Reviewer sealing, statement signatures, NGO quorum (src/seal.ts, src/sign.ts, src/ngo*.ts;
 //    docs/wire-format.md "Sealed payload", "Signed statements", "NGO quorum messages") ────────
 
-/** Version byte at the start of a sealed reviewer payload. */
-export const SEAL_VERSION = 1;
-/** Largest caller binding `info` (e.g. a database id) a payload may be sealed under. */
-export const SEAL_MAX_INFO_BYTES = 64;
+/**
+ * Version byte at the start of a sealed reviewer payload. 2: sealed under a `PayloadBinding`
+ * (database id, voucher id, context; SPEC v2 §6); version 1 bound only a free-form `info` and
+ * is refused.
+ */
+export const SEAL_VERSION = 2;
+/** Largest application context of a payload binding (e.g. an account identifier), bytes. */
+export const SEAL_MAX_CONTEXT_BYTES = 64;
 /** Largest plaintext a payload may seal (bytes). */
 export const SEAL_MAX_PLAINTEXT_BYTES = 1 << 24;
-/** HPKE `info` prefix of the per-reviewer key wrap; the caller's binding follows. */
+/** HPKE `info` prefix of the per-reviewer key wrap; the encoded payload binding follows. */
 export const SEAL_HPKE_INFO_LABEL = 'quorum-psi-v1-seal-dek';
-/** AAD prefix of the payload body AEAD. */
+/** AAD prefix of the payload body AEAD; the encoded payload binding, header and wraps follow. */
 export const SEAL_BODY_AAD_LABEL = 'quorum-psi-v1-seal-body';
 
 /** Prefix of every signed statement: `"quorum-psi-v1-sig-" ‖ label ‖ 0x00 ‖ body`. */
@@ -237,6 +252,8 @@ export const SIG_LABEL = Object.freeze({
   ngoStage: 'ngo-stage',
   /** NGO contribution `Q_i` to the builder (SPEC §3 step 6). */
   ngoContribution: 'ngo-contribution',
+  /** NGO run nonce (SPEC v2 §3 step 0). */
+  ngoRunNonce: 'ngo-run-nonce',
   /** Database manifest co-signature (SPEC §5 step 4). */
   manifest: 'manifest',
 } as const);
@@ -253,7 +270,11 @@ export const NGO_MAX_DEPLOYMENT_ID_BYTES = 64;
 export const NGO_MAX_JURISDICTION_BYTES = 64;
 /** Hash labels of the NGO quorum digests (SHA-256 over `label ‖ 0x00 ‖ …`). */
 export const NGO_DIGEST_LABEL = Object.freeze({
-  /** The quorum configuration (suite, deployment id, m, item width, roster). */
+  /** The roster: suite, deployment id, m, item width, members (signed into run nonces). */
+  roster: 'quorum-psi-v1-ngo-roster',
+  /** The run id: roster digest and every member's run nonce in roster order (SPEC v2 §3 step 0). */
+  runId: 'quorum-psi-v1-ngo-run',
+  /** The session digest `σ`: roster digest and run id. */
   session: 'quorum-psi-v1-ngo-session',
   /** The salted commitment to a sorted list `X_i` (SPEC §3 step 1). */
   listCommitment: 'quorum-psi-v1-ngo-list',
@@ -262,5 +283,27 @@ export const NGO_DIGEST_LABEL = Object.freeze({
   /** The sorted contribution `Q_i` (SPEC §3 step 6). */
   contribution: 'quorum-psi-v1-ngo-contribution',
 } as const);
+/** Length of a quorum run id (SPEC v2 §3 step 0: a SHA-256 digest of every NGO's run nonce). */
+export const RUN_ID_LENGTH = 32;
 /** Length of the random salt of an NGO list commitment. */
 export const NGO_COMMITMENT_SALT_BYTES = 32;
+/** Length of an NGO run nonce (SPEC v2 §3 step 0; the run id is {@link RUN_ID_LENGTH} bytes). */
+export const NGO_RUN_NONCE_BYTES = 32;
+
+// ── Stored-state integrity (src/client.ts, src/server.ts; SPEC v2 §6, §7;
+//    docs/wire-format.md "Integrity checksum") ──────────────────────────────────────────────
+
+/** Length of the SHA-256 checksum that ends every stored state. */
+export const STATE_CHECKSUM_LENGTH = 32;
+/**
+ * Domain labels of the stored-state checksums, `SHA-256(label ‖ 0x00 ‖ body)`: one per kind of
+ * state, so the checksum of one kind never verifies as another.
+ */
+export const STATE_CHECKSUM_LABEL = Object.freeze({
+  /** Client account state (kind 0x03). */
+  clientAccount: 'quorum-psi-v1-state-client-account',
+  /** Server account state (kind 0x04). */
+  serverAccount: 'quorum-psi-v1-state-server-account',
+  /** Server database secret (kind 0x05). */
+  serverDatabase: 'quorum-psi-v1-state-server-database',
+} as const);

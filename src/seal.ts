@@ -1,56 +1,77 @@
 /**
- * Reviewer-only payloads (SPEC §2 "Reviewer sealing", §6 step 1): the associated data that
- * becomes decryptable above the threshold is itself sealed to the NGO reviewers, so the platform
- * only ever handles ciphertext.
+ * Reviewer-only payloads (SPEC §2 "Reviewer sealing", §6 step 1; v2 §6 "payloads are
+ * attributable"): the associated data that becomes decryptable above the threshold is itself
+ * sealed to the NGO reviewers, so the platform only ever handles ciphertext, and it is bound to
+ * the database, the voucher and the account it was made for, so the platform cannot relabel it.
  *
  * Construction (KEM/DEM, docs/decisions.md "Reviewer sealing"):
  * - a fresh 32-byte data-encryption key `DEK` encrypts the plaintext once with ChaCha20-Poly1305
  *   (RFC 8439) under the all-zero nonce (the key encrypts exactly one message, SPEC §2);
- * - `DEK` is wrapped to every reviewer with HPKE (RFC 9180) base mode,
- *   DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305, through `@hpke/core`;
- * - the HPKE `info` is `"quorum-psi-v1-seal-dek" ‖ info` (the caller's binding, e.g. the database
- *   id), the HPKE `aad` is `version ‖ count ‖ index` (a wrap cannot move to another slot), and the
- *   body's AAD is `"quorum-psi-v1-seal-body" ‖ len(info) ‖ info ‖ header ‖ every wrap`, so the body
- *   is bound to exactly this set of wraps.
+ * - `DEK` is wrapped to every reviewer with HPKE (RFC 9180) `SealBase`, DHKEM(X25519,
+ *   HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305 (src/hpke.ts, synchronous, noble only);
+ * - binding: `B = encodePayloadBinding(databaseId, voucherId, context)`. The HPKE `info` of every
+ *   wrap is `"quorum-psi-v1-seal-dek" ‖ B`, the HPKE `aad` is `version ‖ count ‖ index` (a wrap
+ *   cannot move to another slot), and the body's AAD is `"quorum-psi-v1-seal-body" ‖ B ‖ header ‖
+ *   every wrap`, so the body is bound to the binding and to exactly this set of wraps. A reviewer
+ *   opens only under the binding it expects: a payload relabelled to another database, voucher or
+ *   context fails authentication exactly like a tampered one.
  *
  * Layout (docs/wire-format.md "Sealed payload"), fixed length for a plaintext length and
  * reviewer count ({@link sealedLength}):
  * `version (1) ‖ count (1) ‖ count × (enc (32) ‖ wrappedDek (48)) ‖ body (len + 16)`.
  *
- * Randomness: the DEK comes from `rng`. The ephemeral HPKE keys come from the library's own
- * `GenerateKeyPair` unless an `rng` is injected, in which case each is `DeriveKeyPair(rng(32))`
- * (RFC 9180 §7.1.3), which makes a sealed payload reproducible byte for byte in known-answer tests.
+ * Randomness: `rng` gives the DEK, then one 32-byte `ikm` per reviewer for the ephemeral key
+ * `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3), so an injected `rng` reproduces a sealed payload byte
+ * for byte.
  *
- * HPKE is asynchronous in `@hpke/core` (WebCrypto), so this API is `async`.
+ * Errors: the caller's own argument shapes are `TypeError` / `RangeError`; anything read from
+ * the sealed bytes is a {@link DecodeError} (framing, count, length, an index beyond the count)
+ * or a {@link VerificationError} `seal.open` (authentication, binding). Inputs are copied before
+ * use, outputs are fresh arrays: pooled `Buffer` views are fine.
  * @module
  */
 
-import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
-import { CipherSuite, HkdfSha256 } from '@hpke/core';
-import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { x25519 } from '@noble/curves/ed25519.js';
+import { copyBytes } from '@noble/hashes/utils.js';
 import {
+  DB_ID_LENGTH,
+  MAX_ID_LENGTH,
   MAX_REVIEWERS,
   REVIEWER_KEY_LENGTH,
   SEAL_BODY_AAD_LABEL,
   SEAL_HPKE_INFO_LABEL,
-  SEAL_MAX_INFO_BYTES,
+  SEAL_MAX_CONTEXT_BYTES,
   SEAL_MAX_PLAINTEXT_BYTES,
   SEAL_VERSION,
 } from './constants.js';
 import { DecodeError, ParameterError, VerificationError } from './errors.js';
+import {
+  deriveKeyPair,
+  HPKE_N_ENC,
+  HPKE_N_T,
+  type HpkeKeyPair,
+  openBase,
+  publicKeyOf,
+  sealBase,
+} from './hpke.js';
 import { checkBytes, checkInt, checkRng, concatBytes, defaultRng, type Rng } from './utils.js';
 
-/** An X25519 reviewer key pair (RFC 9180 `SerializePublicKey` / `SerializePrivateKey`, 32 bytes each). */
-export interface ReviewerKeyPair {
-  readonly publicKey: Uint8Array;
-  readonly secretKey: Uint8Array;
+/** An X25519 reviewer key pair (RFC 9180 §7.1.1 / §7.1.2, 32 bytes each). */
+export type ReviewerKeyPair = HpkeKeyPair;
+
+/** What a sealed payload is bound to (SPEC v2 §6 "payloads are attributable"). */
+export interface PayloadBinding {
+  /** Database id (16 bytes) the voucher was made for. */
+  readonly databaseId: Uint8Array;
+  /** The voucher's id (1..64 bytes). */
+  readonly voucherId: Uint8Array;
+  /** Application context, e.g. the account identifier the platform will claim (0..64 bytes). */
+  readonly context: Uint8Array;
 }
 
 const DEK_LENGTH = 32;
-const ENC_LENGTH = 32; // Nenc of DHKEM(X25519, HKDF-SHA256)
-const TAG_LENGTH = 16; // Nt of ChaCha20-Poly1305
+const ENC_LENGTH = HPKE_N_ENC;
+const TAG_LENGTH = HPKE_N_T;
 const WRAP_LENGTH = DEK_LENGTH + TAG_LENGTH;
 const SLOT_LENGTH = ENC_LENGTH + WRAP_LENGTH;
 const HEADER_LENGTH = 2;
@@ -59,20 +80,35 @@ const te = new TextEncoder();
 const HPKE_INFO_LABEL = te.encode(SEAL_HPKE_INFO_LABEL);
 const BODY_AAD_LABEL = te.encode(SEAL_BODY_AAD_LABEL);
 
-let hpkeSuite: CipherSuite | undefined;
-/** The one HPKE suite of SPEC §2 (kem 0x0020, kdf 0x0001, aead 0x0003). */
-function hpke(): CipherSuite {
-  hpkeSuite ??= new CipherSuite({
-    kem: new DhkemX25519HkdfSha256(),
-    kdf: new HkdfSha256(),
-    aead: new Chacha20Poly1305(),
-  });
-  return hpkeSuite;
-}
-
-/** A fresh `ArrayBuffer` copy (the HPKE library takes `ArrayBuffer`s). */
-function ab(b: Uint8Array): ArrayBuffer {
-  return b.slice().buffer as ArrayBuffer;
+/**
+ * `u8 len ‖ databaseId ‖ u8 len ‖ voucherId ‖ u8 len ‖ context`: the binding as bytes. Lengths
+ * are checked (database id 16 bytes, voucher id 1..64, context 0..64); `RangeError` otherwise.
+ */
+export function encodePayloadBinding(b: PayloadBinding): Uint8Array {
+  if (typeof b !== 'object' || b === null) {
+    throw new TypeError('"binding" expected an object { databaseId, voucherId, context }');
+  }
+  const databaseId = checkBytes('binding.databaseId', b.databaseId, DB_ID_LENGTH);
+  const voucherId = checkBytes('binding.voucherId', b.voucherId);
+  const context = checkBytes('binding.context', b.context);
+  if (voucherId.length < 1 || voucherId.length > MAX_ID_LENGTH) {
+    throw new RangeError(
+      `"binding.voucherId" expected 1..${MAX_ID_LENGTH} bytes, got ${voucherId.length}`,
+    );
+  }
+  if (context.length > SEAL_MAX_CONTEXT_BYTES) {
+    throw new RangeError(
+      `"binding.context" expected 0..${SEAL_MAX_CONTEXT_BYTES} bytes, got ${context.length}`,
+    );
+  }
+  return concatBytes(
+    Uint8Array.of(databaseId.length),
+    databaseId,
+    Uint8Array.of(voucherId.length),
+    voucherId,
+    Uint8Array.of(context.length),
+    context,
+  );
 }
 
 /** Length of a sealed payload for a plaintext length and reviewer count. */
@@ -86,110 +122,94 @@ export function sealedLength(plaintextLength: number, reviewerCount: number): nu
  * A reviewer key pair, `DeriveKeyPair(ikm)` with `ikm = rng(32)` (RFC 9180 §7.1.3): deterministic
  * for a fixed `rng`, uniform for the default CSPRNG.
  */
-export async function generateReviewerKeyPair(rng: Rng = defaultRng): Promise<ReviewerKeyPair> {
+export function generateReviewerKeyPair(rng: Rng = defaultRng): ReviewerKeyPair {
   checkRng(rng);
-  const ikm = rng(32);
-  checkBytes('rng output', ikm, 32);
-  return deriveReviewerKeyPair(ikm);
+  const ikm = copyBytes(checkBytes('rng output', rng(32), 32));
+  const kp = deriveKeyPair(ikm);
+  ikm.fill(0);
+  return kp;
 }
 
 /** RFC 9180 `DeriveKeyPair(ikm)` for DHKEM(X25519, HKDF-SHA256); `ikm` ≥ 32 bytes. */
-export async function deriveReviewerKeyPair(ikm: Uint8Array): Promise<ReviewerKeyPair> {
-  checkBytes('ikm', ikm);
-  if (ikm.length < 32) throw new RangeError(`"ikm" expected at least 32 bytes, got ${ikm.length}`);
-  const kem = hpke().kem;
-  const kp = await kem.deriveKeyPair(ab(ikm));
-  const publicKey = new Uint8Array(await kem.serializePublicKey(kp.publicKey));
-  const secretKey = new Uint8Array(await kem.serializePrivateKey(kp.privateKey));
-  return Object.freeze({ publicKey, secretKey });
+export function deriveReviewerKeyPair(ikm: Uint8Array): ReviewerKeyPair {
+  return deriveKeyPair(ikm);
 }
 
 /** The public key of a reviewer secret key (`X25519(sk, 9)`, RFC 7748). */
 export function reviewerPublicKey(secretKey: Uint8Array): Uint8Array {
   checkBytes('secretKey', secretKey, REVIEWER_KEY_LENGTH);
-  return x25519.getPublicKey(secretKey);
+  return publicKeyOf(secretKey);
 }
 
-function checkInfo(info: Uint8Array): void {
-  checkBytes('info', info);
-  if (info.length > SEAL_MAX_INFO_BYTES) {
-    throw new RangeError(
-      `"info" expected at most ${SEAL_MAX_INFO_BYTES} bytes, got ${info.length}`,
-    );
-  }
+/** HPKE `info` of every wrap: `"quorum-psi-v1-seal-dek" ‖ B`. */
+function wrapInfo(encodedBinding: Uint8Array): Uint8Array {
+  return concatBytes(HPKE_INFO_LABEL, encodedBinding);
 }
 
-function bodyAad(info: Uint8Array, headerAndWraps: Uint8Array): Uint8Array {
-  return concatBytes(BODY_AAD_LABEL, Uint8Array.of(info.length), info, headerAndWraps);
+/** Body AAD: `"quorum-psi-v1-seal-body" ‖ B ‖ header ‖ every wrap` (`B` is self-delimiting). */
+function bodyAad(encodedBinding: Uint8Array, headerAndWraps: Uint8Array): Uint8Array {
+  return concatBytes(BODY_AAD_LABEL, encodedBinding, headerAndWraps);
 }
 
 /**
- * Seal `plaintext` to every reviewer key, bound to `info` (e.g. the database id). The result has
- * length {@link sealedLength}`(plaintext.length, reviewerPublicKeys.length)`.
- * Throws {@link ParameterError} for a reviewer key HPKE rejects (e.g. a low-order X25519 point).
+ * Seal `plaintext` to every reviewer key, bound to `binding` (SPEC v2 §6). The result has length
+ * {@link sealedLength}`(plaintext.length, reviewerPublicKeys.length)`.
+ * Throws {@link ParameterError} `seal.reviewerKey` for a low-order X25519 reviewer key.
  */
-export async function sealToReviewers(
+export function sealToReviewers(
   reviewerPublicKeys: readonly Uint8Array[],
   plaintext: Uint8Array,
-  info: Uint8Array,
-  rng?: Rng,
-): Promise<Uint8Array> {
+  binding: PayloadBinding,
+  rng: Rng = defaultRng,
+): Uint8Array {
   if (!Array.isArray(reviewerPublicKeys)) {
     throw new TypeError('"reviewerPublicKeys" expected an array of Uint8Array');
   }
   const n = reviewerPublicKeys.length;
   const out = new Uint8Array(sealedLength(checkBytes('plaintext', plaintext).length, n));
-  reviewerPublicKeys.forEach((pk, i) => {
-    checkBytes(`reviewerPublicKeys[${i}]`, pk, REVIEWER_KEY_LENGTH);
-  });
-  checkInfo(info);
-  const r = checkRng(rng ?? defaultRng);
-  const dek = r(DEK_LENGTH);
-  checkBytes('rng output', dek, DEK_LENGTH);
-  const suite = hpke();
-  const hpkeInfo = ab(concatBytes(HPKE_INFO_LABEL, info));
+  const keys = reviewerPublicKeys.map((pk, i) =>
+    copyBytes(checkBytes(`reviewerPublicKeys[${i}]`, pk, REVIEWER_KEY_LENGTH)),
+  );
+  const pt = copyBytes(plaintext);
+  const encodedBinding = encodePayloadBinding(binding);
+  const r = checkRng(rng);
+  const dek = copyBytes(checkBytes('rng output', r(DEK_LENGTH), DEK_LENGTH));
+  const info = wrapInfo(encodedBinding);
   out[0] = SEAL_VERSION;
   out[1] = n;
-  for (let i = 0; i < n; i++) {
-    let recipientPublicKey: CryptoKey;
-    try {
-      recipientPublicKey = await suite.kem.deserializePublicKey(
-        ab(reviewerPublicKeys[i] as Uint8Array),
-      );
-    } catch (e) {
-      throw new ParameterError('seal.reviewerKey', `reviewer key ${i}: not a valid X25519 key`, {
-        cause: e,
-      });
-    }
-    // Injected rng: ephemeral key = DeriveKeyPair(rng(32)) (reproducible); else the library's own.
-    const ekm = rng === undefined ? undefined : ab(checkBytes('rng output', r(32), 32));
-    const wrapAad = ab(Uint8Array.of(SEAL_VERSION, n, i));
-    let sealed: { ct: ArrayBuffer; enc: ArrayBuffer };
-    try {
-      sealed = await suite.seal(
-        ekm === undefined
-          ? { recipientPublicKey, info: hpkeInfo }
-          : { recipientPublicKey, info: hpkeInfo, ekm },
-        ab(dek),
-        wrapAad,
-      );
-    } catch (e) {
-      throw new ParameterError('seal.reviewerKey', `reviewer key ${i}: HPKE encapsulation failed`, {
-        cause: e,
-      });
-    }
-    const off = HEADER_LENGTH + i * SLOT_LENGTH;
-    out.set(new Uint8Array(sealed.enc), off);
-    out.set(new Uint8Array(sealed.ct), off + ENC_LENGTH);
+  try {
+    keys.forEach((pk, i) => {
+      let wrapped: { readonly enc: Uint8Array; readonly ct: Uint8Array };
+      try {
+        wrapped = sealBase(pk, info, Uint8Array.of(SEAL_VERSION, n, i), dek, r);
+      } catch (e) {
+        if (e instanceof ParameterError) {
+          throw new ParameterError(
+            'seal.reviewerKey',
+            `reviewer key ${i}: a low-order X25519 point, unusable for sealing`,
+            { cause: e },
+          );
+        }
+        throw e;
+      }
+      const off = HEADER_LENGTH + i * SLOT_LENGTH;
+      out.set(wrapped.enc, off);
+      out.set(wrapped.ct, off + ENC_LENGTH);
+    });
+    const bodyOff = HEADER_LENGTH + n * SLOT_LENGTH;
+    const aad = bodyAad(encodedBinding, out.subarray(0, bodyOff));
+    out.set(chacha20poly1305(dek, ZERO_NONCE, aad).encrypt(pt), bodyOff);
+    return out;
+  } finally {
+    dek.fill(0);
   }
-  const bodyOff = HEADER_LENGTH + n * SLOT_LENGTH;
-  const aad = bodyAad(info, out.subarray(0, bodyOff));
-  out.set(chacha20poly1305(dek, ZERO_NONCE, aad).encrypt(plaintext), bodyOff);
-  dek.fill(0);
-  return out;
 }
 
-/** Parse the fixed header of a sealed payload; returns the reviewer count. */
+/**
+ * Parse the fixed header of a sealed payload and check its total length: `2 + 80·n + body` with
+ * `16 ≤ body ≤ 16 + SEAL_MAX_PLAINTEXT_BYTES`, i.e. exactly {@link sealedLength} of some plaintext
+ * length. Returns the reviewer count `n`.
+ */
 function parseHeader(sealed: Uint8Array): number {
   if (sealed.length < HEADER_LENGTH) {
     throw new DecodeError('decode.truncated', 'sealed payload: truncated header');
@@ -204,13 +224,23 @@ function parseHeader(sealed: Uint8Array): number {
       `sealed payload: reviewer count ${n} outside [1, ${MAX_REVIEWERS}]`,
     );
   }
-  if (sealed.length < HEADER_LENGTH + n * SLOT_LENGTH + TAG_LENGTH) {
-    throw new DecodeError('decode.truncated', 'sealed payload: truncated');
+  const body = sealed.length - HEADER_LENGTH - n * SLOT_LENGTH;
+  if (body < TAG_LENGTH) {
+    throw new DecodeError(
+      'decode.truncated',
+      `sealed payload: ${sealed.length} bytes, less than the ${HEADER_LENGTH + n * SLOT_LENGTH + TAG_LENGTH} that ${n} reviewer(s) need`,
+    );
+  }
+  if (body > TAG_LENGTH + SEAL_MAX_PLAINTEXT_BYTES) {
+    throw new DecodeError(
+      'decode.length',
+      `sealed payload: body of ${body} bytes exceeds the ${SEAL_MAX_PLAINTEXT_BYTES}-byte plaintext limit`,
+    );
   }
   return n;
 }
 
-/** Number of reviewers a sealed payload is addressed to (strict header check). */
+/** Number of reviewers a sealed payload is addressed to (strict header and length check). */
 export function sealedReviewerCount(sealed: Uint8Array): number {
   checkBytes('sealed', sealed);
   return parseHeader(sealed);
@@ -218,55 +248,68 @@ export function sealedReviewerCount(sealed: Uint8Array): number {
 
 /**
  * Open a sealed payload as reviewer `reviewerIndex` (the position of its key in the list the
- * payload was sealed to, i.e. the manifest's reviewer order).
- * Malformed framing is a {@link DecodeError}; a wrong key, wrong `info`, wrong index or any
- * tampering is a {@link VerificationError} (`seal.open`).
+ * payload was sealed to, i.e. the manifest's reviewer order), only if it was sealed under exactly
+ * the `expected` binding (SPEC v2 §6).
+ *
+ * Malformed framing, a wrong length, or an index not below the payload's reviewer count is a
+ * {@link DecodeError}; a wrong key, wrong index, another binding or any tampering is a
+ * {@link VerificationError} `seal.open`. `TypeError` / `RangeError` only for the caller's own
+ * arguments (a secret key that is not 32 bytes, an index that is not an integer in `[0, 15]`,
+ * a malformed `expected`).
  */
-export async function openAsReviewer(
+export function openAsReviewer(
   reviewerSecretKey: Uint8Array,
   reviewerIndex: number,
   sealed: Uint8Array,
-  info: Uint8Array,
-): Promise<Uint8Array> {
-  checkBytes('reviewerSecretKey', reviewerSecretKey, REVIEWER_KEY_LENGTH);
-  checkBytes('sealed', sealed);
-  checkInfo(info);
-  const n = parseHeader(sealed);
-  checkInt('reviewerIndex', reviewerIndex, 0, n - 1);
-  const suite = hpke();
-  const off = HEADER_LENGTH + reviewerIndex * SLOT_LENGTH;
-  let dek: Uint8Array;
+  expected: PayloadBinding,
+): Uint8Array {
+  const sk = copyBytes(checkBytes('reviewerSecretKey', reviewerSecretKey, REVIEWER_KEY_LENGTH));
+  checkInt('reviewerIndex', reviewerIndex, 0, MAX_REVIEWERS - 1);
+  const s = copyBytes(checkBytes('sealed', sealed));
+  const encodedBinding = encodePayloadBinding(expected);
   try {
-    const recipientKey = await suite.kem.deserializePrivateKey(ab(reviewerSecretKey));
-    dek = new Uint8Array(
-      await suite.open(
-        {
-          recipientKey,
-          enc: ab(sealed.subarray(off, off + ENC_LENGTH)),
-          info: ab(concatBytes(HPKE_INFO_LABEL, info)),
-        },
-        ab(sealed.subarray(off + ENC_LENGTH, off + SLOT_LENGTH)),
-        ab(Uint8Array.of(sealed[0] as number, n, reviewerIndex)),
-      ),
-    );
-  } catch (e) {
-    throw new VerificationError('seal.open', 'sealed payload: cannot open the key wrap', {
-      cause: e,
-    });
-  }
-  if (dek.length !== DEK_LENGTH) {
-    throw new VerificationError('seal.open', 'sealed payload: wrapped key has the wrong length');
-  }
-  const bodyOff = HEADER_LENGTH + n * SLOT_LENGTH;
-  try {
-    return chacha20poly1305(dek, ZERO_NONCE, bodyAad(info, sealed.subarray(0, bodyOff))).decrypt(
-      sealed.subarray(bodyOff),
-    );
-  } catch (e) {
-    throw new VerificationError('seal.open', 'sealed payload: body authentication failed', {
-      cause: e,
-    });
+    const n = parseHeader(s);
+    if (reviewerIndex >= n) {
+      throw new DecodeError(
+        'seal.index',
+        `sealed payload: addressed to ${n} reviewer(s), no slot for index ${reviewerIndex}`,
+      );
+    }
+    const off = HEADER_LENGTH + reviewerIndex * SLOT_LENGTH;
+    let dek: Uint8Array;
+    try {
+      dek = openBase(
+        s.subarray(off, off + ENC_LENGTH),
+        sk,
+        wrapInfo(encodedBinding),
+        Uint8Array.of(s[0] as number, n, reviewerIndex),
+        s.subarray(off + ENC_LENGTH, off + SLOT_LENGTH),
+      );
+    } catch (e) {
+      if (e instanceof DecodeError || e instanceof VerificationError) throw notForUs(e);
+      throw e;
+    }
+    try {
+      if (dek.length !== DEK_LENGTH) throw notForUs();
+      const bodyOff = HEADER_LENGTH + n * SLOT_LENGTH;
+      const aad = bodyAad(encodedBinding, s.subarray(0, bodyOff));
+      try {
+        return chacha20poly1305(dek, ZERO_NONCE, aad).decrypt(s.subarray(bodyOff));
+      } catch (e) {
+        throw notForUs(e);
+      }
+    } finally {
+      dek.fill(0);
+    }
   } finally {
-    dek.fill(0);
+    sk.fill(0);
   }
+}
+
+function notForUs(cause?: unknown): VerificationError {
+  return new VerificationError(
+    'seal.open',
+    'sealed payload: not sealed to this key and index for this database, voucher and context, or tampered',
+    { cause },
+  );
 }
