@@ -9,7 +9,12 @@
  *   masking; stage `t ≥ 1` carries the DLEQ proof that party `owner+t` mapped `L_{t-1}` to `L_t`),
  *   each stage signed by its producer.
  * - `ngoBulletin` (0x12): the `k` complete chains, in owner order.
- * - `ngoContribution` (0x13): `Q_i` in the clear (sorted), with the signed contribution statement.
+ * - `ngoContribution` (0x13): `Q_i` in the clear (sorted), with the signed contribution statement
+ *   (it names the deployment and the run).
+ * - `ngoRunNonce` (0x14): an NGO's signed fresh nonce for step 0; the run id digests all `k` of them.
+ * - `ngoOpening` (0x15): an NGO's accountable opening of its run for an arbiter: its sorted list,
+ *   the commitment salt, its stage-0 order and a batched DLEQ proof that its stage-0 list is
+ *   `k_i·H_M(x)` of those items in that order (SPEC v2 §3 "accountable openings").
  *
  * Decoders here check framing only; group elements stay bytes until a role decodes them strictly
  * (`decodeElementList`), so a verifier pays for point decoding only where it needs the points.
@@ -25,6 +30,8 @@ import {
   NGO_MAX_JURISDICTION_BYTES,
   NGO_MAX_LIST_SIZE,
   NGO_MAX_PARTIES,
+  NGO_RUN_NONCE_BYTES,
+  RUN_ID_LENGTH,
 } from './constants.js';
 import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError } from './errors.js';
@@ -77,30 +84,44 @@ export interface NgoMember {
   readonly signingPublicKey: Uint8Array;
 }
 
-/**
- * Public parameters every party and the builder agree on before the protocol. The ring order is
- * the order of `members`: stage `t` of list `i` is produced by member `(i + t) mod k`.
- */
-export interface QuorumConfig {
+/** What every party and the builder agree on before a run: suite, deployment, rule, width, roster. */
+export interface QuorumRosterOptions {
   readonly suite: Suite;
   readonly deploymentId: Uint8Array;
   /** Rule: an item qualifies when held by at least `m` jurisdictions (2 ≤ m ≤ k). */
   readonly m: number;
   /** Width of every item in bytes (1..64). */
   readonly itemWidth: number;
+  /** The ring order: stage `t` of list `i` is produced by member `(i + t) mod k`. */
   readonly members: readonly NgoMember[];
-  /** `SHA-256("quorum-psi-v1-ngo-session" ‖ 0x00 ‖ suite ‖ deployment id ‖ m ‖ width ‖ roster)`. */
+}
+
+/**
+ * The pre-run configuration (SPEC v2 §3 step 0): everything but the run id, validated and frozen,
+ * with its digest. Run nonces are signed over it; every run of one roster shares it.
+ */
+export interface QuorumRoster extends QuorumRosterOptions {
+  /**
+   * `SHA-256("quorum-psi-v1-ngo-roster" ‖ 0x00 ‖ u8 suite ‖ u8 len ‖ deployment id ‖ u16 m ‖
+   * u8 width ‖ u16 k ‖ k × (u8 len ‖ jurisdiction ‖ Ed25519 key))`.
+   */
+  readonly rosterDigest: Uint8Array;
+}
+
+/**
+ * The configuration of one run of the quorum: the roster and the run id (SPEC v2 §3 step 0).
+ * `sessionDigest` (`σ`) binds the deployment id, the run id, the rule, the item width and the
+ * roster; every message, proof and contribution of the run is bound to it.
+ */
+export interface QuorumConfig extends QuorumRoster {
+  /** The run id: `runIdFromNonces` over every member's signed run nonce (32 bytes). */
+  readonly runId: Uint8Array;
+  /** `σ = SHA-256("quorum-psi-v1-ngo-session" ‖ 0x00 ‖ roster digest ‖ run id)`. */
   readonly sessionDigest: Uint8Array;
 }
 
-/** Validate and freeze a quorum configuration, computing its session digest. */
-export function createQuorumConfig(opts: {
-  suite: Suite;
-  deploymentId: Uint8Array;
-  m: number;
-  itemWidth: number;
-  members: readonly NgoMember[];
-}): QuorumConfig {
+/** Validate and freeze a roster (the pre-run configuration), computing its digest. */
+export function createQuorumRoster(opts: QuorumRosterOptions): QuorumRoster {
   const { suite, m, itemWidth } = opts;
   const deploymentId = checkBytes('deploymentId', opts.deploymentId).slice();
   if (deploymentId.length < 1 || deploymentId.length > NGO_MAX_DEPLOYMENT_ID_BYTES) {
@@ -141,25 +162,46 @@ export function createQuorumConfig(opts: {
       signingPublicKey: mem.signingPublicKey.slice(),
     });
   });
-  const roster: Uint8Array[] = [];
-  for (const mem of members)
-    roster.push(vec8(jurisdictionBytes(mem.jurisdiction)), mem.signingPublicKey);
-  const sessionDigest = taggedHash(
-    NGO_DIGEST_LABEL.session,
-    Uint8Array.of(suite.id),
-    vec8(deploymentId),
-    u16(m),
-    Uint8Array.of(itemWidth),
-    u16(k),
-    ...roster,
-  );
+  const h = sha256.create();
+  h.update(te.encode(NGO_DIGEST_LABEL.roster));
+  h.update(Uint8Array.of(0, suite.id));
+  h.update(vec8(deploymentId));
+  h.update(u16(m));
+  h.update(Uint8Array.of(itemWidth));
+  h.update(u16(k));
+  for (const mem of members) {
+    h.update(vec8(jurisdictionBytes(mem.jurisdiction)));
+    h.update(mem.signingPublicKey);
+  }
   return Object.freeze({
     suite,
     deploymentId,
     m,
     itemWidth,
     members: Object.freeze(members),
-    sessionDigest,
+    rosterDigest: h.digest(),
+  });
+}
+
+/**
+ * Validate and freeze the configuration of one run: the roster (as for
+ * {@link createQuorumRoster}) and its 32-byte run id (`runIdFromNonces`, SPEC v2 §3 step 0),
+ * computing the session digest `σ`.
+ */
+export function createQuorumConfig(
+  opts: QuorumRosterOptions & { runId: Uint8Array },
+): QuorumConfig {
+  const roster = createQuorumRoster(opts);
+  const runId = checkBytes('runId', opts.runId, RUN_ID_LENGTH).slice();
+  return Object.freeze({
+    suite: roster.suite,
+    deploymentId: roster.deploymentId,
+    m: roster.m,
+    itemWidth: roster.itemWidth,
+    members: roster.members,
+    rosterDigest: roster.rosterDigest,
+    runId,
+    sessionDigest: taggedHash(NGO_DIGEST_LABEL.session, roster.rosterDigest, runId),
   });
 }
 
@@ -469,6 +511,8 @@ export interface NgoContribution {
   readonly sessionDigest: Uint8Array;
   readonly index: number;
   readonly deploymentId: Uint8Array;
+  /** The run id of the quorum run that produced this contribution (SPEC v2 §3 step 0). */
+  readonly runId: Uint8Array;
   readonly m: number;
   readonly jurisdiction: string;
   readonly signingPublicKey: Uint8Array;
@@ -481,7 +525,7 @@ export interface NgoContribution {
 
 /**
  * The signed contribution statement (SPEC §3 step 6):
- * `suite ‖ session ‖ index ‖ vec8 deployment id ‖ m ‖ vec8 jurisdiction ‖ signing key ‖
+ * `suite ‖ session ‖ index ‖ vec8 deployment id ‖ run id ‖ m ‖ vec8 jurisdiction ‖ signing key ‖
  *  commitment digest ‖ digest of sorted Q_i`.
  */
 export function contributionStatement(c: Omit<NgoContribution, 'signature'>): Uint8Array {
@@ -490,6 +534,7 @@ export function contributionStatement(c: Omit<NgoContribution, 'signature'>): Ui
     .bytes(c.sessionDigest)
     .u16(c.index)
     .bytes(vec8(c.deploymentId))
+    .bytes(checkBytes('runId', c.runId, RUN_ID_LENGTH))
     .u16(c.m)
     .bytes(vec8(jurisdictionBytes(c.jurisdiction)))
     .bytes(c.signingPublicKey)
@@ -505,6 +550,7 @@ export function encodeNgoContribution(c: NgoContribution): Uint8Array {
     .bytes(c.sessionDigest)
     .u16(c.index)
     .bytes(vec8(c.deploymentId))
+    .bytes(checkBytes('runId', c.runId, RUN_ID_LENGTH))
     .u16(c.m)
     .bytes(vec8(jurisdictionBytes(c.jurisdiction)))
     .bytes(c.signingPublicKey)
@@ -527,6 +573,7 @@ export function decodeNgoContribution(bytes: Uint8Array): NgoContribution {
     if (dl < 1 || dl > NGO_MAX_DEPLOYMENT_ID_BYTES)
       throw new DecodeError('decode.range', 'deployment id length');
     const deploymentId = r.bytes(dl).slice();
+    const runId = r.bytes(RUN_ID_LENGTH).slice();
     const m = r.u16();
     if (m < 2 || m > NGO_MAX_PARTIES)
       throw new DecodeError('decode.range', `ngo contribution: m = ${m}`);
@@ -570,6 +617,7 @@ export function decodeNgoContribution(bytes: Uint8Array): NgoContribution {
       sessionDigest,
       index,
       deploymentId,
+      runId,
       m,
       jurisdiction,
       signingPublicKey,
@@ -584,4 +632,162 @@ export function decodeNgoContribution(bytes: Uint8Array): NgoContribution {
 /** Plain SHA-256 of a complete encoded commitment ("digest of its commitment", SPEC §3 step 6). */
 export function commitmentDigest(commitmentBytes: Uint8Array): Uint8Array {
   return sha256(commitmentBytes);
+}
+
+// ── ngoRunNonce (0x14) ──────────────────────────────────────────────────────────────────────
+
+/** A decoded run nonce (SPEC v2 §3 step 0). `signedBody` is every byte before the signature. */
+export interface NgoRunNonce {
+  readonly suite: Suite;
+  readonly deploymentId: Uint8Array;
+  readonly rosterDigest: Uint8Array;
+  readonly index: number;
+  readonly nonce: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly signedBody: Uint8Array;
+}
+
+/** The bytes a run nonce's signature covers (everything but the signature). */
+export function runNonceBody(
+  suite: Suite,
+  deploymentId: Uint8Array,
+  rosterDigest: Uint8Array,
+  index: number,
+  nonce: Uint8Array,
+): Uint8Array {
+  return new Writer()
+    .header(KIND.ngoRunNonce, suite)
+    .bytes(vec8(deploymentId))
+    .bytes(checkBytes('rosterDigest', rosterDigest, NGO_DIGEST_LENGTH))
+    .u16(index)
+    .bytes(checkBytes('nonce', nonce, NGO_RUN_NONCE_BYTES))
+    .finish();
+}
+
+/** Decode an `ngoRunNonce` (framing only; the signature is checked by `runIdFromNonces`). */
+export function decodeNgoRunNonce(bytes: Uint8Array): NgoRunNonce {
+  return decodeWith('ngo run nonce', bytes, (r) => {
+    const suite = r.header(KIND.ngoRunNonce) as Suite;
+    const dl = r.u8();
+    if (dl < 1 || dl > NGO_MAX_DEPLOYMENT_ID_BYTES)
+      throw new DecodeError('decode.range', 'ngo run nonce: deployment id length');
+    const deploymentId = r.bytes(dl).slice();
+    const rosterDigest = r.bytes(NGO_DIGEST_LENGTH).slice();
+    const index = r.u16();
+    if (index >= NGO_MAX_PARTIES)
+      throw new DecodeError('decode.range', `ngo run nonce: index ${index}`);
+    const nonce = r.bytes(NGO_RUN_NONCE_BYTES).slice();
+    const signedBody = bytes.subarray(0, r.offset).slice();
+    const signature = r.bytes(SIGNATURE_LENGTH).slice();
+    return { suite, deploymentId, rosterDigest, index, nonce, signature, signedBody };
+  });
+}
+
+// ── ngoOpening (0x15) ───────────────────────────────────────────────────────────────────────
+
+/**
+ * An NGO's accountable opening of its run (SPEC v2 §3): what lets an arbiter check the signed
+ * commitment and the published stage 0 against each other.
+ */
+export interface NgoOpening {
+  readonly suite: Suite;
+  readonly sessionDigest: Uint8Array;
+  /** Ring index of the NGO opening its run. */
+  readonly index: number;
+  readonly itemWidth: number;
+  /** The commitment salt. */
+  readonly salt: Uint8Array;
+  /** The committed list `X_i`, sorted, strictly increasing. */
+  readonly items: readonly Uint8Array[];
+  /** The stage-0 order: position `p` of stage 0 holds `items[order[p]]`. */
+  readonly order: Uint32Array;
+  /**
+   * Batched DLEQ proof (`c ‖ s`, library configuration, purpose `dleq-ngo-opening`, binding
+   * `σ ‖ u16 index`): `A = G`, `B = K_i`, `C[p] = H_M(items[order[p]])`, `D[p]` = stage 0 position `p`.
+   */
+  readonly proof: Uint8Array;
+}
+
+const OPENING_FIXED = HEADER_LENGTH + NGO_DIGEST_LENGTH + 2 + 1 + 4 + NGO_COMMITMENT_SALT_BYTES;
+
+/** Byte length of an opening of `n` items of width `w`. */
+export function openingLength(suite: Suite, n: number, w: number): number {
+  return OPENING_FIXED + n * w + 4 * n + 2 * suite.scalarLength;
+}
+
+/** The binding context of an opening proof: `σ ‖ u16 index`. */
+export function openingProofBinding(sessionDigest: Uint8Array, index: number): Uint8Array {
+  const out = new Uint8Array(NGO_DIGEST_LENGTH + 2);
+  out.set(checkBytes('sessionDigest', sessionDigest, NGO_DIGEST_LENGTH));
+  out[NGO_DIGEST_LENGTH] = index >>> 8;
+  out[NGO_DIGEST_LENGTH + 1] = index & 0xff;
+  return out;
+}
+
+/** Encode an opening (one allocation; items must be sorted and of width `itemWidth`). */
+export function encodeNgoOpening(o: NgoOpening): Uint8Array {
+  const n = o.items.length;
+  const w = o.itemWidth;
+  if (o.order.length !== n) throw new RangeError('opening: order length differs from item count');
+  checkBytes('proof', o.proof, 2 * o.suite.scalarLength);
+  const out = new Uint8Array(openingLength(o.suite, n, w));
+  const head = new Writer()
+    .header(KIND.ngoOpening, o.suite)
+    .bytes(checkBytes('sessionDigest', o.sessionDigest, NGO_DIGEST_LENGTH))
+    .u16(o.index)
+    .u8(w)
+    .u32(n)
+    .bytes(checkBytes('salt', o.salt, NGO_COMMITMENT_SALT_BYTES))
+    .finish();
+  out.set(head, 0);
+  let off = head.length;
+  for (const x of o.items) {
+    out.set(checkBytes('opening item', x, w), off);
+    off += w;
+  }
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (let p = 0; p < n; p++) {
+    dv.setUint32(off, o.order[p] as number);
+    off += 4;
+  }
+  out.set(o.proof, off);
+  return out;
+}
+
+/**
+ * Decode an `ngoOpening`: exact length (checked before any allocation), item width and count in
+ * range, items strictly increasing. Whether the order is a permutation and the proof holds is the
+ * arbiter's check (`arbiterCheck`), which names the NGO.
+ */
+export function decodeNgoOpening(bytes: Uint8Array): NgoOpening {
+  return decodeWith('ngo opening', bytes, (r) => {
+    const suite = r.header(KIND.ngoOpening) as Suite;
+    const sessionDigest = r.bytes(NGO_DIGEST_LENGTH).slice();
+    const index = r.u16();
+    if (index >= NGO_MAX_PARTIES)
+      throw new DecodeError('decode.range', `ngo opening: index ${index}`);
+    const w = r.u8();
+    if (w < 1 || w > NGO_MAX_ITEM_BYTES) throw new DecodeError('decode.range', 'item width');
+    const n = r.u32In('list size', 1, NGO_MAX_LIST_SIZE);
+    if (bytes.length !== openingLength(suite, n, w)) {
+      throw new DecodeError(
+        'decode.length',
+        `ngo opening: ${bytes.length} bytes, expected ${openingLength(suite, n, w)} for ${n} items`,
+      );
+    }
+    const salt = r.bytes(NGO_COMMITMENT_SALT_BYTES).slice();
+    const itemBytes = r.bytes(n * w).slice();
+    const items: Uint8Array[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = itemBytes.subarray(i * w, (i + 1) * w);
+      if (i > 0 && compareBytes(items[i - 1] as Uint8Array, x) >= 0) {
+        throw new DecodeError('decode.order', `ngo opening: items not strictly increasing at ${i}`);
+      }
+      items[i] = x;
+    }
+    const order = new Uint32Array(n);
+    for (let p = 0; p < n; p++) order[p] = r.u32();
+    const proof = r.bytes(2 * suite.scalarLength).slice();
+    return { suite, sessionDigest, index, itemWidth: w, salt, items, order, proof };
+  });
 }

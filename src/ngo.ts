@@ -5,6 +5,10 @@
  * jurisdiction merge their lists first, {@link mergeJurisdiction}), each with an Ed25519 key, a
  * masking key `k_i` with `K_i = k_i·G`, and a deduplicated list `X_i` of fixed-width items.
  *
+ * - Step 0 (SPEC v2): every member signs a fresh 32-byte run nonce over the roster
+ *   ({@link createRunNonce}); {@link runIdFromNonces} verifies all `k` and digests them into the
+ *   run id; {@link createQuorumConfig} binds it into the session digest `σ`, so no message, proof
+ *   or contribution of one run is valid in another ({@link startRunLocally} does this locally).
  * - Step 1 `commit()`: publish `K_i`, `|X_i|` and a signed, salted commitment to sorted `X_i`.
  * - Step 2 `maskOwnList()`: `L_0 = [k_i·H_M(x)]` in a random order the party remembers; stage 0 of
  *   the chain, signed, no proof (its input is private).
@@ -12,15 +16,21 @@
  *   checks routing, every stage signature and the list size, decodes `L_{t-1}` strictly, verifies
  *   the batched DLEQ proof of stage `t-1` against `K_{i+t-1}` (none for `t-1 = 0`), computes
  *   `L_t = k_j·L_{t-1}` in constant time, order kept, and appends a batched DLEQ proof against its
- *   `K_j`, bound to (session, owner, stage). Any failure names the culprit: the sender.
+ *   `K_j`, bound to (session, owner, stage) by its context and its binding. Any failure names the
+ *   culprit: the transport sender (who delivered the chain), never a producer whose signature
+ *   does not verify.
  * - Step 4 `assembleBulletin()`: after `k-1` hops every chain is complete; the board holds all
  *   `k` chains (every stage of every list, so anyone can verify every proven hop).
  * - Step 5 `qualify()`: verify the whole board — every proven hop, except the hops this party
  *   already verified or produced during the ring when the board carries them byte for byte
  *   (same input, output and proof) — then mark each own item whose fully-masked value
  *   `K·H_M(x)`, `K = ∏ k_j`, appears in at least `m-1` other lists (one hash-set pass).
- * - Step 6 `contribute()`: `Q_i` in the clear with a signature over the contribution statement.
+ * - Step 6 `contribute()`: `Q_i` in the clear with a signature over the contribution statement
+ *   (deployment id, run id, rule, jurisdiction, commitment digest, digest of `Q_i`).
  * - Builder: {@link intersectContributions} keeps the items backed by `≥ m` jurisdictions.
+ * - Accountability (SPEC v2 §3): `opening()` gives an arbiter the list, salt, order and a DLEQ
+ *   proof that stage 0 masks exactly the committed items; {@link arbiterCheck} confirms it or
+ *   names the NGO.
  *
  * Leakage (docs/security.md "NGO quorum"): list sizes; the board's equality pattern between
  * positions of different lists (so each NGO learns, per own item, which other lists hold it, and
@@ -29,13 +39,17 @@
  * the board holds `k` chains of `k` stages (`k²·n` encodings); no quadratic step in `n`.
  * @module
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import {
   DLEQ_INDEX_BYTES,
   DLEQ_PURPOSE,
   DST_PURPOSE,
   dst,
   NGO_COMMITMENT_SALT_BYTES,
+  NGO_DIGEST_LABEL,
   NGO_MAX_LIST_SIZE,
+  NGO_RUN_NONCE_BYTES,
+  RUN_ID_LENGTH,
   SIG_LABEL,
 } from './constants.js';
 import { type DleqConfig, dleqConfig, generateProof, verifyProof } from './dleq.js';
@@ -53,22 +67,31 @@ import {
   commitmentBody,
   commitmentDigest,
   contributionStatement,
+  createQuorumConfig,
   decodeElementList,
   decodeNgoBulletin,
   decodeNgoChain,
   decodeNgoCommitment,
   decodeNgoContribution,
+  decodeNgoOpening,
+  decodeNgoRunNonce,
   elementViews,
   encodeNgoBulletin,
   encodeNgoChain,
   encodeNgoContribution,
+  encodeNgoOpening,
   listCommitment,
   maskedListDigest,
   type NgoChain,
   type NgoCommitment,
   type NgoContribution,
+  type NgoOpening,
+  type NgoRunNonce,
   type NgoStage,
+  openingProofBinding,
   type QuorumConfig,
+  type QuorumRoster,
+  runNonceBody,
   stageStatement,
 } from './ngo-messages.js';
 import { signingPublicKey, signStatement, verifyStatement } from './sign.js';
@@ -86,8 +109,13 @@ import {
 export { type NgoCulprit, NgoDecodeError, NgoVerificationError } from './errors.js';
 export {
   createQuorumConfig,
+  createQuorumRoster,
+  type NgoContribution,
   type NgoMember,
+  type NgoOpening,
   type QuorumConfig,
+  type QuorumRoster,
+  type QuorumRosterOptions,
 } from './ngo-messages.js';
 
 // ── Errors naming a culprit ─────────────────────────────────────────────────────────────────
@@ -158,7 +186,19 @@ export function hopDleqConfig(config: QuorumConfig, owner: number, stage: number
     config.sessionDigest,
     Uint8Array.of(owner >>> 8, owner & 0xff, stage >>> 8, stage & 0xff),
   );
-  return Object.freeze({ context: ctx, indexBytes: DLEQ_INDEX_BYTES });
+  return Object.freeze({ context: ctx, indexBytes: DLEQ_INDEX_BYTES, bindStatement: true });
+}
+
+/**
+ * The binding context of the hop proof of stage `stage` of list `owner` (SPEC v2 §2.1):
+ * `σ ‖ u16 owner ‖ u16 stage`, hashed into the proof's seed with the digest of both stages'
+ * elements, so the proof holds for this run, list and stage only.
+ */
+export function hopProofBinding(config: QuorumConfig, owner: number, stage: number): Uint8Array {
+  return concatBytes(
+    config.sessionDigest,
+    Uint8Array.of(owner >>> 8, owner & 0xff, stage >>> 8, stage & 0xff),
+  );
 }
 
 /** Producer of stage `stage` of list `owner`: `(owner + stage) mod k`. */
@@ -209,6 +249,125 @@ function randomPermutation(n: number, rng: Rng): Uint32Array {
   return perm;
 }
 
+// ── Step 0: the run id (SPEC v2 §3) ───────────────────────────────────────────────────────────
+
+/** A fresh run nonce and its signed message, as {@link createRunNonce} returns them. */
+export interface RunNonce {
+  /** The 32-byte nonce: keep it to check, in {@link runIdFromNonces}, that the run uses it. */
+  readonly nonce: Uint8Array;
+  /** The signed `ngoRunNonce` message (0x14) to send to every other member. */
+  readonly message: Uint8Array;
+}
+
+/**
+ * SPEC v2 §3 step 0: member `index` draws a fresh 32-byte nonce and signs it, with the suite,
+ * deployment id, roster digest and its index, under `ngo-run-nonce`. Send `message` to every
+ * member; keep `nonce`.
+ */
+export function createRunNonce(
+  roster: QuorumRoster,
+  index: number,
+  signingSecretKey: Uint8Array,
+  rng: Rng = defaultRng,
+): RunNonce {
+  checkInt('index', index, 0, roster.members.length - 1);
+  const member = roster.members[index] as { signingPublicKey: Uint8Array };
+  checkBytes('signingSecretKey', signingSecretKey, 32);
+  if (!equalBytes(signingPublicKey(signingSecretKey), member.signingPublicKey)) {
+    throw new ParameterError('ngo.party.key', `signing key does not match roster entry ${index}`);
+  }
+  const nonce = checkBytes(
+    'rng output',
+    checkRng(rng)(NGO_RUN_NONCE_BYTES),
+    NGO_RUN_NONCE_BYTES,
+  ).slice();
+  const body = runNonceBody(roster.suite, roster.deploymentId, roster.rosterDigest, index, nonce);
+  return {
+    nonce,
+    message: concatBytes(body, signStatement(signingSecretKey, SIG_LABEL.ngoRunNonce, body)),
+  };
+}
+
+/**
+ * SPEC v2 §3 step 0: verify the `k` run-nonce messages (any order, exactly one per roster index,
+ * each signed by that member over this roster's suite, deployment id and digest) and return the
+ * run id `SHA-256("quorum-psi-v1-ngo-run" ‖ 0x00 ‖ roster digest ‖ nonce_0 ‖ … ‖ nonce_{k-1})`
+ * (nonces in roster order). With `own`, also check that the message at `own.index` carries the
+ * caller's own fresh nonce: a run id that does not include it may be an old run's.
+ *
+ * Failures are unattributed {@link VerificationError}s (`ngo.runNonce.*`): a nonce message names no
+ * culprit, because a stale or foreign one is harmless until used and anyone can replay it.
+ * Malformed bytes are {@link DecodeError}s naming the position; a wrong count is a
+ * {@link ParameterError}.
+ */
+export function runIdFromNonces(
+  roster: QuorumRoster,
+  messages: readonly Uint8Array[],
+  own?: { readonly index: number; readonly nonce: Uint8Array },
+): Uint8Array {
+  const k = roster.members.length;
+  if (!Array.isArray(messages) || messages.length !== k) {
+    throw new ParameterError('ngo.runNonce.count', `expected ${k} run nonces`);
+  }
+  const byIndex: (NgoRunNonce | undefined)[] = new Array(k);
+  messages.forEach((bytes, pos) => {
+    let r: NgoRunNonce;
+    try {
+      r = decodeNgoRunNonce(bytes);
+    } catch (e) {
+      if (e instanceof DecodeError)
+        throw new DecodeError(e.code, `run nonce ${pos}: ${e.message}`, { cause: e });
+      throw e;
+    }
+    if (r.index >= k) {
+      throw new VerificationError(
+        'ngo.runNonce.index',
+        `run nonce ${pos}: index ${r.index} ≥ ${k}`,
+      );
+    }
+    const pk = (roster.members[r.index] as { signingPublicKey: Uint8Array }).signingPublicKey;
+    if (!verifyStatement(pk, SIG_LABEL.ngoRunNonce, r.signedBody, r.signature)) {
+      throw new VerificationError(
+        'ngo.runNonce.signature',
+        `run nonce ${pos}: not signed by member ${r.index} (not attributable)`,
+      );
+    }
+    if (
+      r.suite !== roster.suite ||
+      !equalBytes(r.deploymentId, roster.deploymentId) ||
+      !equalBytes(r.rosterDigest, roster.rosterDigest)
+    ) {
+      throw new VerificationError(
+        'ngo.runNonce.session',
+        `run nonce ${pos}: member ${r.index} signed it for another suite, deployment or roster`,
+      );
+    }
+    if (byIndex[r.index]) {
+      throw new VerificationError(
+        'ngo.runNonce.duplicate',
+        `run nonce ${pos}: a second nonce of member ${r.index}`,
+      );
+    }
+    byIndex[r.index] = r;
+  });
+  if (own !== undefined) {
+    checkInt('own.index', own.index, 0, k - 1);
+    checkBytes('own.nonce', own.nonce, NGO_RUN_NONCE_BYTES);
+    if (!equalBytes((byIndex[own.index] as NgoRunNonce).nonce, own.nonce)) {
+      throw new VerificationError(
+        'ngo.runNonce.own',
+        `the run nonce of member ${own.index} is not the one it just drew (stale or replaced)`,
+      );
+    }
+  }
+  const h = sha256.create();
+  h.update(new TextEncoder().encode(NGO_DIGEST_LABEL.runId));
+  h.update(Uint8Array.of(0));
+  h.update(roster.rosterDigest);
+  for (const r of byIndex) h.update((r as NgoRunNonce).nonce);
+  return h.digest();
+}
+
 /** Verified commitments of all parties. */
 interface VerifiedCommitments {
   readonly K: readonly Element[];
@@ -219,7 +378,10 @@ interface VerifiedCommitments {
 
 /**
  * Decode and verify the `k` commitments (position `j` must be party `j`'s): suite, session,
- * index and the signature under the roster key. Failures name party `j`.
+ * index and the signature under the roster key. Position `j` is what party `j` broadcast (each
+ * party delivers its own commitment), so a failure names party `j` as the transport sender:
+ * whatever it delivered — a commitment of another run or party, or one whose signature does not
+ * verify — it delivered in its own slot.
  */
 export function verifyCommitments(
   config: QuorumConfig,
@@ -288,7 +450,10 @@ export interface VerifiedBulletin {
 /**
  * Verify a bulletin board completely (SPEC §3 step 4: "every NGO can verify every proven hop"):
  * every chain complete and sized as committed, every stage signature, every element decoding,
- * every hop's DLEQ proof. A failing stage names its producer.
+ * every hop's DLEQ proof. A stage whose signature does not verify is a {@link VerificationError}
+ * naming nobody (the board has no sender among the parties); a validly signed stage that fails
+ * (size, decoding, proof) is an {@link NgoVerificationError} / {@link NgoDecodeError} naming its
+ * producer.
  */
 export function verifyBulletin(
   config: QuorumConfig,
@@ -338,6 +503,17 @@ function verifyBulletinWith(
   for (let j = 0; j < k; j++) {
     const chain = board.chains[j] as NgoChain;
     const publisher = stageProducer(config, j, k - 1);
+    // Signatures first: a stage whose signature does not verify was not made by the party it
+    // names, and the board has no sender among the parties (anyone assembles or relays it), so
+    // nobody is named. Every later failure is in stages validly signed by their producers.
+    const bad = badStageSignature(config, chain);
+    if (bad >= 0) {
+      throw new VerificationError(
+        'ngo.bulletin.signature',
+        `bulletin list ${j}: stage ${bad} signature invalid (forged or altered after signing; ` +
+          `not attributable to party ${stageProducer(config, j, bad)}, whose name it carries)`,
+      );
+    }
     if (chain.n !== vc.sizes[j]) {
       fail(
         config,
@@ -346,14 +522,6 @@ function verifyBulletinWith(
         `bulletin list ${j}: ${chain.n} elements, committed ${vc.sizes[j]}`,
       );
     }
-    const bad = badStageSignature(config, chain);
-    if (bad >= 0)
-      fail(
-        config,
-        'ngo.bulletin.signature',
-        publisher,
-        `bulletin list ${j}: stage ${bad} signature invalid`,
-      );
     // Decode a stage only when a proof that involves it must be verified here (lazily, once).
     const decoded = new Map<number, { pts: Element[]; bytes: Uint8Array[] }>();
     const stagePoints = (t: number) => {
@@ -391,6 +559,7 @@ function verifyBulletinWith(
         stagePoints(t - 1),
         stagePoints(t),
         st.proof as Uint8Array,
+        hopProofBinding(config, j, t),
       );
       if (!ok)
         fail(
@@ -412,12 +581,21 @@ function safeVerify(
   input: { pts: Element[]; bytes: Uint8Array[] },
   output: { pts: Element[]; bytes: Uint8Array[] },
   proof: Uint8Array,
+  binding: Uint8Array,
 ): boolean {
   try {
     return verifyProof(
       suite,
       cfg,
-      { A: suite.G, B: K, C: input.pts, D: output.pts, Cbytes: input.bytes, Dbytes: output.bytes },
+      {
+        A: suite.G,
+        B: K,
+        C: input.pts,
+        D: output.pts,
+        Cbytes: input.bytes,
+        Dbytes: output.bytes,
+        binding,
+      },
       proof,
     );
   } catch (e) {
@@ -481,6 +659,8 @@ export class NgoParty {
   #commitment: Uint8Array | null = null;
   #verified: VerifiedCommitments | null = null;
   #ownStage0: Uint8Array | null = null;
+  #stage0Bytes: Uint8Array | null = null;
+  #opening: Uint8Array | null = null;
   readonly #processed = new Set<number>();
   /** Hops this party verified or produced during the ring (skipped when verifying the board). */
   readonly #knownHops = new Map<string, Uint8Array>();
@@ -538,9 +718,77 @@ export class NgoParty {
     return this.#items.length;
   }
 
-  /** The salt of the list commitment (reveal it to open the commitment, e.g. to an arbiter). */
+  /**
+   * The committed list and its salt: they open the commitment's list digest and nothing more.
+   * They say nothing about which list this party masked in the ring; for that an arbiter needs
+   * {@link opening} (list, salt, order and a proof against the published stage 0).
+   */
   commitmentOpening(): { items: readonly Uint8Array[]; salt: Uint8Array } {
     return { items: this.#items, salt: this.#salt.slice() };
+  }
+
+  /**
+   * SPEC v2 §3 "accountable openings": the encoded opening of this party's run (`ngoOpening`,
+   * 0x15) for an arbiter — the sorted list, the commitment salt, the stage-0 order and a batched
+   * DLEQ proof (purpose `dleq-ngo-opening`, binding `σ ‖ u16 index`) that stage 0 is
+   * `k_i·H_M(x)` for the committed items in that order, against `K_i`. The proof reveals neither
+   * `k_i` nor anything beyond the list. Computed once (`n` hash-to-group, `n` decodes, one MSM)
+   * and cached. Check it with {@link arbiterCheck}.
+   */
+  opening(): Uint8Array {
+    if (!this.#opening) {
+      const { suite, sessionDigest, itemWidth } = this.config;
+      const Ne = suite.elementLength;
+      const n = this.#items.length;
+      const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
+      const stage0 = this.#stage0();
+      const C: Element[] = new Array(n);
+      for (let p = 0; p < n; p++)
+        C[p] = suite.hashToGroup(this.#items[this.#order[p] as number] as Uint8Array, mdst);
+      const D = decodeElementList(suite, stage0, n);
+      const proof = generateProof(
+        suite,
+        dleqConfig(suite, DLEQ_PURPOSE.ngoOpening),
+        this.#k,
+        {
+          A: suite.G,
+          B: this.#K,
+          C,
+          D,
+          Dbytes: elementViews(stage0, n, Ne),
+          binding: openingProofBinding(sessionDigest, this.index),
+        },
+        this.#rng,
+      );
+      this.#opening = encodeNgoOpening({
+        suite,
+        sessionDigest,
+        index: this.index,
+        itemWidth,
+        salt: this.#salt,
+        items: this.#items,
+        order: this.#order,
+        proof,
+      });
+    }
+    return this.#opening.slice();
+  }
+
+  /** Stage 0, `[k_i·H_M(items[order[p]])]_p` (computed once, constant-time multiplications). */
+  #stage0(): Uint8Array {
+    if (!this.#stage0Bytes) {
+      const { suite } = this.config;
+      const Ne = suite.elementLength;
+      const n = this.#items.length;
+      const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
+      const list = new Uint8Array(n * Ne);
+      for (let p = 0; p < n; p++) {
+        const x = this.#items[this.#order[p] as number] as Uint8Array;
+        list.set(suite.encode(suite.mul(suite.hashToGroup(x, mdst), this.#k)), p * Ne);
+      }
+      this.#stage0Bytes = list;
+    }
+    return this.#stage0Bytes;
   }
 
   /** SPEC §3 step 1: the signed commitment (`K_i`, `|X_i|`, salted digest of sorted `X_i`). */
@@ -606,14 +854,8 @@ export class NgoParty {
     this.#need();
     if (this.#ownStage0) throw new StateError('ngo.state', 'own list already masked');
     const { suite, sessionDigest } = this.config;
-    const Ne = suite.elementLength;
     const n = this.#items.length;
-    const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
-    const list = new Uint8Array(n * Ne);
-    for (let p = 0; p < n; p++) {
-      const x = this.#items[this.#order[p] as number] as Uint8Array;
-      list.set(suite.encode(suite.mul(suite.hashToGroup(x, mdst), this.#k)), p * Ne);
-    }
+    const list = this.#stage0();
     this.#ownStage0 = list;
     const stage: NgoStage = {
       list,
@@ -713,6 +955,7 @@ export class NgoParty {
         { pts: C, bytes: elementViews(prevStage.list, n, Ne) },
         { pts: D, bytes: Dbytes },
         last.proof as Uint8Array,
+        hopProofBinding(config, owner, s - 1),
       );
       if (!ok)
         fail(config, 'ngo.hop.proof', producer, `list ${owner} stage ${s - 1}: DLEQ proof invalid`);
@@ -733,7 +976,15 @@ export class NgoParty {
       suite,
       hopDleqConfig(config, owner, s),
       this.#k,
-      { A: suite.G, B: this.#K, C: D, D: outPts, Cbytes: Dbytes, Dbytes: elementViews(out, n, Ne) },
+      {
+        A: suite.G,
+        B: this.#K,
+        C: D,
+        D: outPts,
+        Cbytes: Dbytes,
+        Dbytes: elementViews(out, n, Ne),
+        binding: hopProofBinding(config, owner, s),
+      },
       this.#rng,
     );
     this.#processed.add(owner);
@@ -811,6 +1062,7 @@ export class NgoParty {
       sessionDigest: config.sessionDigest,
       index: this.index,
       deploymentId: config.deploymentId,
+      runId: config.runId,
       m: config.m,
       jurisdiction: this.jurisdiction,
       signingPublicKey: (config.members[this.index] as { signingPublicKey: Uint8Array })
@@ -847,23 +1099,52 @@ export interface QuorumIntersection {
   readonly jurisdictions: readonly string[];
 }
 
+/** What the builder requires of every contribution (both ids are required). */
+export interface ContributionScope {
+  /** The deployment the builder serves. */
+  readonly deploymentId: Uint8Array;
+  /** The run id of the quorum run whose contributions it collects (SPEC v2 §3 step 0). */
+  readonly runId: Uint8Array;
+  /** Optional: the run's session digest `σ`, if the builder knows the roster. */
+  readonly sessionDigest?: Uint8Array;
+}
+
 /**
- * Builder side of SPEC §3: verify every contribution's signature under a trusted key of the
- * jurisdiction it claims, require one session, deployment id, suite, item width and rule `m`,
- * and return the items backed by at least `m` distinct jurisdictions.
- * Untrusted or forged contributions are {@link NgoVerificationError}s naming the NGO; malformed
- * bytes are {@link DecodeError}s naming the position. A missing contribution only withdraws that
- * jurisdiction's support (fail-safe: fewer items, never more).
+ * Builder side of SPEC §3: verify every contribution and return the items backed by at least
+ * `m` distinct jurisdictions.
+ *
+ * Attribution (docs/security.md "Culprits"): the signature is checked first, under the key the
+ * contribution carries, and that key must be in the trust list. A contribution whose key is
+ * untrusted or whose signature does not verify was not made by anyone the builder can name: it is
+ * a {@link VerificationError} (`ngo.contribution.untrusted`, `ngo.contribution.signature`) with no
+ * culprit, never an error naming the NGO whose identity it claims. Only a contribution validly
+ * signed by a trusted key names a culprit, the key's owner as the trust list has it
+ * ({@link NgoVerificationError}; `culprit.jurisdiction` from the trust list, `culprit.index` the
+ * ring index it signed when its jurisdiction is the key's, else `-1`): it signed another
+ * jurisdiction (`ngo.contribution.jurisdiction`), another rule, deployment, run or session
+ * (`ngo.contribution.mismatch`), or a second, different contribution
+ * (`ngo.contribution.duplicate`). Contributions that disagree with each other on suite, item
+ * width or session, and a byte-identical repeat, are unattributed {@link VerificationError}s.
+ * Malformed bytes are {@link DecodeError}s naming the position. A missing contribution only
+ * withdraws that jurisdiction's support (fail-safe: fewer items, never more).
  */
 export function intersectContributions(
   contributions: readonly Uint8Array[],
   trustedNgoKeys: readonly TrustedNgo[],
   m: number,
-  opts: { deploymentId?: Uint8Array; sessionDigest?: Uint8Array } = {},
+  scope: ContributionScope,
 ): QuorumIntersection {
   if (!Array.isArray(contributions)) throw new TypeError('"contributions" expected an array');
   if (!Array.isArray(trustedNgoKeys)) throw new TypeError('"trustedNgoKeys" expected an array');
   checkInt('m', m, 2, 64);
+  if (typeof scope !== 'object' || scope === null)
+    throw new TypeError('"scope" expected { deploymentId, runId }');
+  const deploymentId = checkBytes('scope.deploymentId', scope.deploymentId);
+  const runId = checkBytes('scope.runId', scope.runId, RUN_ID_LENGTH);
+  const sessionDigest =
+    scope.sessionDigest === undefined
+      ? undefined
+      : checkBytes('scope.sessionDigest', scope.sessionDigest, 32);
   const decoded: NgoContribution[] = contributions.map((bytes, i) => {
     try {
       return decodeNgoContribution(bytes);
@@ -873,17 +1154,14 @@ export function intersectContributions(
       throw e;
     }
   });
-  const seen = new Set<string>();
-  const first = decoded[0];
+  const byJurisdiction = new Map<string, number>();
   decoded.forEach((c, i) => {
-    const who: NgoCulprit = Object.freeze({ index: c.index, jurisdiction: c.jurisdiction });
-    const bad = (code: string, msg: string): never => {
-      throw new NgoVerificationError(code, `contribution ${i} (${c.jurisdiction}): ${msg}`, who);
-    };
     const trusted = trustedNgoKeys.find((t) => equalBytes(t.publicKey, c.signingPublicKey));
-    if (!trusted) bad('ngo.contribution.untrusted', 'signing key is not in the trust list');
-    if (trusted && trusted.jurisdiction !== c.jurisdiction) {
-      bad('ngo.contribution.jurisdiction', `key belongs to ${trusted.jurisdiction}`);
+    if (!trusted) {
+      throw new VerificationError(
+        'ngo.contribution.untrusted',
+        `contribution ${i}: signing key is not in the trust list (not attributable; it claims ${c.jurisdiction})`,
+      );
     }
     const { signature, ...body } = c;
     if (
@@ -894,28 +1172,55 @@ export function intersectContributions(
         signature,
       )
     ) {
-      bad('ngo.contribution.signature', 'invalid signature');
-    }
-    if (c.m !== m) bad('ngo.contribution.mismatch', `rule m = ${c.m}, expected ${m}`);
-    if (opts.deploymentId && !equalBytes(c.deploymentId, opts.deploymentId))
-      bad('ngo.contribution.mismatch', 'other deployment');
-    if (opts.sessionDigest && !equalBytes(c.sessionDigest, opts.sessionDigest))
-      bad('ngo.contribution.mismatch', 'other session');
-    if (
-      first &&
-      (c.suite !== first.suite ||
-        c.itemWidth !== first.itemWidth ||
-        !equalBytes(c.deploymentId, first.deploymentId) ||
-        !equalBytes(c.sessionDigest, first.sessionDigest))
-    ) {
-      bad(
-        'ngo.contribution.mismatch',
-        'contributions disagree on suite, item width, deployment or session',
+      throw new VerificationError(
+        'ngo.contribution.signature',
+        `contribution ${i}: invalid signature (not attributable; it claims ${c.jurisdiction})`,
       );
     }
-    if (seen.has(c.jurisdiction))
-      bad('ngo.contribution.duplicate', 'second contribution from this jurisdiction');
-    seen.add(c.jurisdiction);
+    // From here on the contribution is provably the trusted key owner's statement.
+    const who: NgoCulprit = Object.freeze({
+      index: c.jurisdiction === trusted.jurisdiction ? c.index : -1,
+      jurisdiction: trusted.jurisdiction,
+    });
+    const bad = (code: string, msg: string): never => {
+      throw new NgoVerificationError(
+        code,
+        `contribution ${i}, signed by ${trusted.name ?? trusted.jurisdiction} (${trusted.jurisdiction}): ${msg}`,
+        who,
+      );
+    };
+    if (trusted.jurisdiction !== c.jurisdiction) {
+      bad('ngo.contribution.jurisdiction', `it claims jurisdiction ${c.jurisdiction}`);
+    }
+    if (c.m !== m) bad('ngo.contribution.mismatch', `rule m = ${c.m}, expected ${m}`);
+    if (!equalBytes(c.deploymentId, deploymentId))
+      bad('ngo.contribution.mismatch', 'it names another deployment');
+    if (!equalBytes(c.runId, runId))
+      bad('ngo.contribution.mismatch', 'it names another quorum run');
+    if (sessionDigest && !equalBytes(c.sessionDigest, sessionDigest))
+      bad('ngo.contribution.mismatch', 'it names another session');
+    const first = decoded[0] as NgoContribution;
+    if (
+      c.suite !== first.suite ||
+      c.itemWidth !== first.itemWidth ||
+      !equalBytes(c.sessionDigest, first.sessionDigest)
+    ) {
+      throw new VerificationError(
+        'ngo.contribution.mismatch',
+        `contributions 0 (${first.jurisdiction}) and ${i} (${c.jurisdiction}) disagree on suite, item width or session`,
+      );
+    }
+    const prev = byJurisdiction.get(c.jurisdiction);
+    if (prev !== undefined) {
+      if (equalBytes(contributions[prev] as Uint8Array, contributions[i] as Uint8Array)) {
+        throw new VerificationError(
+          'ngo.contribution.duplicate',
+          `contribution ${i} repeats contribution ${prev} (${c.jurisdiction}) byte for byte`,
+        );
+      }
+      bad('ngo.contribution.duplicate', `second, different contribution (first: ${prev})`);
+    }
+    byJurisdiction.set(c.jurisdiction, i);
   });
   const counts = new Map<string, { item: Uint8Array; n: number }>();
   for (const c of decoded) {
@@ -932,11 +1237,276 @@ export function intersectContributions(
   return { items, contributions: decoded, jurisdictions: decoded.map((c) => c.jurisdiction) };
 }
 
+// ── Arbiter (SPEC v2 §3 "accountable openings") ─────────────────────────────────────────────
+
+/** What an arbiter is given about one NGO's run. */
+export interface ArbiterEvidence {
+  /** The NGO's signed commitment (`ngoCommitment`); it names the NGO (its index). */
+  readonly commitment: Uint8Array;
+  /** The bulletin board of the run (stage 0 of the NGO's chain is used) … */
+  readonly bulletin?: Uint8Array;
+  /** … or any chain of the NGO's list holding stage 0 (e.g. the message it sent into the ring). */
+  readonly stage0?: Uint8Array;
+  /** The NGO's opening (`ngoOpening`, {@link NgoParty.opening}). */
+  readonly opening: Uint8Array;
+  /** Optional: a contribution said to be the NGO's in this run. */
+  readonly contribution?: Uint8Array;
+}
+
+/**
+ * An arbiter's verdict. `ok: false` with a `culprit` names the NGO: it committed to, masked,
+ * opened or contributed something inconsistent, each fact resting on its own signature or on
+ * the proof. `culprit: null` means the evidence itself does not hold (a commitment, stage 0 or
+ * contribution that is malformed, of another run, or not validly signed by the NGO): it shows
+ * nothing against anyone.
+ */
+export type ArbiterVerdict =
+  | { readonly ok: true; readonly party: NgoCulprit; readonly listSize: number }
+  | {
+      readonly ok: false;
+      readonly culprit: NgoCulprit | null;
+      readonly code: string;
+      readonly reason: string;
+    };
+
+/**
+ * SPEC v2 §3: an arbiter checks an NGO's opening against its signed commitment and its signed,
+ * published stage 0, and optionally a contribution against the opening. Never throws for bad
+ * data (only for arguments that are not byte strings).
+ *
+ * Checks, in order: the commitment decodes, names this session and is signed by the roster
+ * member it names (else `culprit: null`); stage 0 (from `bulletin` or `stage0`) is that member's
+ * list in this session with a valid stage-0 signature (else `culprit: null`); then, naming the
+ * NGO: stage 0 and the commitment have the same size; the opening decodes, names this session and
+ * the NGO, and has the committed size; `listCommitment(items, width, salt)` equals the committed
+ * digest; the order is a permutation; the batched DLEQ proof (purpose `dleq-ngo-opening`,
+ * binding `σ ‖ u16 index`) shows stage 0 is `k_i·H_M(items[order[p]])` position by position
+ * against the committed `K_i`. With a contribution: it must be validly signed by the NGO for this
+ * deployment, run and session (else `culprit: null`), reference this commitment and hold only
+ * committed items (else the NGO is named). Linear in the list size: `n` hash-to-group, `n`
+ * decodes, two MSMs, one merge.
+ */
+export function arbiterCheck(config: QuorumConfig, evidence: ArbiterEvidence): ArbiterVerdict {
+  const { suite, sessionDigest } = config;
+  const k = config.members.length;
+  const evidenceFail = (code: string, reason: string): ArbiterVerdict => ({
+    ok: false,
+    culprit: null,
+    code,
+    reason,
+  });
+  // 1. The commitment: names the NGO.
+  let c: NgoCommitment;
+  try {
+    c = decodeNgoCommitment(evidence.commitment);
+  } catch (e) {
+    if (e instanceof DecodeError)
+      return evidenceFail('ngo.arbiter.commitment', `commitment: ${e.message}`);
+    throw e;
+  }
+  if (c.suite !== suite || !equalBytes(c.sessionDigest, sessionDigest) || c.index >= k) {
+    return evidenceFail('ngo.arbiter.commitment', 'the commitment is not of this run');
+  }
+  const index = c.index;
+  const member = config.members[index] as { signingPublicKey: Uint8Array; jurisdiction: string };
+  if (!verifyStatement(member.signingPublicKey, SIG_LABEL.ngoCommitment, c.signedBody, c.signature))
+    return evidenceFail(
+      'ngo.arbiter.commitment',
+      `the commitment is not signed by party ${index} (${member.jurisdiction})`,
+    );
+  const who = culprit(config, index);
+  const blame = (code: string, reason: string): ArbiterVerdict => ({
+    ok: false,
+    culprit: who,
+    code,
+    reason: `party ${index} (${who.jurisdiction}): ${reason}`,
+  });
+
+  // 2. Stage 0, signed by the NGO.
+  let chain: NgoChain;
+  try {
+    if ((evidence.bulletin === undefined) === (evidence.stage0 === undefined))
+      throw new TypeError('arbiterCheck: give exactly one of "bulletin" and "stage0"');
+    if (evidence.bulletin !== undefined) {
+      const board = decodeNgoBulletin(evidence.bulletin);
+      if (index >= board.chains.length)
+        return evidenceFail('ngo.arbiter.stage0', `the bulletin has no list ${index}`);
+      chain = board.chains[index] as NgoChain;
+    } else {
+      chain = decodeNgoChain(evidence.stage0 as Uint8Array);
+    }
+  } catch (e) {
+    if (e instanceof DecodeError)
+      return evidenceFail('ngo.arbiter.stage0', `stage 0: ${e.message}`);
+    throw e;
+  }
+  if (
+    chain.suite !== suite ||
+    !equalBytes(chain.sessionDigest, sessionDigest) ||
+    chain.owner !== index
+  )
+    return evidenceFail('ngo.arbiter.stage0', `stage 0 is not party ${index}'s list in this run`);
+  const st0 = chain.stages[0] as NgoStage;
+  const body0 = stageStatement(sessionDigest, index, 0, index, chain.n, st0.list, null);
+  if (!verifyStatement(member.signingPublicKey, SIG_LABEL.ngoStage, body0, st0.signature))
+    return evidenceFail('ngo.arbiter.stage0', `stage 0 is not signed by party ${index}`);
+  const n = c.listSize;
+  if (chain.n !== n)
+    return blame('ngo.opening.size', `signed a stage 0 of ${chain.n} elements, committed ${n}`);
+
+  // 3. The opening.
+  let o: NgoOpening;
+  try {
+    o = decodeNgoOpening(evidence.opening);
+  } catch (e) {
+    if (e instanceof DecodeError) return blame('ngo.opening.malformed', `opening: ${e.message}`);
+    throw e;
+  }
+  if (o.suite !== suite || !equalBytes(o.sessionDigest, sessionDigest) || o.index !== index)
+    return blame('ngo.opening.session', 'the opening is not of this run or of this party');
+  if (o.itemWidth !== config.itemWidth)
+    return blame('ngo.opening.size', `opening items are ${o.itemWidth} bytes wide`);
+  if (o.items.length !== n)
+    return blame('ngo.opening.size', `the opening holds ${o.items.length} items, committed ${n}`);
+  if (!equalBytes(listCommitment(o.items, o.itemWidth, o.salt), c.listCommitment))
+    return blame(
+      'ngo.opening.commitment',
+      'the opened list and salt do not match the committed digest',
+    );
+  const seen = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const v = o.order[p] as number;
+    if (v >= n || seen[v]) return blame('ngo.opening.order', 'the order is not a permutation');
+    seen[v] = 1;
+  }
+  let D: Element[];
+  try {
+    D = decodeElementList(suite, st0.list, n);
+  } catch (e) {
+    if (e instanceof DecodeError)
+      return blame('ngo.opening.stage0', `signed a stage 0 that does not decode: ${e.message}`);
+    throw e;
+  }
+  const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
+  const C: Element[] = new Array(n);
+  for (let p = 0; p < n; p++)
+    C[p] = suite.hashToGroup(o.items[o.order[p] as number] as Uint8Array, mdst);
+  const ok = safeVerify(
+    suite,
+    dleqConfig(suite, DLEQ_PURPOSE.ngoOpening),
+    c.maskingKey,
+    { pts: C, bytes: C.map((P) => suite.encode(P)) },
+    { pts: D, bytes: elementViews(st0.list, n, suite.elementLength) },
+    o.proof,
+    openingProofBinding(sessionDigest, index),
+  );
+  if (!ok)
+    return blame(
+      'ngo.opening.proof',
+      'the DLEQ proof fails: the published stage 0 is not the committed list masked under K_i in the opened order',
+    );
+
+  // 4. The contribution, if any.
+  if (evidence.contribution !== undefined) {
+    let q: NgoContribution;
+    try {
+      q = decodeNgoContribution(evidence.contribution);
+    } catch (e) {
+      if (e instanceof DecodeError)
+        return evidenceFail('ngo.arbiter.contribution', `contribution: ${e.message}`);
+      throw e;
+    }
+    const { signature, ...qBody } = q;
+    if (
+      !equalBytes(q.signingPublicKey, member.signingPublicKey) ||
+      !verifyStatement(
+        member.signingPublicKey,
+        SIG_LABEL.ngoContribution,
+        contributionStatement(qBody),
+        signature,
+      )
+    )
+      return evidenceFail(
+        'ngo.arbiter.contribution',
+        `the contribution is not signed by party ${index}`,
+      );
+    if (
+      q.suite !== suite ||
+      !equalBytes(q.deploymentId, config.deploymentId) ||
+      !equalBytes(q.runId, config.runId) ||
+      !equalBytes(q.sessionDigest, sessionDigest)
+    )
+      return evidenceFail(
+        'ngo.arbiter.contribution',
+        'the contribution is of another deployment or run',
+      );
+    if (!equalBytes(q.commitmentDigest, commitmentDigest(evidence.commitment)))
+      return blame('ngo.contribution.commitment', 'its contribution references another commitment');
+    if (q.itemWidth !== config.itemWidth)
+      return blame(
+        'ngo.contribution.item',
+        `its contribution's items are ${q.itemWidth} bytes wide`,
+      );
+    // Both lists are strictly increasing: one merge pass.
+    let j = 0;
+    for (let i = 0; i < q.items.length; i++) {
+      const x = q.items[i] as Uint8Array;
+      while (j < n && compareBytes(o.items[j] as Uint8Array, x) < 0) j++;
+      if (j >= n || compareBytes(o.items[j] as Uint8Array, x) !== 0)
+        return blame(
+          'ngo.contribution.item',
+          `its contribution holds an item outside its committed list (position ${i})`,
+        );
+    }
+  }
+  return { ok: true, party: who, listSize: n };
+}
+
 // ── Local orchestration (tests, demo) ───────────────────────────────────────────────────────
+
+/**
+ * SPEC v2 §3 step 0 among local members (tests, demo): each member draws and signs a run nonce
+ * ({@link createRunNonce}, with `rng[i]` or the shared `rng`), the messages pass through
+ * `intercept` (step `'run-nonce'`), and each member derives the run id with its own nonce checked
+ * ({@link runIdFromNonces}); they must agree. Returns the run's configuration, ready for the
+ * {@link NgoParty} constructors and {@link runQuorumLocally}.
+ */
+export function startRunLocally(
+  roster: QuorumRoster,
+  signingSecretKeys: readonly Uint8Array[],
+  opts: {
+    rng?: Rng | readonly Rng[];
+    intercept?: (msg: QuorumMessage) => Uint8Array;
+  } = {},
+): { config: QuorumConfig; runId: Uint8Array; runNonces: readonly Uint8Array[] } {
+  const k = roster.members.length;
+  if (!Array.isArray(signingSecretKeys) || signingSecretKeys.length !== k)
+    throw new TypeError(`"signingSecretKeys" expected ${k} keys in roster order`);
+  const rngOf = (i: number): Rng =>
+    Array.isArray(opts.rng) ? (opts.rng[i] as Rng) : ((opts.rng as Rng | undefined) ?? defaultRng);
+  const drawn = signingSecretKeys.map((sk, i) => createRunNonce(roster, i, sk, rngOf(i)));
+  const runNonces = drawn.map((d, i) => {
+    const msg: QuorumMessage = { step: 'run-nonce', from: i, to: -1, owner: -1, bytes: d.message };
+    return opts.intercept ? opts.intercept(msg) : msg.bytes;
+  });
+  const runId = runIdFromNonces(roster, runNonces, {
+    index: 0,
+    nonce: (drawn[0] as RunNonce).nonce,
+  });
+  for (let i = 1; i < k; i++) {
+    const id = runIdFromNonces(roster, runNonces, {
+      index: i,
+      nonce: (drawn[i] as RunNonce).nonce,
+    });
+    if (!equalBytes(runId, id))
+      throw new VerificationError('ngo.runNonce.disagree', 'members derived different run ids');
+  }
+  return { config: createQuorumConfig({ ...roster, runId }), runId, runNonces };
+}
 
 /** A message in transit in {@link runQuorumLocally}. */
 export interface QuorumMessage {
-  readonly step: 'commitment' | 'hop' | 'bulletin' | 'contribution';
+  readonly step: 'run-nonce' | 'commitment' | 'hop' | 'bulletin' | 'contribution';
   /** Sender ring index (`-1` for the bulletin board). */
   readonly from: number;
   /** Recipient ring index (`-1` for broadcast / board / builder). */
