@@ -12,13 +12,12 @@ import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
 import { computeRoot, encodeHeader, rateToU32, splitPublicData } from '../src/pdata.js';
 import { concatBytes } from '../src/utils.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
+import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
 
 function setup(suite: Suite) {
-  const items = Array.from({ length: 24 }, (_, i) =>
-    new TextEncoder().encode(`audited-item-${String(i).padStart(3, '0')}`),
-  );
-  const built = buildDatabase(items, {
+  const w = quorumWorld(suite, `audit-${suite.name}`);
+  const built = buildDatabase(w.items, {
     suite,
     rng: seededRng(`audit-${suite.name}`),
     params: {
@@ -28,10 +27,11 @@ function setup(suite: Suite) {
       payloadSize: 16,
       reviewerKeys: [TEST_REVIEWER_KEY],
     },
+    contributions: w.contributions,
   });
-  const bundle = encodeAuditBundle(built);
-  const qualifiedItems = () => built.items;
-  return { built, bundle, qualifiedItems, items };
+  const bundle = encodeAuditBundle(built, { version: 1 });
+  const policy = lenientPolicy(w, [TEST_REVIEWER_KEY]);
+  return { built, bundle, qualifiedItems: w.qualifiedItems, items: w.items, policy };
 }
 
 function republish(
@@ -49,16 +49,17 @@ function republish(
 }
 
 describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
-  const { built, bundle, qualifiedItems } = setup(suite);
+  const { built, bundle, qualifiedItems, policy } = setup(suite);
   const audit = (pdata: Uint8Array, root: Uint8Array) =>
-    auditDatabase(pdata, bundle, { claimedRoot: root, qualifiedItems });
+    auditDatabase(pdata, bundle, { claimedRoot: root, qualifiedItems, policy });
 
   it('accepts the honest database', () => {
     const v = audit(built.publicData, built.root);
     expect(v.ok).toBe(true);
     if (v.ok) {
       expect(v.root).toEqual(built.root);
-      expect(v.dropped).toBe(0);
+      // The audit reports exactly the drops of the deterministic layout the builder made.
+      expect(v.dropped).toBe(built.dropped.length);
     }
   });
 
@@ -123,15 +124,23 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
     // The reason counts both differences (the bundle is the builder's X_int).
     const fewer = () => built.items.slice(1);
     expect(
-      auditDatabase(built.publicData, bundle, { claimedRoot: built.root, qualifiedItems: fewer }),
+      auditDatabase(built.publicData, bundle, {
+        claimedRoot: built.root,
+        qualifiedItems: fewer,
+        policy,
+      }),
     ).toMatchObject({
       ok: false,
       failure: 'items',
       reason: expect.stringContaining('1 item(s) not backed by m jurisdictions, 0 missing'),
     });
-    const more = () => [...built.items, new TextEncoder().encode('extra')];
+    const more = () => [...built.items, new TextEncoder().encode('extra-item-16byt')];
     expect(
-      auditDatabase(built.publicData, bundle, { claimedRoot: built.root, qualifiedItems: more }),
+      auditDatabase(built.publicData, bundle, {
+        claimedRoot: built.root,
+        qualifiedItems: more,
+        policy,
+      }),
     ).toMatchObject({
       ok: false,
       failure: 'items',
@@ -145,12 +154,12 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
       rng: seededRng('other'),
       params: splitPublicData(built.publicData).header.params,
     });
-    const forged = encodeAuditBundle({
-      ...built,
-      audit: { ...built.audit, proof: other.audit.proof },
-    });
+    const forged = encodeAuditBundle(
+      { ...built, audit: { ...built.audit, proof: other.audit.proof } },
+      { version: 1 },
+    );
     expect(
-      auditDatabase(built.publicData, forged, { claimedRoot: built.root, qualifiedItems }),
+      auditDatabase(built.publicData, forged, { claimedRoot: built.root, qualifiedItems, policy }),
     ).toMatchObject({ ok: false, failure: 'proof' });
   });
 
@@ -159,12 +168,14 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
       auditDatabase(built.publicData, bundle.subarray(0, 10), {
         claimedRoot: built.root,
         qualifiedItems,
+        policy,
       }).ok,
     ).toBe(false);
     expect(
       auditDatabase(built.publicData.subarray(0, 50), bundle, {
         claimedRoot: built.root,
         qualifiedItems,
+        policy,
       }),
     ).toMatchObject({ ok: false, failure: 'malformed' });
   });

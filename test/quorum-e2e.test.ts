@@ -8,17 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { auditDatabase, encodeAuditBundle } from '../src/audit.js';
 import { buildDatabase } from '../src/builder.js';
 import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import {
-  createQuorumConfig,
-  intersectContributions,
-  NgoParty,
-  runQuorumLocally,
-} from '../src/ngo.js';
 import { rateToU32 } from '../src/pdata.js';
-import { generateSigningKeyPair } from '../src/sign.js';
 import { simulate } from '../src/simulate.js';
 import { bytesToHex } from '../src/utils.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
+import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
 
 const te = new TextEncoder();
@@ -84,93 +78,57 @@ describe.each([ristretto255Sha512, p256Sha256])(
     });
 
     describe('audit failures that need real contributions', () => {
-      const L = lists(6, 3, 5);
-      const rng = seededRng(`quorum-audit-${suite.name}`);
-      const keys = ['UK', 'CA', 'NL'].map((j) => ({ j, kp: generateSigningKeyPair(rng) }));
-      const config = createQuorumConfig({
-        suite,
-        deploymentId: te.encode('audit-test'),
-        m: 2,
-        itemWidth: 16,
-        members: keys.map((k) => ({ jurisdiction: k.j, signingPublicKey: k.kp.publicKey })),
-      });
-      const parties = [L.A, L.B, L.C].map(
-        (items, i) =>
-          new NgoParty(config, i, (keys[i] as (typeof keys)[0]).kp.secretKey, items, rng),
-      );
-      const run = runQuorumLocally(parties);
-      const trust = keys.map((k) => ({ jurisdiction: k.j, publicKey: k.kp.publicKey }));
-      const qualifiedItems = (c: readonly Uint8Array[]) =>
-        intersectContributions(c, trust, 2).items;
+      const w = quorumWorld(suite, `quorum-audit-${suite.name}`);
+      const policy = lenientPolicy(w, [TEST_REVIEWER_KEY]);
+      const { qualifiedItems, rng } = w;
       const params = {
         threshold: 3,
         sMax: 1,
-        syntheticRate32: rateToU32(0),
+        syntheticRate32: rateToU32(0.05),
         payloadSize: 8,
         reviewerKeys: [TEST_REVIEWER_KEY],
       };
-      const honest = buildDatabase(qualifiedItems(run.contributions), {
+      const honest = buildDatabase(w.items, {
         suite,
         params,
-        contributions: run.contributions,
+        contributions: w.contributions,
         rng,
       });
+      const audit = (db: typeof honest, bundle = encodeAuditBundle(db, { version: 1 })) =>
+        auditDatabase(db.publicData, bundle, { claimedRoot: db.root, qualifiedItems, policy });
 
       it('the honest database built from the contributions passes', () => {
-        expect(honest.items.map(bytesToHex)).toEqual(L.qualifying.map(bytesToHex).sort());
-        expect(
-          auditDatabase(honest.publicData, encodeAuditBundle(honest), {
-            claimedRoot: honest.root,
-            qualifiedItems,
-          }).ok,
-        ).toBe(true);
+        expect(honest.items.map(bytesToHex)).toEqual(w.lists.qualifying.map(bytesToHex).sort());
+        expect(audit(honest).ok).toBe(true);
       });
 
       it('fails (items) for an item backed by m − 1 jurisdictions', () => {
         const extra = buildDatabase([...honest.items, hash('a', 0)], {
           suite,
           params,
-          contributions: run.contributions,
+          contributions: w.contributions,
           rng,
         });
-        expect(
-          auditDatabase(extra.publicData, encodeAuditBundle(extra), {
-            claimedRoot: extra.root,
-            qualifiedItems,
-          }),
-        ).toMatchObject({
-          ok: false,
-          failure: 'items',
-        });
+        expect(audit(extra)).toMatchObject({ ok: false, failure: 'items' });
       });
 
       it('fails (contributions) for a forged contribution', () => {
-        const forged = run.contributions.map((c) => c.slice());
+        const forged = w.contributions.map((c) => c.slice());
         const c0 = forged[0] as Uint8Array;
         c0[c0.length - 1] = (c0[c0.length - 1] as number) ^ 1; // inside the signature
-        const bundle = encodeAuditBundle({
-          ...honest,
-          audit: { ...honest.audit, contributions: forged },
-        });
-        expect(
-          auditDatabase(honest.publicData, bundle, { claimedRoot: honest.root, qualifiedItems }),
-        ).toMatchObject({
-          ok: false,
-          failure: 'contributions',
-        });
+        const bundle = encodeAuditBundle(
+          { ...honest, audit: { ...honest.audit, contributions: forged } },
+          { version: 1 },
+        );
+        expect(audit(honest, bundle)).toMatchObject({ ok: false, failure: 'contributions' });
       });
 
       it('fails (items) for a missing contribution: its items lose their backing', () => {
-        const bundle = encodeAuditBundle({
-          ...honest,
-          audit: { ...honest.audit, contributions: run.contributions.slice(1) },
-        });
-        expect(
-          auditDatabase(honest.publicData, bundle, { claimedRoot: honest.root, qualifiedItems }),
-        ).toMatchObject({
-          ok: false,
-          failure: 'items',
-        });
+        const bundle = encodeAuditBundle(
+          { ...honest, audit: { ...honest.audit, contributions: w.contributions.slice(1) } },
+          { version: 1 },
+        );
+        expect(audit(honest, bundle)).toMatchObject({ ok: false, failure: 'items' });
       });
     });
   },
