@@ -1,20 +1,40 @@
 /**
- * Client (device) side of the threshold voucher protocol (SPEC §6).
+ * Client (device) side of the threshold voucher protocol (SPEC §5 last paragraph, §6).
  *
  * - {@link ClientAccount}: the account state shared by an account's devices: suite, `T`,
- *   `s_max`, one 32-byte seed from which `adkey`, the Shamir polynomial `f` (degree `T-1`,
- *   `f(0) = adkey`), `fkey` and the detectable-hash key are derived, and the persistent counter
- *   of synthetic vouchers issued. Serializable and versioned.
+ *   `s_max`, the synthetic rate `p` (SPEC v2 §6: a database announcing other values is refused),
+ *   one 32-byte seed from which `adkey`, the Shamir polynomial `f` (degree `T-1`,
+ *   `f(0) = adkey`), `fkey` and the detectable-hash key are derived, and the ids the account made
+ *   synthetic (at most `s_max`; their number is the synthetic counter). Serializable, versioned
+ *   and integrity-checked.
  * - {@link ClientDatabase}: validated public data (root recomputed, `L` and cells non-identity and
  *   pairwise distinct; cells decoded lazily, a failing cell rejects the whole database).
- * - {@link createVoucher}: SPEC §6 steps 1-5, or a synthetic voucher when the account's PRF coin
- *   says so and the counter is below `s_max`. The client's output never depends on whether the
- *   item matched: the same operations run for every item and nothing comes back from the server.
+ * - {@link createVoucher}: SPEC §6 steps 1-5, or a synthetic voucher. The client's output never
+ *   depends on whether the item matched: the same operations run for every item and nothing
+ *   comes back from the server.
+ *
+ * v2 rules implemented here:
+ * - **An id's fate is fixed at its first voucher.** An id the account recorded as synthetic is
+ *   always synthetic, with the same share `(x, z)` and DHF value `r'`; an id not recorded is
+ *   synthetic only if its PRF coin is below `p` and fewer than `s_max` ids are recorded (it is
+ *   then recorded). A re-upload (same device, another device holding the state, another database
+ *   version) never spends the counter again and never changes the id's fate.
+ * - **Payloads are attributable.** `ad = seal(pad(payload))` to the database's reviewer keys,
+ *   bound to (database id, voucher id, context).
+ * - **Inputs are copied at the boundary** (a Node `Buffer`'s `slice` is a view): every caller
+ *   byte array is copied before it is checked, and only the copy is used.
  * @module
  */
 
 import { hashItem } from './builder.js';
-import { ACCOUNT_SEED_LENGTH, KIND, LABEL, MAX_ID_LENGTH, MAX_PAYLOAD_SIZE } from './constants.js';
+import {
+  ACCOUNT_SEED_LENGTH,
+  KIND,
+  LABEL,
+  MAX_ID_LENGTH,
+  SEAL_MAX_CONTEXT_BYTES,
+  STATE_CHECKSUM_LABEL,
+} from './constants.js';
 import { cellPositions } from './cuckoo.js';
 import {
   type DhfKey,
@@ -40,173 +60,101 @@ import {
 import { sealToReviewers } from './seal.js';
 import { type Polynomial, polynomialFromSeed, shareXFromBytes } from './shamir.js';
 import { kdf, prf, sealRandomNonce, sealSingleUse, wideLength } from './symmetric.js';
-import { checkBytes, concatBytes, defaultRng, equalBytes, type Rng } from './utils.js';
 import {
+  bytesToHex,
+  checkBytes,
+  checkInt,
+  checkRng,
+  concatBytes,
+  defaultRng,
+  equalBytes,
+  type Rng,
+} from './utils.js';
+import {
+  adctAad,
   adLength,
+  appendChecksum,
+  checkAccountParams,
   encodeVoucher,
-  paddedLength,
+  padPayload,
+  rctAad,
   SLOT_CT_LENGTH,
+  slotKey,
   type VoucherBytes,
   type VoucherSlot,
+  verifyChecksum,
 } from './voucher.js';
 
-// ── Account state ────────────────────────────────────────────────────────────────────────────
-
-/** Everything derived from the account seed (kept in memory only). */
-interface AccountSecrets {
-  /** Shamir polynomial `f` over `F_q`, degree `T-1`, `f(0) = adkey`. */
-  readonly f: Polynomial;
-  /** AEAD key for `adct`, derived from `adkey`. */
-  readonly adKey: Uint8Array;
-  /** PRF key. */
-  readonly fkey: Uint8Array;
-  /** Detectable-hash key: `s` polynomials over `F_ℓ` of degree ≤ `T-2`. */
-  readonly dhf: DhfKey;
+/** A private copy of a caller's byte array (type-checked first; `Buffer` views are copied too). */
+function own(name: string, bytes: unknown, length?: number): Uint8Array {
+  checkBytes(name, bytes);
+  const copy = Uint8Array.from(bytes as Uint8Array);
+  if (length !== undefined) checkBytes(name, copy, length);
+  return copy;
 }
-
-let secretsOf: (a: ClientAccount) => AccountSecrets;
 
 /**
- * The account state shared by an account's devices (SPEC §6 "Account state").
- * Mutable only in its synthetic counter; persist {@link ClientAccount.toBytes} after each
- * upload batch.
+ * `rng` whose every output is copied (and length-checked) before use: an rng may hand out views
+ * of a buffer it reuses, and a voucher keeps some outputs (`rkey`) across later calls.
  */
-export class ClientAccount {
-  readonly suite: Suite;
-  readonly threshold: number;
-  readonly sMax: number;
-  /** Synthetic vouchers issued so far (persistent; never exceeds `s_max`). */
-  syntheticCount: number;
-  readonly #seed: Uint8Array;
-  #secrets: AccountSecrets | undefined;
-
-  private constructor(
-    suite: Suite,
-    threshold: number,
-    sMax: number,
-    seed: Uint8Array,
-    count: number,
-  ) {
-    this.suite = suite;
-    this.threshold = threshold;
-    this.sMax = sMax;
-    this.#seed = seed;
-    this.syntheticCount = count;
-  }
-
-  /** A new account with a fresh seed from `rng`. */
-  static create(opts: {
-    suite?: Suite;
-    threshold: number;
-    sMax: number;
-    rng?: Rng;
-  }): ClientAccount {
-    const rng = opts.rng ?? defaultRng;
-    return ClientAccount.fromSeed(rng(ACCOUNT_SEED_LENGTH), opts);
-  }
-
-  /** The account for a given seed (all devices of an account share it). */
-  static fromSeed(
-    seed: Uint8Array,
-    opts: { suite?: Suite; threshold: number; sMax: number },
-  ): ClientAccount {
-    checkBytes('seed', seed, ACCOUNT_SEED_LENGTH);
-    const { threshold, sMax } = opts;
-    if (!Number.isSafeInteger(threshold) || threshold < 2 || threshold > 1024) {
-      throw new ParameterError(
-        'params.threshold',
-        `threshold must be in [2, 1024], got ${threshold}`,
-      );
-    }
-    if (!Number.isSafeInteger(sMax) || sMax < 0 || sMax > 500) {
-      throw new ParameterError('params.sMax', `sMax must be in [0, 500], got ${sMax}`);
-    }
-    return new ClientAccount(opts.suite ?? DEFAULT_SUITE, threshold, sMax, seed.slice(), 0);
-  }
-
-  static {
-    // Module-internal access to the derived secrets (computed once per instance); they are not
-    // part of the public API.
-    secretsOf = (a: ClientAccount): AccountSecrets => {
-      if (!a.#secrets) a.#secrets = deriveAccountSecrets(a.suite, a.threshold, a.sMax, a.#seed);
-      return a.#secrets;
-    };
-  }
-
-  /**
-   * Serialize: `header(kind 0x03, suite) ‖ u16 T ‖ u16 s_max ‖ seed (32) ‖ u32 synthetic count`.
-   * Contains the account seed: store it as a secret.
-   */
-  toBytes(): Uint8Array {
-    return new Writer()
-      .header(KIND.accountState, this.suite)
-      .u16(this.threshold)
-      .u16(this.sMax)
-      .bytes(this.#seed)
-      .u32(this.syntheticCount)
-      .finish();
-  }
-
-  /** Strict inverse of {@link toBytes}. */
-  static fromBytes(bytes: Uint8Array): ClientAccount {
-    return decodeWith('account state', bytes, (r) => {
-      const suite = r.header(KIND.accountState) as Suite;
-      const threshold = r.u16();
-      const sMax = r.u16();
-      const seed = r.bytes(ACCOUNT_SEED_LENGTH).slice();
-      const count = r.u32();
-      if (threshold < 2 || threshold > 1024 || sMax > 500 || count > sMax) {
-        throw new DecodeError('decode.range', 'account state: parameters out of range');
-      }
-      return new ClientAccount(suite, threshold, sMax, seed, count);
-    });
-  }
-}
-
-/** Derive `f`, `adkey`'s AEAD key, `fkey` and the DHF key from the account seed (SPEC §6). */
-function deriveAccountSecrets(
-  suite: Suite,
-  T: number,
-  s: number,
-  seed: Uint8Array,
-): AccountSecrets {
-  const ctx = Uint8Array.of(suite.id);
-  const f = polynomialFromSeed(
-    scalarField(suite),
-    T,
-    kdf(seed, LABEL.accountShamir, ctx, 32),
-    LABEL.accountShamir,
-  );
-  const adkey = f.evaluate(0n);
-  const adKey = kdf(suite.encodeScalar(adkey), LABEL.adKey, ctx, 32);
-  const fkey = kdf(seed, LABEL.accountFkey, ctx, 32);
-  const dhf = dhfKeyFromSeed(kdf(seed, LABEL.accountDhf, ctx, 32), T, s);
-  return { f, adKey, fkey, dhf };
+function ownRng(rng: Rng): Rng {
+  checkRng(rng);
+  return (n: number) => own('rng output', rng(n), n);
 }
 
 // ── Public data ─────────────────────────────────────────────────────────────────────────────
 
 /**
+ * What a client accepted a database under: the verified manifest's deployment id, quorum run id
+ * and database version (SPEC v2 §5). The manifest module passes it to {@link ClientDatabase.load}
+ * after verifying the manifest, so an application can persist the highest version it accepted.
+ */
+export interface AcceptedManifest {
+  readonly deploymentId: Uint8Array;
+  readonly runId: Uint8Array;
+  /** Database version (a sequence number that only grows). */
+  readonly version: number;
+}
+
+function copyAccepted(a: AcceptedManifest): AcceptedManifest {
+  if (typeof a !== 'object' || a === null) {
+    throw new TypeError('"accepted" expected an object { deploymentId, runId, version }');
+  }
+  const deploymentId = own('accepted.deploymentId', a.deploymentId);
+  const runId = own('accepted.runId', a.runId);
+  const version = checkInt('accepted.version', a.version, 0, Number.MAX_SAFE_INTEGER);
+  return Object.freeze({ deploymentId, runId, version });
+}
+
+/**
  * Validated public data held by a client (SPEC §5 last paragraph, §6).
- * Construction recomputes the root, checks the cells are pairwise distinct, and decodes `L`;
- * cells are decoded on first use, and a cell that fails to decode rejects the whole database
- * from then on.
+ * Loading copies the bytes, recomputes the root over the copy, checks the cells are pairwise
+ * distinct, and decodes `L`; cells are decoded on first use, and a cell that fails to decode
+ * rejects the whole database from then on.
  */
 export class ClientDatabase {
   readonly header: PublicHeader;
-  readonly root: Uint8Array;
-  readonly databaseId: Uint8Array;
   /** `L` with a precomputed fixed-base table. */
   readonly L: Element;
+  /** The manifest this database was accepted under, when the manifest module loaded it. */
+  readonly accepted: AcceptedManifest | undefined;
+  readonly #root: Uint8Array;
+  readonly #databaseId: Uint8Array;
   readonly #cells: Uint8Array[];
   readonly #decoded: (Element | undefined)[];
   #rejected: DecodeError | undefined;
 
-  private constructor(header: PublicHeader, root: Uint8Array, cells: Uint8Array[]) {
+  private constructor(
+    header: PublicHeader,
+    root: Uint8Array,
+    cells: Uint8Array[],
+    accepted: AcceptedManifest | undefined,
+  ) {
     this.header = header;
-    this.root = root;
-    this.databaseId = databaseId(root);
+    this.#root = root;
+    this.#databaseId = databaseId(root);
     this.L = header.suite.precompute(header.L);
+    this.accepted = accepted;
     this.#cells = cells;
     this.#decoded = new Array(cells.length);
   }
@@ -217,29 +165,43 @@ export class ClientDatabase {
   get params(): VoucherParams {
     return this.header.params;
   }
+  /** The Merkle root (a fresh copy). */
+  get root(): Uint8Array {
+    return this.#root.slice();
+  }
+  /** The database id, the root's leading 16 bytes (a fresh copy). */
+  get databaseId(): Uint8Array {
+    return this.#databaseId.slice();
+  }
 
   /**
    * Load public data. `expectedRoot`, when given (from a verified manifest), must equal the
-   * recomputed root. Throws {@link DecodeError} for malformed data, duplicate or identity cells,
-   * and {@link VerificationError} for a root mismatch.
+   * recomputed root; `accepted` records the manifest it was accepted under. Every argument is
+   * copied first, and only the copies are checked and kept: mutating the caller's buffers
+   * afterwards changes nothing. Throws {@link DecodeError} for malformed data, duplicate or
+   * identity cells, and {@link VerificationError} for a root mismatch.
    */
-  static load(pdata: Uint8Array, expectedRoot?: Uint8Array): ClientDatabase {
-    const { header, headerBytes, cells } = splitPublicData(pdata);
+  static load(
+    pdata: Uint8Array,
+    expectedRoot?: Uint8Array,
+    accepted?: AcceptedManifest,
+  ): ClientDatabase {
+    const bytes = own('pdata', pdata);
+    const expected = expectedRoot === undefined ? undefined : own('expectedRoot', expectedRoot);
+    const acc = accepted === undefined ? undefined : copyAccepted(accepted);
+    const { header, headerBytes, cells } = splitPublicData(bytes);
     const root = computeRoot(headerBytes, cells);
-    if (expectedRoot !== undefined && !equalBytes(root, expectedRoot)) {
+    if (expected !== undefined && !equalBytes(root, expected)) {
       throw new VerificationError('pdata.root', 'public data: root does not match the manifest');
     }
     assertDistinct(cells, header.Lbytes);
-    // Copy the cells out of the caller's buffer so later mutation cannot change them.
-    const own = pdata.slice();
-    const offset = headerBytes.length;
-    const Ne = header.suite.elementLength;
-    const ownCells = cells.map((_, j) => own.subarray(offset + j * Ne, offset + (j + 1) * Ne));
-    return new ClientDatabase(header, root, ownCells);
+    // `cells` are views of `bytes`, this database's private copy.
+    return new ClientDatabase(header, root, cells, acc);
   }
 
   /** Cell `j` decoded (cached). A failing cell rejects the database. */
   cell(j: number): Element {
+    checkInt('j', j, 0, this.#cells.length - 1);
     if (this.#rejected) throw this.#rejected;
     let P = this.#decoded[j];
     if (P === undefined) {
@@ -249,9 +211,7 @@ export class ClientDatabase {
         this.#rejected = new DecodeError(
           'pdata.cell',
           `public data: cell ${j} is not a valid element; database rejected`,
-          {
-            cause: e,
-          },
+          { cause: e },
         );
         throw this.#rejected;
       }
@@ -295,16 +255,274 @@ function assertDistinct(cells: readonly Uint8Array[], Lbytes: Uint8Array): void 
   }
 }
 
+// ── Account state ────────────────────────────────────────────────────────────────────────────
+
+/** Everything derived from the account seed (kept in memory only). */
+interface AccountSecrets {
+  /** Shamir polynomial `f` over `F_q`, degree `T-1`, `f(0) = adkey`. */
+  readonly f: Polynomial;
+  /** AEAD key for `adct`, derived from `adkey`. */
+  readonly adKey: Uint8Array;
+  /** PRF key. */
+  readonly fkey: Uint8Array;
+  /** Detectable-hash key: `s` polynomials over `F_ℓ` of degree ≤ `T-2`. */
+  readonly dhf: DhfKey;
+}
+
+/**
+ * The parameters an account pins (SPEC v2 §6): either taken from an accepted
+ * {@link ClientDatabase} (`database`; any explicit value must then agree with it), or given
+ * explicitly (`suite` defaults to ristretto255-SHA512). `syntheticRate32` is `p` as a 32-bit
+ * fraction, as in {@link VoucherParams} (`rateToU32(p)`).
+ */
+export type AccountOptions =
+  | {
+      readonly database: ClientDatabase;
+      readonly suite?: Suite;
+      readonly threshold?: number;
+      readonly sMax?: number;
+      readonly syntheticRate32?: number;
+    }
+  | {
+      readonly database?: undefined;
+      readonly suite?: Suite;
+      readonly threshold: number;
+      readonly sMax: number;
+      readonly syntheticRate32: number;
+    };
+
+interface PinnedParams {
+  suite: Suite;
+  threshold: number;
+  sMax: number;
+  syntheticRate32: number;
+}
+
+function checkRate32(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new ParameterError(
+      'params.synthetic-rate',
+      `syntheticRate32 must be an integer in [0, 2^32 - 1], got ${String(v)}`,
+    );
+  }
+  return v;
+}
+
+/** Resolve and validate {@link AccountOptions} (every bad value is a {@link ParameterError}). */
+function resolveAccountParams(opts: AccountOptions): PinnedParams {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new TypeError('"opts" expected an object');
+  }
+  const db = opts.database;
+  if (db === undefined) {
+    const suite = opts.suite === undefined ? DEFAULT_SUITE : opts.suite;
+    checkAccountParams(suite, opts.threshold, opts.sMax);
+    return {
+      suite,
+      threshold: opts.threshold,
+      sMax: opts.sMax,
+      syntheticRate32: checkRate32(opts.syntheticRate32),
+    };
+  }
+  if (!(db instanceof ClientDatabase)) {
+    throw new TypeError('"database" expected a ClientDatabase');
+  }
+  const pinned: PinnedParams = {
+    suite: db.suite,
+    threshold: db.params.threshold,
+    sMax: db.params.sMax,
+    syntheticRate32: db.params.syntheticRate32,
+  };
+  const or = <V>(v: V | undefined, dflt: V): V => (v === undefined ? dflt : v);
+  checkPinned(pinned, {
+    suite: or(opts.suite, pinned.suite),
+    threshold: or(opts.threshold, pinned.threshold),
+    sMax: or(opts.sMax, pinned.sMax),
+    syntheticRate32: or(opts.syntheticRate32, pinned.syntheticRate32),
+  });
+  return pinned;
+}
+
+/** `have` (an account's pinned values) against `announced`; a difference is a ParameterError. */
+function checkPinned(announced: PinnedParams, have: PinnedParams): void {
+  if (have.suite !== announced.suite) {
+    throw new ParameterError(
+      'params.suite',
+      `database suite ${announced.suite.name} differs from the account's ${have.suite?.name}`,
+    );
+  }
+  if (have.threshold !== announced.threshold) {
+    throw new ParameterError(
+      'params.threshold',
+      `database T = ${announced.threshold}, account T = ${have.threshold}`,
+    );
+  }
+  if (have.sMax !== announced.sMax) {
+    throw new ParameterError(
+      'params.sMax',
+      `database s_max = ${announced.sMax}, account s_max = ${have.sMax}`,
+    );
+  }
+  if (have.syntheticRate32 !== announced.syntheticRate32) {
+    throw new ParameterError(
+      'params.synthetic-rate',
+      `database p = ${announced.syntheticRate32}/2^32, account p = ${have.syntheticRate32}/2^32`,
+    );
+  }
+}
+
+let secretsOf: (a: ClientAccount) => AccountSecrets;
+let syntheticSetOf: (a: ClientAccount) => Map<string, Uint8Array>;
+
+/**
+ * The account state shared by an account's devices (SPEC §6 "Account state").
+ * Mutable only in its set of synthetic ids; persist {@link ClientAccount.toBytes} after each
+ * upload batch and share it with the account's other devices.
+ */
+export class ClientAccount {
+  readonly suite: Suite;
+  readonly threshold: number;
+  readonly sMax: number;
+  /** The synthetic rate `p` as a 32-bit fraction (`p = syntheticRate32 / 2^32`). */
+  readonly syntheticRate32: number;
+  readonly #seed: Uint8Array;
+  /** Ids made synthetic, by hex, in the order they were recorded (at most `s_max`). */
+  readonly #synthetic: Map<string, Uint8Array>;
+  #secrets: AccountSecrets | undefined;
+
+  private constructor(p: PinnedParams, seed: Uint8Array, synthetic: Map<string, Uint8Array>) {
+    this.suite = p.suite;
+    this.threshold = p.threshold;
+    this.sMax = p.sMax;
+    this.syntheticRate32 = p.syntheticRate32;
+    this.#seed = seed;
+    this.#synthetic = synthetic;
+  }
+
+  /** Synthetic vouchers issued so far: the number of ids recorded as synthetic (≤ `s_max`). */
+  get syntheticCount(): number {
+    return this.#synthetic.size;
+  }
+
+  /** The ids this account made synthetic, in the order they were recorded (fresh copies). */
+  get syntheticIds(): Uint8Array[] {
+    return [...this.#synthetic.values()].map((id) => id.slice());
+  }
+
+  /** A new account with a fresh seed from `rng`. */
+  static create(opts: AccountOptions & { readonly rng?: Rng }): ClientAccount {
+    const rng = ownRng(opts?.rng ?? defaultRng);
+    return ClientAccount.fromSeed(rng(ACCOUNT_SEED_LENGTH), opts);
+  }
+
+  /** The account for a given seed (all devices of an account share it). The seed is copied. */
+  static fromSeed(seed: Uint8Array, opts: AccountOptions): ClientAccount {
+    const s = own('seed', seed, ACCOUNT_SEED_LENGTH);
+    return new ClientAccount(resolveAccountParams(opts), s, new Map());
+  }
+
+  static {
+    // Module-internal access to the derived secrets (computed once per instance) and to the
+    // synthetic set; they are not part of the public API.
+    secretsOf = (a: ClientAccount): AccountSecrets => {
+      if (!a.#secrets) a.#secrets = deriveAccountSecrets(a.suite, a.threshold, a.sMax, a.#seed);
+      return a.#secrets;
+    };
+    syntheticSetOf = (a: ClientAccount) => a.#synthetic;
+  }
+
+  /**
+   * Serialize (docs/wire-format.md "Client account state"):
+   * `header(kind 0x03, suite) ‖ u16 T ‖ u16 s_max ‖ u32 p ‖ seed (32) ‖ u16 n ‖
+   * n × (u8 |id| ‖ id) ‖ SHA-256 checksum (32)`. Contains the account seed: store it as a secret.
+   */
+  toBytes(): Uint8Array {
+    const w = new Writer()
+      .header(KIND.accountState, this.suite)
+      .u16(this.threshold)
+      .u16(this.sMax)
+      .u32(this.syntheticRate32)
+      .bytes(this.#seed)
+      .u16(this.#synthetic.size);
+    for (const id of this.#synthetic.values()) w.u8(id.length).bytes(id);
+    return appendChecksum(STATE_CHECKSUM_LABEL.clientAccount, w.finish());
+  }
+
+  /**
+   * Strict inverse of {@link toBytes}. The bytes are copied and the checksum verified first: a
+   * corrupted, truncated or extended state is a {@link DecodeError} (`decode.integrity`), never
+   * a different account.
+   */
+  static fromBytes(bytes: Uint8Array): ClientAccount {
+    const what = 'account state';
+    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.clientAccount, bytes);
+    return decodeWith(what, body, (r) => {
+      const suite = r.header(KIND.accountState) as Suite;
+      const threshold = r.u16();
+      const sMax = r.u16();
+      const syntheticRate32 = r.u32();
+      const seed = r.bytes(ACCOUNT_SEED_LENGTH).slice();
+      let p: PinnedParams;
+      try {
+        checkAccountParams(suite, threshold, sMax);
+        p = { suite, threshold, sMax, syntheticRate32 };
+      } catch (e) {
+        throw new DecodeError('decode.range', `${what}: ${(e as Error).message}`, { cause: e });
+      }
+      const n = r.u16();
+      if (n > sMax) throw new DecodeError('decode.range', `${what}: ${n} synthetic ids > s_max`);
+      const synthetic = new Map<string, Uint8Array>();
+      for (let i = 0; i < n; i++) {
+        const len = r.u8();
+        if (len < 1 || len > MAX_ID_LENGTH)
+          throw new DecodeError('decode.range', `${what}: id length ${len}`);
+        const id = r.bytes(len).slice();
+        const key = bytesToHex(id);
+        if (synthetic.has(key))
+          throw new DecodeError('decode.duplicate', `${what}: synthetic id listed twice`);
+        synthetic.set(key, id);
+      }
+      return new ClientAccount(p, seed, synthetic);
+    });
+  }
+}
+
+/** Derive `f`, `adkey`'s AEAD key, `fkey` and the DHF key from the account seed (SPEC §6). */
+function deriveAccountSecrets(
+  suite: Suite,
+  T: number,
+  s: number,
+  seed: Uint8Array,
+): AccountSecrets {
+  const ctx = Uint8Array.of(suite.id);
+  const f = polynomialFromSeed(
+    scalarField(suite),
+    T,
+    kdf(seed, LABEL.accountShamir, ctx, 32),
+    LABEL.accountShamir,
+  );
+  const adkey = f.evaluate(0n);
+  const adKey = kdf(suite.encodeScalar(adkey), LABEL.adKey, ctx, 32);
+  const fkey = kdf(seed, LABEL.accountFkey, ctx, 32);
+  const dhf = dhfKeyFromSeed(kdf(seed, LABEL.accountDhf, ctx, 32), T, s);
+  return { f, adKey, fkey, dhf };
+}
+
 // ── Vouchers ────────────────────────────────────────────────────────────────────────────────
 
 /** What a client uploads for one item. */
 export interface VoucherInput {
-  /** The item `y` (e.g. a perceptual hash). */
+  /** The item `y` (e.g. a perceptual hash), exactly the database's item width. */
   item: Uint8Array;
   /** Caller-chosen identifier, 1..64 bytes, not secret (same id ⇒ counted once). */
   id: Uint8Array;
   /** Associated data (≤ the database's payload size). */
   payload: Uint8Array;
+  /**
+   * Application context the sealed payload is bound to, 0..64 bytes (default empty): the account
+   * identifier the platform will claim, so a reviewer can check the payload belongs to it.
+   */
+  context?: Uint8Array;
 }
 
 /** Per-id PRF outputs for every voucher (SPEC §6 step 2): the share's `x` and the DHF input `x'`. */
@@ -337,131 +555,191 @@ function deriveDummies(
   return { z, rPrime: dhfValueFromBytes(acct.sMax, concatBytes(xPrimeBytes, r)) };
 }
 
-/** Whether the account's PRF coin makes this id synthetic (before the cap is applied). */
-function syntheticCoin(acct: ClientAccount, db: ClientDatabase, id: Uint8Array): boolean {
+/** Whether the account's PRF coin for `id` is below `p` (before the cap is applied). */
+function syntheticCoin(acct: ClientAccount, id: Uint8Array): boolean {
   const c = prf(secretsOf(acct).fkey, LABEL.prfSynthetic, id, 4);
   const v =
     (c[0] as number) * 2 ** 24 +
     (((c[1] as number) << 16) | ((c[2] as number) << 8) | (c[3] as number));
-  return v < db.params.syntheticRate32;
-}
-
-/** Slot key `KDF(S_j, database id ‖ Q_j)` (SPEC §6 step 4). */
-export function slotKey(
-  suite: Suite,
-  dbId: Uint8Array,
-  Qbytes: Uint8Array,
-  S: Element,
-): Uint8Array {
-  return kdf(
-    suite.encode(S),
-    LABEL.slotKey,
-    concatBytes(Uint8Array.of(suite.id), dbId, Qbytes),
-    32,
-  );
-}
-
-/** Associated data of `rct`: database id ‖ id. */
-export function rctAad(dbId: Uint8Array, id: Uint8Array): Uint8Array {
-  return concatBytes(dbId, Uint8Array.of(id.length), id);
-}
-
-function checkCompatible(acct: ClientAccount, db: ClientDatabase): void {
-  if (acct.suite !== db.suite) {
-    throw new ParameterError(
-      'params.suite',
-      `database suite ${db.suite.name} differs from the account's ${acct.suite.name}`,
-    );
-  }
-  if (acct.threshold !== db.params.threshold) {
-    throw new ParameterError(
-      'params.threshold',
-      `database T = ${db.params.threshold}, account T = ${acct.threshold}`,
-    );
-  }
-  if (acct.sMax !== db.params.sMax) {
-    throw new ParameterError(
-      'params.sMax',
-      `database s_max = ${db.params.sMax}, account s_max = ${acct.sMax}`,
-    );
-  }
+  return v < acct.syntheticRate32;
 }
 
 /**
- * Create the voucher for one item (SPEC §6 steps 1-5), or a synthetic voucher when the PRF
- * coin for `id` falls below `p` and fewer than `s_max` synthetics were issued (the account's
- * counter is then incremented: persist the account afterwards).
- *
- * Async only because HPKE sealing to the reviewers is; {@link sealPayload} and
- * {@link createVoucherSealed} are the two halves, for callers that seal ahead of time.
+ * The fate of `id` (SPEC v2 §6 "an id's fate is fixed at its first voucher"):
+ * `recorded` — already synthetic; `new` — synthetic now (coin below `p`, fewer than `s_max`
+ * recorded; the caller records it once the voucher is built); `real` otherwise.
  */
-export async function createVoucher(
+function fateOf(acct: ClientAccount, id: Uint8Array): 'recorded' | 'new' | 'real' {
+  const set = syntheticSetOf(acct);
+  if (set.has(bytesToHex(id))) return 'recorded';
+  if (set.size >= acct.sMax) return 'real';
+  return syntheticCoin(acct, id) ? 'new' : 'real';
+}
+
+function checkDatabase(acct: ClientAccount, db: ClientDatabase): void {
+  if (!(acct instanceof ClientAccount)) throw new TypeError('"acct" expected a ClientAccount');
+  if (!(db instanceof ClientDatabase)) throw new TypeError('"db" expected a ClientDatabase');
+  // SPEC v2 §6: a database announcing another suite, T, s_max or p is refused.
+  checkPinned(
+    {
+      suite: db.suite,
+      threshold: db.params.threshold,
+      sMax: db.params.sMax,
+      syntheticRate32: db.params.syntheticRate32,
+    },
+    acct,
+  );
+}
+
+function checkItem(db: ClientDatabase, item: Uint8Array): void {
+  const width = db.header.table.itemWidth;
+  if (item.length !== width) {
+    throw new ParameterError(
+      'params.item-width',
+      `item is ${item.length} bytes; this database's items are ${width} bytes`,
+    );
+  }
+}
+
+function checkId(id: Uint8Array): void {
+  if (id.length < 1 || id.length > MAX_ID_LENGTH)
+    throw new RangeError(`"id" must be 1..${MAX_ID_LENGTH} bytes, got ${id.length}`);
+}
+
+/** SPEC §6 step 1, first half, on already copied and checked arguments. */
+function sealAd(
+  db: ClientDatabase,
+  id: Uint8Array,
+  payload: Uint8Array,
+  context: Uint8Array,
+  rng: Rng,
+): Uint8Array {
+  if (context.length > SEAL_MAX_CONTEXT_BYTES) {
+    throw new RangeError(
+      `"context" must be 0..${SEAL_MAX_CONTEXT_BYTES} bytes, got ${context.length}`,
+    );
+  }
+  const padded = padPayload(db.params, payload);
+  return sealToReviewers(
+    db.params.reviewerKeys,
+    padded,
+    { databaseId: db.databaseId, voucherId: id, context },
+    rng,
+  );
+}
+
+/**
+ * Create the voucher for one item (SPEC §6 steps 1-5), or a synthetic voucher when the id's
+ * fate says so (see the module header); a new synthetic id is recorded in the account: persist
+ * the account afterwards.
+ *
+ * Throws {@link ParameterError} for a database announcing another suite, `T`, `s_max` or `p`
+ * than the account (`params.suite`, `params.threshold`, `params.sMax`, `params.synthetic-rate`)
+ * and for an item that is not the database's item width (`params.item-width`); `TypeError` /
+ * `RangeError` for malformed arguments (an id outside 1..64 bytes, a payload over the payload
+ * size, a context over 64 bytes). Every input is copied first.
+ */
+export function createVoucher(
   acct: ClientAccount,
   db: ClientDatabase,
   input: VoucherInput,
   rng: Rng = defaultRng,
-): Promise<VoucherBytes> {
-  const ad = await sealPayload(db, input.payload, rng);
-  return createVoucherSealed(acct, db, { item: input.item, id: input.id, ad }, rng);
+): VoucherBytes {
+  checkDatabase(acct, db);
+  if (typeof input !== 'object' || input === null) {
+    throw new TypeError('"input" expected an object { item, id, payload, context? }');
+  }
+  const item = own('item', input.item);
+  const id = own('id', input.id);
+  const payload = own('payload', input.payload);
+  const context = input.context === undefined ? new Uint8Array(0) : own('context', input.context);
+  checkItem(db, item);
+  checkId(id);
+  const r = ownRng(rng);
+  const ad = sealAd(db, id, payload, context, r);
+  return makeVoucher(acct, db, item, id, ad, r);
+}
+
+/** Input of {@link sealPayload}. */
+export interface PayloadInput {
+  /** The voucher id the payload will travel under (1..64 bytes). */
+  id: Uint8Array;
+  /** Associated data (≤ the database's payload size). */
+  payload: Uint8Array;
+  /** Application context (0..64 bytes, default empty), as in {@link VoucherInput}. */
+  context?: Uint8Array;
 }
 
 /**
- * SPEC §6 step 1, first half: `ad = seal(pad(payload))` to the database's reviewer keys (or the
- * padded payload itself when the database names no reviewer). Every `ad` of a database has one
- * length.
+ * SPEC §6 step 1, first half, on its own: `ad = seal(pad(payload))` to the database's reviewer
+ * keys, bound to (database id, `id`, `context`). Every `ad` of a database has one length. Use
+ * with {@link createVoucherSealed} and the same `id` (a reviewer refuses an `ad` that travels
+ * under another id); {@link createVoucher} does both.
  */
-export async function sealPayload(
+export function sealPayload(
   db: ClientDatabase,
-  payload: Uint8Array,
+  input: PayloadInput,
   rng: Rng = defaultRng,
-): Promise<Uint8Array> {
-  checkBytes('payload', payload);
-  if (payload.length > db.params.payloadSize || payload.length > MAX_PAYLOAD_SIZE) {
-    throw new RangeError(
-      `"payload" is ${payload.length} bytes, the database allows ${db.params.payloadSize}`,
-    );
+): Uint8Array {
+  if (!(db instanceof ClientDatabase)) throw new TypeError('"db" expected a ClientDatabase');
+  if (typeof input !== 'object' || input === null) {
+    throw new TypeError('"input" expected an object { id, payload, context? }');
   }
-  const padded = new Uint8Array(paddedLength(db.params));
-  padded[0] = payload.length >>> 8;
-  padded[1] = payload.length & 0xff;
-  padded.set(payload, 2);
-  return db.params.reviewerKeys.length === 0
-    ? padded
-    : await sealToReviewers(db.params.reviewerKeys, padded, db.databaseId, rng);
+  const id = own('id', input.id);
+  const payload = own('payload', input.payload);
+  const context = input.context === undefined ? new Uint8Array(0) : own('context', input.context);
+  checkId(id);
+  return sealAd(db, id, payload, context, ownRng(rng));
 }
 
 /** Input of {@link createVoucherSealed}: the item, its id and the already sealed `ad`. */
 export interface SealedVoucherInput {
   item: Uint8Array;
   id: Uint8Array;
-  /** Output of {@link sealPayload} for this database. */
+  /** Output of {@link sealPayload} for this database and this id. */
   ad: Uint8Array;
 }
 
-/** SPEC §6 steps 1 (second half) to 5, synchronous: see {@link createVoucher}. */
+/**
+ * SPEC §6 steps 1 (second half) to 5, with `ad` sealed beforehand by {@link sealPayload}; same
+ * rules and errors as {@link createVoucher}.
+ */
 export function createVoucherSealed(
   acct: ClientAccount,
   db: ClientDatabase,
   input: SealedVoucherInput,
   rng: Rng = defaultRng,
 ): VoucherBytes {
-  checkCompatible(acct, db);
-  const { item, id, ad } = input;
-  checkBytes('item', item);
-  checkBytes('id', id);
+  checkDatabase(acct, db);
+  if (typeof input !== 'object' || input === null) {
+    throw new TypeError('"input" expected an object { item, id, ad }');
+  }
+  const item = own('item', input.item);
+  const id = own('id', input.id);
+  const ad = own('ad', input.ad);
+  checkItem(db, item);
+  checkId(id);
   checkBytes('ad', ad, adLength(db.params));
-  if (id.length < 1 || id.length > MAX_ID_LENGTH)
-    throw new RangeError(`"id" must be 1..${MAX_ID_LENGTH} bytes`);
-  const synthetic = acct.sMax > 0 && acct.syntheticCount < acct.sMax && syntheticCoin(acct, db, id);
-  if (synthetic) acct.syntheticCount++;
-  return synthetic
-    ? buildSynthetic(acct, db, id, ad.length, rng)
-    : buildReal(acct, db, item, id, ad, rng);
+  return makeVoucher(acct, db, item, id, ad, ownRng(rng));
 }
 
-/** Associated data of `adct`: database id ‖ id. */
-export function adctAad(dbId: Uint8Array, id: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(0x61), dbId, Uint8Array.of(id.length), id);
+/** Steps 1 (second half) to 5 on checked, private copies; records a new synthetic id. */
+function makeVoucher(
+  acct: ClientAccount,
+  db: ClientDatabase,
+  item: Uint8Array,
+  id: Uint8Array,
+  ad: Uint8Array,
+  rng: Rng,
+): VoucherBytes {
+  const fate = fateOf(acct, id);
+  const voucher =
+    fate === 'real'
+      ? buildReal(acct, db, item, id, ad, rng)
+      : buildSynthetic(acct, db, id, ad.length, rng);
+  // Record only once the voucher exists, so a failure leaves the account unchanged.
+  if (fate === 'new') syntheticSetOf(acct).set(bytesToHex(id), id.slice());
+  return voucher;
 }
 
 function rctPlaintext(

@@ -19,10 +19,13 @@ export {
 } from './audit.js';
 export { type BuildOptions, type BuiltDatabase, buildDatabase } from './builder.js';
 export {
+  type AcceptedManifest,
+  type AccountOptions,
   ClientAccount,
   ClientDatabase,
   createVoucher,
   createVoucherSealed,
+  type PayloadInput,
   sealPayload,
   type VoucherInput,
 } from './client.js';
@@ -53,23 +56,38 @@ export {
   type TrustedNgo,
 } from './manifest.js';
 export {
+  type ArbiterVerdict,
+  arbiterCheck,
   createQuorumConfig,
+  createQuorumRoster,
+  createRunNonce,
   intersectContributions,
   mergeJurisdiction,
   NgoDecodeError,
   NgoParty,
   NgoVerificationError,
   type QuorumConfig,
+  type QuorumRoster,
+  runIdFromNonces,
   runQuorumLocally,
+  startRunLocally,
 } from './ngo.js';
 export { poissonTail, smallestThreshold } from './params.js';
 export { rateToU32, type VoucherParams } from './pdata.js';
-export { generateReviewerKeyPair, openAsReviewer, sealToReviewers } from './seal.js';
+export {
+  encodePayloadBinding,
+  generateReviewerKeyPair,
+  openAsReviewer,
+  type PayloadBinding,
+  sealToReviewers,
+} from './seal.js';
 export {
   DatabaseRegistry,
   type IngestOutcome,
+  type RevealedPayload,
   type RevealResult,
   ServerAccount,
+  type ServerAccountOptions,
   ServerDatabase,
   unpadPayload,
 } from './server.js';

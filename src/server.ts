@@ -2,39 +2,74 @@
  * Server side of the threshold voucher protocol (SPEC §7).
  *
  * - {@link ServerDatabase}: the secret `α` of one live database version, with the parameters
- *   needed to check vouchers (exportable as bytes; several versions may be live at once).
+ *   needed to check vouchers (exportable as integrity-checked bytes; several versions may be live
+ *   at once, {@link DatabaseRegistry}).
  * - {@link ServerAccount}: per-account state: candidate tuples `(id, r, adct, share)` and the ids
  *   of non-matching vouchers. {@link ServerAccount.ingest} never throws for bad vouchers: every
  *   outcome (match, non-match, duplicate, unknown database, malformed, both slots open, …) is a
- *   value, and a bad voucher leaves the state untouched. Exportable/importable as bytes.
+ *   value. A voucher that yields neither `match` nor `non-match` leaves the state untouched; a
+ *   `non-match` records its id unless the id is already held (as a candidate or a non-match).
+ *   Exportable/importable as integrity-checked bytes (SPEC v2 §7).
  * - {@link ServerAccount.reveal}: DHF detection, Lagrange reconstruction of `adkey` from `T` real
  *   shares, and opening of every real `adct`; or "below threshold", or "excess synthetics".
+ *   A revealed `ad` is sealed to the reviewers; only they can open it (`openAsReviewer`), for
+ *   the binding (database id, voucher id, context) the platform claims.
  *
  * Per voucher the server computes `α·Q_j` for both slots in constant time (α is secret).
+ * Inputs are copied at the boundary and outputs are fresh copies: no result aliases the state,
+ * and no state aliases a caller's buffer.
  * @module
  */
 
 import type { BuiltDatabase } from './builder.js';
-import { adctAad, rctAad, slotKey } from './client.js';
-import { DB_ID_LENGTH, KIND, LABEL, MAX_ACCOUNT_ENTRIES, MAX_ID_LENGTH } from './constants.js';
+import {
+  DB_ID_LENGTH,
+  KIND,
+  LABEL,
+  MAX_ACCOUNT_ENTRIES,
+  MAX_ID_LENGTH,
+  STATE_CHECKSUM_LABEL,
+} from './constants.js';
 import { type DhfValue, decodeDhfValue, dhfDetect } from './dhf.js';
 import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError, QuorumPsiError } from './errors.js';
 import { scalarField } from './field.js';
-import type { Suite } from './group.js';
+import { DEFAULT_SUITE, type Suite } from './group.js';
 import { decodeHeader, type PublicHeader, type VoucherParams } from './pdata.js';
 import { combine } from './shamir.js';
 import { kdf, openRandomNonce, openSingleUse } from './symmetric.js';
-import { bytesToHex, equalBytes } from './utils.js';
-import { adctLength, decodeVoucher, dhfValueLength, rctLength } from './voucher.js';
+import { bytesToHex, checkBytes, equalBytes } from './utils.js';
+import {
+  adctAad,
+  adctLength,
+  appendChecksum,
+  checkAccountParams,
+  decodeVoucher,
+  dhfValueLength,
+  rctAad,
+  rctLength,
+  slotKey,
+  verifyChecksum,
+} from './voucher.js';
+
+/** Reviewers unpad an opened payload with this (SPEC §6 step 1); see src/voucher.ts. */
+export { unpadPayload } from './voucher.js';
+
+/** A private copy of a caller's byte array (type-checked first; `Buffer` views are copied too). */
+function own(name: string, bytes: unknown, length?: number): Uint8Array {
+  checkBytes(name, bytes);
+  const copy = Uint8Array.from(bytes as Uint8Array);
+  if (length !== undefined) checkBytes(name, copy, length);
+  return copy;
+}
 
 // ── Database secrets ───────────────────────────────────────────────────────────────────────
 
 /** One live database version as the server holds it. */
 export class ServerDatabase {
   readonly suite: Suite;
-  readonly databaseId: Uint8Array;
   readonly header: PublicHeader;
+  readonly #databaseId: Uint8Array;
   readonly #alpha: bigint;
   readonly #headerBytes: Uint8Array;
 
@@ -45,8 +80,8 @@ export class ServerDatabase {
     headerBytes: Uint8Array,
   ) {
     this.suite = header.suite;
-    this.databaseId = databaseId;
     this.header = header;
+    this.#databaseId = databaseId;
     this.#alpha = alpha;
     this.#headerBytes = headerBytes;
   }
@@ -54,11 +89,37 @@ export class ServerDatabase {
   get params(): VoucherParams {
     return this.header.params;
   }
+  /** The database id (a fresh copy). */
+  get databaseId(): Uint8Array {
+    return this.#databaseId.slice();
+  }
 
-  /** The secret for a database the builder just built. */
+  /**
+   * The secret for a database the builder just built. Copies the public-data header and the
+   * database id, and checks `α·G = L` and that the database id is the root's prefix
+   * ({@link ParameterError} `params.database` otherwise).
+   */
   static fromBuild(db: BuiltDatabase): ServerDatabase {
-    const { header, length } = decodeHeader(db.publicData);
-    return new ServerDatabase(db.databaseId, db.alpha, header, db.publicData.slice(0, length));
+    if (typeof db !== 'object' || db === null) throw new TypeError('"db" expected a BuiltDatabase');
+    checkBytes('db.publicData', db.publicData);
+    // Find the header's length, then copy the header and decode the copy (the one kept).
+    const { length } = decodeHeader(db.publicData);
+    const hb = Uint8Array.from(db.publicData.subarray(0, length));
+    const { header } = decodeHeader(hb);
+    const id = own('db.databaseId', db.databaseId, DB_ID_LENGTH);
+    const root = own('db.root', db.root, 32);
+    if (!equalBytes(root.subarray(0, DB_ID_LENGTH), id)) {
+      throw new ParameterError('params.database', 'database id is not the root prefix');
+    }
+    const alpha = db.alpha;
+    const q = header.suite.order;
+    if (typeof alpha !== 'bigint' || alpha <= 0n || alpha >= q) {
+      throw new ParameterError('params.database', 'α must be a scalar in [1, q-1]');
+    }
+    if (!header.suite.mulBase(alpha).equals(header.L)) {
+      throw new ParameterError('params.database', 'α does not match L');
+    }
+    return new ServerDatabase(id, alpha, header, hb);
   }
 
   /** `α·Q` in constant time. */
@@ -67,32 +128,39 @@ export class ServerDatabase {
   }
 
   /**
-   * Serialize: `header(kind 0x05, suite) ‖ database id (16) ‖ α (Ns) ‖ u32 len ‖ pdata header`.
+   * Serialize (docs/wire-format.md "Server database secret"): `header(kind 0x05, suite) ‖
+   * database id (16) ‖ α (Ns) ‖ u32 len ‖ pdata header ‖ SHA-256 checksum (32)`.
    * Contains `α`: keep it secret.
    */
   toBytes(): Uint8Array {
-    return new Writer()
+    const body = new Writer()
       .header(KIND.serverDatabaseSecret, this.suite)
-      .bytes(this.databaseId)
+      .bytes(this.#databaseId)
       .bytes(this.suite.encodeScalar(this.#alpha))
       .vec32(this.#headerBytes)
       .finish();
+    return appendChecksum(STATE_CHECKSUM_LABEL.serverDatabase, body);
   }
 
-  /** Strict inverse of {@link toBytes}. */
+  /**
+   * Strict inverse of {@link toBytes}. The bytes are copied and the checksum verified first: a
+   * corrupted, truncated or extended secret is a {@link DecodeError} (`decode.integrity`).
+   */
   static fromBytes(bytes: Uint8Array): ServerDatabase {
-    return decodeWith('server database secret', bytes, (r) => {
+    const what = 'server database secret';
+    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.serverDatabase, bytes);
+    return decodeWith(what, body, (r) => {
       const suite = r.header(KIND.serverDatabaseSecret) as Suite;
       const id = r.bytes(DB_ID_LENGTH).slice();
       const alpha = r.scalar(suite);
-      if (alpha === 0n) throw new DecodeError('decode.range', 'server database secret: α = 0');
+      if (alpha === 0n) throw new DecodeError('decode.range', `${what}: α = 0`);
       const hb = r.vec32('header', 1 << 16).slice();
       const { header, length } = decodeHeader(hb);
       if (length !== hb.length || header.suite !== suite) {
-        throw new DecodeError('decode.invalid', 'server database secret: header mismatch');
+        throw new DecodeError('decode.invalid', `${what}: header mismatch`);
       }
       if (!suite.mulBase(alpha).equals(header.L)) {
-        throw new DecodeError('decode.invalid', 'server database secret: α does not match L');
+        throw new DecodeError('decode.invalid', `${what}: α does not match L`);
       }
       return new ServerDatabase(id, alpha, header, hb);
     });
@@ -103,14 +171,15 @@ export class ServerDatabase {
 export class DatabaseRegistry {
   readonly #dbs = new Map<string, ServerDatabase>();
   add(db: ServerDatabase): this {
+    if (!(db instanceof ServerDatabase)) throw new TypeError('"db" expected a ServerDatabase');
     this.#dbs.set(bytesToHex(db.databaseId), db);
     return this;
   }
   remove(databaseId: Uint8Array): boolean {
-    return this.#dbs.delete(bytesToHex(databaseId));
+    return this.#dbs.delete(bytesToHex(checkBytes('databaseId', databaseId)));
   }
   get(databaseId: Uint8Array): ServerDatabase | undefined {
-    return this.#dbs.get(bytesToHex(databaseId));
+    return this.#dbs.get(bytesToHex(checkBytes('databaseId', databaseId)));
   }
 }
 
@@ -129,6 +198,17 @@ export interface Candidate {
   readonly databaseId: Uint8Array;
 }
 
+function copyCandidate(c: Candidate): Candidate {
+  return {
+    id: c.id.slice(),
+    r: c.r.slice(),
+    adct: c.adct.slice(),
+    x: c.x,
+    y: c.y,
+    databaseId: c.databaseId.slice(),
+  };
+}
+
 /** Result of ingesting one voucher. Never an exception for bad input. */
 export type IngestOutcome =
   | { kind: 'match'; id: Uint8Array }
@@ -140,18 +220,48 @@ export type IngestOutcome =
   | { kind: 'invalid'; id: Uint8Array; reason: 'both-slots-open' | 'bad-plaintext' }
   | { kind: 'malformed'; error: QuorumPsiError };
 
+/** One revealed real match: its id, its `ad` (sealed to the reviewers) and its database. */
+export interface RevealedPayload {
+  readonly id: Uint8Array;
+  /**
+   * The sealed payload: a reviewer opens it with `openAsReviewer(sk, index, ad, { databaseId,
+   * voucherId: id, context })` and unpads it with {@link unpadPayload}.
+   */
+  readonly ad: Uint8Array;
+  readonly databaseId: Uint8Array;
+}
+
 /** Result of a reveal attempt. */
 export type RevealResult =
   | { kind: 'below-threshold'; candidates: number }
   | { kind: 'excess-synthetics'; candidates: number }
   | {
       kind: 'revealed';
-      /** `(id, ad)` of every real match; `ad` is sealed to the reviewers when the database names any. */
-      revealed: { id: Uint8Array; ad: Uint8Array; databaseId: Uint8Array }[];
+      /** Every real match. */
+      revealed: RevealedPayload[];
       /** Ids of the synthetic candidates. */
       syntheticIds: Uint8Array[];
     }
   | { kind: 'inconsistent'; reason: string };
+
+/**
+ * The parameters a server account pins: either taken from a {@link ServerDatabase} (`database`;
+ * any explicit value must then agree with it) or given explicitly (`suite` defaults to
+ * ristretto255-SHA512).
+ */
+export type ServerAccountOptions =
+  | {
+      readonly database: ServerDatabase;
+      readonly suite?: Suite;
+      readonly threshold?: number;
+      readonly sMax?: number;
+    }
+  | {
+      readonly database?: undefined;
+      readonly suite?: Suite;
+      readonly threshold: number;
+      readonly sMax: number;
+    };
 
 /** Server-side state of one account (SPEC §7). */
 export class ServerAccount {
@@ -161,36 +271,76 @@ export class ServerAccount {
   readonly #candidates = new Map<string, Candidate>();
   readonly #nonMatches = new Map<string, Uint8Array>();
 
-  constructor(opts: { suite: Suite; threshold: number; sMax: number }) {
-    this.suite = opts.suite;
-    this.threshold = opts.threshold;
-    this.sMax = opts.sMax;
+  /**
+   * A new, empty account state. Throws {@link ParameterError} for a value that is not a suite of
+   * this library, `T` outside `[2, 1024]`, `s_max` outside `[0, 500]` (`params.suite`,
+   * `params.threshold`, `params.sMax`), or an explicit value that differs from `database`'s.
+   */
+  constructor(opts: ServerAccountOptions) {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('"opts" expected an object');
+    const db = opts.database;
+    let suite: Suite;
+    let threshold: number;
+    let sMax: number;
+    if (db === undefined) {
+      suite = opts.suite === undefined ? DEFAULT_SUITE : opts.suite;
+      threshold = opts.threshold;
+      sMax = opts.sMax;
+      checkAccountParams(suite, threshold, sMax);
+    } else {
+      if (!(db instanceof ServerDatabase)) {
+        throw new TypeError('"database" expected a ServerDatabase');
+      }
+      suite = db.suite;
+      threshold = db.params.threshold;
+      sMax = db.params.sMax;
+      if (opts.suite !== undefined && opts.suite !== suite) {
+        throw new ParameterError('params.suite', 'suite differs from the database');
+      }
+      if (opts.threshold !== undefined && opts.threshold !== threshold) {
+        throw new ParameterError('params.threshold', 'T differs from the database');
+      }
+      if (opts.sMax !== undefined && opts.sMax !== sMax) {
+        throw new ParameterError('params.sMax', 's_max differs from the database');
+      }
+    }
+    this.suite = suite;
+    this.threshold = threshold;
+    this.sMax = sMax;
   }
 
-  /** Candidate tuples held (real and synthetic, indistinguishable below `T`). */
+  /** Candidate tuples held (real and synthetic, indistinguishable below `T`); fresh copies. */
   get candidates(): readonly Candidate[] {
-    return [...this.#candidates.values()];
+    return [...this.#candidates.values()].map(copyCandidate);
   }
-  /** Ids of vouchers that matched nothing. */
+  /** Ids of vouchers that matched nothing (and were not candidates); fresh copies. */
   get nonMatchIds(): readonly Uint8Array[] {
-    return [...this.#nonMatches.values()];
+    return [...this.#nonMatches.values()].map((id) => id.slice());
   }
 
   /** Ingest a batch; one outcome per voucher, in order. A bad voucher never affects the others. */
   ingestBatch(vouchers: readonly Uint8Array[], dbs: DatabaseRegistry): IngestOutcome[] {
+    if (!Array.isArray(vouchers)) throw new TypeError('"vouchers" expected an array');
     return vouchers.map((v) => this.ingest(v, dbs));
   }
 
-  /** Ingest one serialized voucher (SPEC §7 "Per voucher"). */
+  /**
+   * Ingest one serialized voucher (SPEC §7 "Per voucher"). The bytes are copied first. Never
+   * throws for bad bytes: every outcome is a value. `match` adds a candidate; `non-match` records
+   * the id unless it is already held; every other outcome leaves the state unchanged.
+   */
   ingest(bytes: Uint8Array, dbs: DatabaseRegistry): IngestOutcome {
+    if (!(dbs instanceof DatabaseRegistry))
+      throw new TypeError('"dbs" expected a DatabaseRegistry');
     let env: ReturnType<typeof decodeVoucher>;
     try {
-      env = decodeVoucher(bytes);
+      env = decodeVoucher(bytes); // decodes a private copy of `bytes`
     } catch (e) {
       return { kind: 'malformed', error: asQpError(e) };
     }
-    const db = dbs.get(env.databaseId);
-    if (!db) return { kind: 'unknown-database', databaseId: env.databaseId.slice() };
+    const dbId = env.databaseId;
+    const db = dbs.get(dbId);
+    if (!db) return { kind: 'unknown-database', databaseId: dbId.slice() };
     const { suite, params } = db;
     if (env.suite !== suite || suite !== this.suite) {
       return { kind: 'parameter-mismatch', reason: 'suite differs from the database or account' };
@@ -198,7 +348,7 @@ export class ServerAccount {
     if (params.threshold !== this.threshold || params.sMax !== this.sMax) {
       return { kind: 'parameter-mismatch', reason: 'database T or s_max differs from the account' };
     }
-    const id = env.id.slice();
+    const id = env.id;
     if (env.rct.length !== rctLength(suite, params)) {
       return {
         kind: 'malformed',
@@ -215,35 +365,39 @@ export class ServerAccount {
       } catch (e) {
         return { kind: 'malformed', error: asQpError(e) };
       }
-      const key = slotKey(suite, env.databaseId, slot.Q, db.blind(Q));
-      const rkey = openSingleUse(key, slot.ct, env.databaseId);
+      const key = slotKey(suite, dbId, slot.Q, db.blind(Q));
+      const rkey = openSingleUse(key, slot.ct, dbId);
       if (rkey === null) continue;
-      const pt = openSingleUse(rkey, env.rct, rctAad(env.databaseId, id));
+      const pt = openSingleUse(rkey, env.rct, rctAad(dbId, id));
       if (pt === null) continue;
       opens++;
       opened = pt;
     }
-    if (opens === 2) return { kind: 'invalid', id, reason: 'both-slots-open' };
+    if (opens === 2) return { kind: 'invalid', id: id.slice(), reason: 'both-slots-open' };
     const key = bytesToHex(id);
     if (opened === null) {
-      if (!this.#nonMatches.has(key)) {
+      if (!this.#nonMatches.has(key) && !this.#candidates.has(key)) {
         if (this.#nonMatches.size >= MAX_ACCOUNT_ENTRIES) {
           return {
             kind: 'malformed',
             error: new ParameterError('account.full', 'server account: too many entries'),
           };
         }
-        this.#nonMatches.set(key, id);
+        this.#nonMatches.set(key, id.slice());
       }
-      return { kind: 'non-match', id };
+      return { kind: 'non-match', id: id.slice() };
     }
-    const cand = parsePlaintext(suite, params, env.databaseId.slice(), id, opened);
-    if (!cand) return { kind: 'invalid', id, reason: 'bad-plaintext' };
+    const cand = parsePlaintext(suite, params, dbId.slice(), id.slice(), opened);
+    if (!cand) return { kind: 'invalid', id: id.slice(), reason: 'bad-plaintext' };
     const prev = this.#candidates.get(key);
     if (prev) {
       return sameTuple(prev, cand)
-        ? { kind: 'duplicate', id }
-        : { kind: 'conflict', id, reason: 'same id with a different share or DHF value' };
+        ? { kind: 'duplicate', id: id.slice() }
+        : {
+            kind: 'conflict',
+            id: id.slice(),
+            reason: 'same id with a different share or DHF value',
+          };
     }
     if (this.#candidates.size >= MAX_ACCOUNT_ENTRIES) {
       return {
@@ -252,12 +406,12 @@ export class ServerAccount {
       };
     }
     this.#candidates.set(key, cand);
-    return { kind: 'match', id };
+    return { kind: 'match', id: id.slice() };
   }
 
-  /** Reveal attempt (SPEC §7 steps 1-3). Does not change the state. */
+  /** Reveal attempt (SPEC §7 steps 1-3). Does not change the state; the results are copies. */
   reveal(): RevealResult {
-    const cands = this.candidates;
+    const cands = [...this.#candidates.values()];
     const T = this.threshold;
     if (cands.length < T) return { kind: 'below-threshold', candidates: cands.length };
     // Step 1: detection over the distinct DHF values.
@@ -293,23 +447,24 @@ export class ServerAccount {
       Uint8Array.of(this.suite.id),
       32,
     );
-    const revealed: { id: Uint8Array; ad: Uint8Array; databaseId: Uint8Array }[] = [];
+    const revealed: RevealedPayload[] = [];
     for (const c of real) {
       const ad = openRandomNonce(adKey, c.adct, adctAad(c.databaseId, c.id));
       if (ad === null)
         return { kind: 'inconsistent', reason: `adct of id ${bytesToHex(c.id)} does not open` };
-      revealed.push({ id: c.id, ad, databaseId: c.databaseId });
+      revealed.push({ id: c.id.slice(), ad, databaseId: c.databaseId.slice() });
     }
     return {
       kind: 'revealed',
       revealed,
-      syntheticIds: det.synthetic.map((i) => (cands[i] as Candidate).id),
+      syntheticIds: det.synthetic.map((i) => (cands[i] as Candidate).id.slice()),
     };
   }
 
   /**
-   * Serialize: `header(kind 0x04, suite) ‖ u16 T ‖ u16 s_max ‖ u32 #candidates ‖ candidates ‖
-   * u32 #non-matches ‖ ids`; candidate = `u8 |id| ‖ id ‖ database id (16) ‖ r ‖ x ‖ y ‖ u32 |adct| ‖ adct`.
+   * Serialize (docs/wire-format.md "Server account state"): `header(kind 0x04, suite) ‖ u16 T ‖
+   * u16 s_max ‖ u32 #candidates ‖ candidates ‖ u32 #non-matches ‖ ids ‖ SHA-256 checksum (32)`;
+   * candidate = `u8 |id| ‖ id ‖ database id (16) ‖ r ‖ x ‖ y ‖ u32 |adct| ‖ adct`.
    */
   toBytes(): Uint8Array {
     const { suite } = this;
@@ -325,23 +480,30 @@ export class ServerAccount {
     }
     w.u32(this.#nonMatches.size);
     for (const id of this.#nonMatches.values()) w.u8(id.length).bytes(id);
-    return w.finish();
+    return appendChecksum(STATE_CHECKSUM_LABEL.serverAccount, w.finish());
   }
 
-  /** Strict inverse of {@link toBytes}. */
+  /**
+   * Strict inverse of {@link toBytes}. The bytes are copied and the checksum verified first: a
+   * corrupted, truncated or extended state is a {@link DecodeError} (`decode.integrity`), never
+   * a different state.
+   */
   static fromBytes(bytes: Uint8Array): ServerAccount {
-    return decodeWith('server account state', bytes, (r) => {
+    const what = 'server account state';
+    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.serverAccount, bytes);
+    return decodeWith(what, body, (r) => {
       const suite = r.header(KIND.serverAccountState) as Suite;
       const threshold = r.u16();
       const sMax = r.u16();
-      if (threshold < 2 || threshold > 1024 || sMax > 500) {
-        throw new DecodeError('decode.range', 'server account state: parameters out of range');
+      let acct: ServerAccount;
+      try {
+        acct = new ServerAccount({ suite, threshold, sMax });
+      } catch (e) {
+        throw new DecodeError('decode.range', `${what}: ${(e as Error).message}`, { cause: e });
       }
-      const acct = new ServerAccount({ suite, threshold, sMax });
       const readId = () => {
         const n = r.u8();
-        if (n < 1 || n > MAX_ID_LENGTH)
-          throw new DecodeError('decode.range', 'server account state: id length');
+        if (n < 1 || n > MAX_ID_LENGTH) throw new DecodeError('decode.range', `${what}: id length`);
         return r.bytes(n).slice();
       };
       const nc = r.u32In('candidates', 0, MAX_ACCOUNT_ENTRIES);
@@ -351,11 +513,11 @@ export class ServerAccount {
         const rv = decodeDhfValue(r.bytes(8 * (sMax + 1)), sMax);
         const x = r.scalar(suite);
         const y = r.scalar(suite);
-        if (x === 0n) throw new DecodeError('decode.range', 'server account state: share x = 0');
+        if (x === 0n) throw new DecodeError('decode.range', `${what}: share x = 0`);
         const adct = r.vec32('adct', 1 << 20).slice();
         const key = bytesToHex(id);
         if (acct.#candidates.has(key))
-          throw new DecodeError('decode.duplicate', 'server account state: duplicate id');
+          throw new DecodeError('decode.duplicate', `${what}: duplicate id`);
         acct.#candidates.set(key, { id, r: rv, adct, x, y, databaseId });
       }
       const nn = r.u32In('non-matches', 0, MAX_ACCOUNT_ENTRIES);
@@ -363,7 +525,7 @@ export class ServerAccount {
         const id = readId();
         const key = bytesToHex(id);
         if (acct.#nonMatches.has(key))
-          throw new DecodeError('decode.duplicate', 'server account state: duplicate id');
+          throw new DecodeError('decode.duplicate', `${what}: duplicate id`);
         acct.#nonMatches.set(key, id);
       }
       return acct;
@@ -405,16 +567,4 @@ function asQpError(e: unknown): QuorumPsiError {
   return e instanceof QuorumPsiError
     ? e
     : new DecodeError('decode.invalid', String((e as Error)?.message ?? e), { cause: e });
-}
-
-/** Unpad a revealed `ad` of an unsealed database (no reviewer keys): `u16 length ‖ payload ‖ zeros`. */
-export function unpadPayload(ad: Uint8Array): Uint8Array {
-  if (ad.length < 2) throw new DecodeError('decode.truncated', 'padded payload: truncated');
-  const n = ((ad[0] as number) << 8) | (ad[1] as number);
-  if (n > ad.length - 2)
-    throw new DecodeError('decode.range', 'padded payload: length exceeds padding');
-  for (let i = 2 + n; i < ad.length; i++) {
-    if (ad[i] !== 0) throw new DecodeError('decode.invalid', 'padded payload: non-zero padding');
-  }
-  return ad.slice(2, 2 + n);
 }

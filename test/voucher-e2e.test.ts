@@ -1,23 +1,26 @@
 /**
  * One narrated run of the threshold voucher protocol per suite (SPEC §4, §6, §7):
- * SETUP → VOUCHERS → INGEST → REVEAL. Only serialized bytes cross between the roles.
+ * SETUP → VOUCHERS → INGEST → REVEAL → REVIEW. Only serialized bytes cross between the roles.
  */
 import { describe, expect, it } from 'vitest';
 import { buildDatabase } from '../src/builder.js';
 import { ClientAccount, ClientDatabase, createVoucher } from '../src/client.js';
 import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
 import { rateToU32 } from '../src/pdata.js';
+import { generateReviewerKeyPair, openAsReviewer } from '../src/seal.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase, unpadPayload } from '../src/server.js';
 import { id, item, payloadFor } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 
 describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) => {
-  it('reveals exactly the real payloads once T real vouchers match, and nothing before', async () => {
+  it('reveals exactly the real payloads once T real vouchers match, and nothing before', () => {
     const rng = seededRng(`e2e-${suite.name}`);
     const T = 6;
     const sMax = 8;
 
-    // SETUP — the builder blinds 50 known items; the server keeps α; the client downloads pdata.
+    // SETUP — an NGO reviewer publishes a key; the builder blinds 50 known items and seals
+    // payloads to that reviewer; the server keeps α; the client downloads pdata.
+    const reviewer = generateReviewerKeyPair(rng);
     const known = Array.from({ length: 50 }, (_, i) => item('known', i));
     const built = buildDatabase(known, {
       suite,
@@ -27,7 +30,7 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
         sMax,
         syntheticRate32: rateToU32(0.2),
         payloadSize: 40,
-        reviewerKeys: [],
+        reviewerKeys: [reviewer.publicKey],
       },
     });
     expect(built.dropped).toEqual([]);
@@ -37,7 +40,10 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
 
     const db = ClientDatabase.load(pdata, root);
     const seed = rng(32);
-    let accountBytes = ClientAccount.fromSeed(seed, { suite, threshold: T, sMax }).toBytes();
+    // The account pins the accepted database's suite, T, s_max and p.
+    let accountBytes = ClientAccount.fromSeed(seed, { database: db }).toBytes();
+    // The account identifier the platform will claim; every payload is sealed to it.
+    const context = new TextEncoder().encode('account:alice@example');
 
     // VOUCHERS — the device uploads 30 photos, of which T-1 match, then one more match.
     const device = ClientAccount.fromBytes(accountBytes);
@@ -49,7 +55,7 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
       const itm = match ? (known[i] as Uint8Array) : item('holiday-photo', i);
       const before = device.syntheticCount;
       uploads.push(
-        await createVoucher(device, db, { item: itm, id: id(n), payload: payloadFor(n) }, rng),
+        createVoucher(device, db, { item: itm, id: id(n), payload: payloadFor(n), context }, rng),
       );
       // A synthetic voucher replaces the real one (SPEC §6): that match is not counted.
       if (match && device.syntheticCount === before) realMatchIds.add(n);
@@ -60,8 +66,9 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
     expect(lengths.size).toBe(1); // every voucher, real or synthetic, has one length
 
     // INGEST — the server sees only bytes; candidates are real or synthetic, indistinguishable.
-    const registry = new DatabaseRegistry().add(ServerDatabase.fromBytes(serverDbBytes));
-    const server = new ServerAccount({ suite, threshold: T, sMax });
+    const serverDb = ServerDatabase.fromBytes(serverDbBytes);
+    const registry = new DatabaseRegistry().add(serverDb);
+    const server = new ServerAccount({ database: serverDb });
     const outcomes = server.ingestBatch(uploads, registry);
     const matched = outcomes.filter((o) => o.kind === 'match').length;
     expect(outcomes.every((o) => o.kind === 'match' || o.kind === 'non-match')).toBe(true);
@@ -75,10 +82,10 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
     const k = 30 + 1;
     expect(realMatchIds.size).toBe(T - 1);
     realMatchIds.add(n);
-    const last = await createVoucher(
+    const last = createVoucher(
       device2,
       db,
-      { item: known[k] as Uint8Array, id: id(n), payload: payloadFor(n) },
+      { item: known[k] as Uint8Array, id: id(n), payload: payloadFor(n), context },
       rng,
     );
     // The second device must not turn this upload synthetic for the test to be meaningful.
@@ -94,10 +101,19 @@ describe.each([ristretto255Sha512, p256Sha256])('end to end on $name', (suite) =
       .map((r) => (r.id[3] as number) | ((r.id[2] as number) << 8))
       .sort((a, b) => a - b);
     expect(revealedIds).toEqual([...realMatchIds].sort((a, b) => a - b));
+    expect(res.syntheticIds.length).toBe(device.syntheticCount);
+
+    // REVIEW — the server holds only sealed payloads; the reviewer opens each one for the
+    // database, voucher id and account the platform claims, then unpads it.
     for (const r of res.revealed) {
       const i = (r.id[3] as number) | ((r.id[2] as number) << 8);
-      expect(unpadPayload(r.ad)).toEqual(payloadFor(i));
+      expect(Buffer.from(r.ad).includes(Buffer.from(payloadFor(i)))).toBe(false); // sealed
+      const opened = openAsReviewer(reviewer.secretKey, 0, r.ad, {
+        databaseId: r.databaseId,
+        voucherId: r.id,
+        context,
+      });
+      expect(unpadPayload(opened)).toEqual(payloadFor(i));
     }
-    expect(res.syntheticIds.length).toBe(device.syntheticCount);
   });
 });

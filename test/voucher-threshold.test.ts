@@ -6,21 +6,24 @@
  * half the time.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDatabase } from '../src/builder.js';
-import { ClientAccount, ClientDatabase, createVoucher, slotKey } from '../src/client.js';
+import { ClientAccount, createVoucher } from '../src/client.js';
+import { ParameterError } from '../src/errors.js';
 import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { ServerDatabase, unpadPayload } from '../src/server.js';
+import { rateToU32 } from '../src/pdata.js';
+import { generateReviewerKeyPair, openAsReviewer } from '../src/seal.js';
+import { unpadPayload } from '../src/server.js';
 import { openSingleUse } from '../src/symmetric.js';
-import { decodeVoucher, voucherLength } from '../src/voucher.js';
-import { id, item, makeWorld, payloadFor, upload } from './helpers/protocol.js';
+import { decodeVoucher, slotKey, voucherLength } from '../src/voucher.js';
+import { addVersion, id, item, makeWorld, payloadFor, upload } from './helpers/protocol.js';
+import { seededRng } from './helpers/rng.js';
 
 const SLOW = !!process.env.QPSI_SLOW;
 
 describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suite) => {
-  it('non-matching vouchers never open (server learns only the id)', async () => {
+  it('non-matching vouchers never open (server learns only the id)', () => {
     const w = makeWorld(suite, { threshold: 3, sMax: 0 });
     for (let i = 0; i < 20; i++) {
-      const v = await upload(w, item('other', i), i);
+      const v = upload(w, item('other', i), i);
       expect(w.server.ingest(v, w.registry)).toEqual({ kind: 'non-match', id: id(i) });
     }
     expect(w.server.candidates.length).toBe(0);
@@ -28,11 +31,10 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
     expect(w.server.reveal().kind).toBe('below-threshold');
   });
 
-  it("a non-matching voucher's server view does not depend on the item: rct is item-free and Q is re-randomised by γ", async () => {
+  it("a non-matching voucher's server view does not depend on the item: rct is item-free and Q is re-randomised by γ", () => {
     const w = makeWorld(suite, { threshold: 3, sMax: 0 });
-    const { seededRng } = await import('./helpers/rng.js');
     const a = decodeVoucher(
-      await createVoucher(
+      createVoucher(
         w.account,
         w.clientDb,
         { item: item('x', 1), id: id(1), payload: payloadFor(1) },
@@ -40,7 +42,7 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
       ),
     );
     const b = decodeVoucher(
-      await createVoucher(
+      createVoucher(
         w.account,
         w.clientDb,
         { item: item('x', 2), id: id(1), payload: payloadFor(1) },
@@ -60,46 +62,63 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
     }
   });
 
-  it('T-1 real matches plus up to s_max synthetics reveal nothing; the T-th reveals exactly the real payloads', async () => {
+  it('T-1 real matches plus up to s_max synthetics reveal nothing; the T-th reveals exactly the real payloads', () => {
     const T = 5;
     const sMax = 6;
-    const w = makeWorld(suite, { threshold: T, sMax, rate: 0.5, seed: 'tminus1' });
+    const reviewer = generateReviewerKeyPair(seededRng(`reviewer-${suite.name}`));
+    const w = makeWorld(suite, {
+      threshold: T,
+      sMax,
+      rate: 0.5,
+      seed: 'tminus1',
+      reviewerKeys: [reviewer.publicKey],
+    });
     let i = 0;
     const real: number[] = [];
     // Upload until T-1 real matches are in, with synthetics mixed in by the PRF coin.
     while (real.length < T - 1) {
       const before = w.account.syntheticCount;
-      const v = await upload(w, w.members[i] as Uint8Array, i);
+      const v = upload(w, w.members[i] as Uint8Array, i);
       if (w.account.syntheticCount === before) real.push(i);
       expect(w.server.ingest(v, w.registry).kind).toBe('match');
       i++;
     }
     // Add non-matching uploads until the synthetic cap is reached.
     while (w.account.syntheticCount < sMax) {
-      const v = await upload(w, item('cat', i), i);
+      const v = upload(w, item('cat', i), i);
       w.server.ingest(v, w.registry);
       i++;
     }
     expect(w.server.candidates.length).toBe(T - 1 + sMax);
     expect(w.server.reveal().kind).toBe('below-threshold');
     // The synthetic cap is reached: the next upload is real.
-    const v = await upload(w, w.members[i] as Uint8Array, i);
+    const v = upload(w, w.members[i] as Uint8Array, i);
     real.push(i);
     expect(w.server.ingest(v, w.registry).kind).toBe('match');
     const res = w.server.reveal();
     expect(res.kind).toBe('revealed');
     if (res.kind !== 'revealed') return;
     expect(res.revealed.map((r) => r.id)).toEqual(real.map((k) => id(k)));
-    expect(res.revealed.map((r) => unpadPayload(r.ad))).toEqual(real.map((k) => payloadFor(k)));
+    // Only the reviewer opens the payloads, for the (database, voucher id, context) claimed.
+    const opened = res.revealed.map((r) =>
+      unpadPayload(
+        openAsReviewer(reviewer.secretKey, 0, r.ad, {
+          databaseId: r.databaseId,
+          voucherId: r.id,
+          context: new Uint8Array(0),
+        }),
+      ),
+    );
+    expect(opened).toEqual(real.map((k) => payloadFor(k)));
     expect(res.syntheticIds.length).toBe(sMax);
   });
 
-  it('duplicates count once', async () => {
+  it('duplicates count once', () => {
     const T = 3;
     const w = makeWorld(suite, { threshold: T, sMax: 0 });
     for (let rep = 0; rep < 4; rep++) {
       for (let i = 0; i < T - 1; i++) {
-        const v = await upload(w, w.members[i] as Uint8Array, i);
+        const v = upload(w, w.members[i] as Uint8Array, i);
         expect(w.server.ingest(v, w.registry).kind).toBe(rep === 0 ? 'match' : 'duplicate');
       }
     }
@@ -107,34 +126,27 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
     expect(w.server.reveal().kind).toBe('below-threshold');
   });
 
-  it('two devices of one account combine', async () => {
+  it('two devices of one account combine', () => {
     const T = 4;
     const w = makeWorld(suite, { threshold: T, sMax: 0 });
     const phone = ClientAccount.fromBytes(w.account.toBytes());
     const laptop = ClientAccount.fromBytes(w.account.toBytes());
     for (let i = 0; i < T; i++) {
       const dev = i % 2 === 0 ? phone : laptop;
-      w.server.ingest(await upload(w, w.members[i] as Uint8Array, i, dev), w.registry);
+      w.server.ingest(upload(w, w.members[i] as Uint8Array, i, dev), w.registry);
     }
     expect(w.server.reveal().kind).toBe('revealed');
   });
 
-  it('two live database versions combine', async () => {
+  it('two live database versions combine', () => {
     const T = 4;
     const w = makeWorld(suite, { threshold: T, sMax: 0 });
-    const v2 = buildDatabase(w.members, {
-      suite,
-      rng: w.rng,
-      params: { threshold: T, sMax: 0, syntheticRate32: 0, payloadSize: 32, reviewerKeys: [] },
-    });
-    w.registry.add(ServerDatabase.fromBuild(v2));
-    const db2 = ClientDatabase.load(v2.publicData, v2.root);
+    const db2 = addVersion(w);
     expect(db2.databaseId).not.toEqual(w.clientDb.databaseId);
     for (let i = 0; i < T; i++) {
       const db = i < 2 ? w.clientDb : db2;
       expect(
-        w.server.ingest(await upload(w, w.members[i] as Uint8Array, i, w.account, db), w.registry)
-          .kind,
+        w.server.ingest(upload(w, w.members[i] as Uint8Array, i, w.account, db), w.registry).kind,
       ).toBe('match');
     }
     const res = w.server.reveal();
@@ -142,14 +154,14 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
     if (res.kind === 'revealed') expect(res.revealed.length).toBe(T);
   });
 
-  it('every voucher, real or synthetic, matching or not, has the same length', async () => {
+  it('every voucher, real or synthetic, matching or not, has the same length', () => {
     const w = makeWorld(suite, { threshold: 3, sMax: 5, rate: 0.5 });
     const lengths = new Set<number>();
     const kinds = new Set<string>();
     for (let i = 0; i < 24; i++) {
       const before = w.account.syntheticCount;
       const member = i % 2 === 0;
-      const v = await upload(w, member ? (w.members[i] as Uint8Array) : item('n', i), i);
+      const v = upload(w, member ? (w.members[i] as Uint8Array) : item('n', i), i);
       kinds.add(w.account.syntheticCount > before ? 'synthetic' : member ? 'match' : 'non-match');
       lengths.add(v.length);
     }
@@ -157,12 +169,12 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
     expect([...lengths]).toEqual([voucherLength(suite, w.clientDb.params, 4)]);
   });
 
-  it('the matching slot comes first about half the time', async () => {
+  it('the matching slot comes first about half the time', () => {
     const w = makeWorld(suite, { threshold: 3, sMax: 0 });
     const n = SLOW ? 400 : 120;
     let first = 0;
     for (let i = 0; i < n; i++) {
-      const v = decodeVoucher(await upload(w, w.members[i % w.members.length] as Uint8Array, i));
+      const v = decodeVoucher(upload(w, w.members[i % w.members.length] as Uint8Array, i));
       const opens = v.slots.map((s) => {
         const key = slotKey(suite, v.databaseId, s.Q, w.serverDb.blind(suite.decode(s.Q)));
         return openSingleUse(key, s.ct, v.databaseId) !== null;
@@ -175,24 +187,62 @@ describe.each([ristretto255Sha512, p256Sha256])('voucher claims on $name', (suit
     expect(Math.abs(first - n / 2)).toBeLessThan(4.5 * sd);
   });
 
-  it('refuses a database announcing a different suite, T or s_max', async () => {
-    const w = makeWorld(suite, { threshold: 3, sMax: 2 });
-    const other = ClientAccount.create({ suite, threshold: 4, sMax: 2 });
-    await expect(
-      createVoucher(other, w.clientDb, {
-        item: item('a', 1),
-        id: id(1),
-        payload: new Uint8Array(0),
-      }),
-    ).rejects.toMatchObject({
-      name: 'ParameterError',
-      code: 'params.threshold',
-    });
+  it('refuses a database announcing a different suite, T, s_max or p (ParameterError naming it)', () => {
+    const w = makeWorld(suite, { threshold: 3, sMax: 2, rate: 0.25 });
+    const p32 = rateToU32(0.25);
+    const other = suite === ristretto255Sha512 ? p256Sha256 : ristretto255Sha512;
+    const base = { suite, threshold: 3, sMax: 2, syntheticRate32: p32 };
+    const cases = [
+      { acct: { ...base, suite: other }, code: 'params.suite' },
+      { acct: { ...base, threshold: 4 }, code: 'params.threshold' },
+      { acct: { ...base, sMax: 3 }, code: 'params.sMax' },
+      // SPEC v2 §6: the account pins p too (a database announcing another p is refused).
+      { acct: { ...base, syntheticRate32: rateToU32(0.5) }, code: 'params.synthetic-rate' },
+      { acct: { ...base, syntheticRate32: p32 + 1 }, code: 'params.synthetic-rate' },
+    ];
+    for (const { acct, code } of cases) {
+      const a = ClientAccount.create(acct);
+      // The pinned values survive serialization.
+      const restored = ClientAccount.fromBytes(a.toBytes());
+      expect(restored.syntheticRate32).toBe(acct.syntheticRate32);
+      for (const x of [a, restored]) {
+        let err: unknown;
+        try {
+          createVoucher(x, w.clientDb, {
+            item: item('a', 1),
+            id: id(1),
+            payload: new Uint8Array(0),
+          });
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(ParameterError);
+        expect(err).toMatchObject({ code });
+        expect(x.syntheticCount).toBe(0);
+      }
+      // Creating an account from the database with a contradicting explicit value is refused too.
+      const { suite: s, threshold, sMax, syntheticRate32 } = acct;
+      expect(() =>
+        ClientAccount.create({ database: w.clientDb, suite: s, threshold, sMax, syntheticRate32 }),
+      ).toThrow(expect.objectContaining({ name: 'ParameterError', code }));
+    }
+    // The account made from the database takes all four values from it.
+    const fromDb = ClientAccount.create({ database: w.clientDb });
+    expect([fromDb.suite, fromDb.threshold, fromDb.sMax, fromDb.syntheticRate32]).toEqual([
+      suite,
+      3,
+      2,
+      p32,
+    ]);
+    const ok = ClientAccount.create(base);
+    expect(() =>
+      createVoucher(ok, w.clientDb, { item: item('a', 1), id: id(1), payload: new Uint8Array(0) }),
+    ).not.toThrow();
   });
 
-  it('vouchers for an unknown database, or malformed, are typed outcomes that leave the state untouched', async () => {
+  it('vouchers for an unknown database, or malformed, are typed outcomes that leave the state untouched', () => {
     const w = makeWorld(suite, { threshold: 3, sMax: 0 });
-    const v = await upload(w, w.members[0] as Uint8Array, 0);
+    const v = upload(w, w.members[0] as Uint8Array, 0);
     const before = w.server.toBytes();
     const bad = v.slice();
     bad[7] = (bad[7] as number) ^ 1; // inside the database id
