@@ -160,7 +160,10 @@ export interface AuditPolicy {
   readonly threshold: Bounds;
   /** Bounds on `s_max` (the minimum must be ≥ 1: synthetic vouchers are a safeguard). */
   readonly sMax: Bounds;
-  /** Bounds on the synthetic rate `p` as a fraction (the minimum must be > 0). */
+  /**
+   * Bounds on the synthetic rate `p` as a fraction (the minimum must be ≥ 2^-32, i.e. > 0). The
+   * header's 32-bit value `v` passes when `⌊min·2^32⌋ ≤ v ≤ ⌊max·2^32⌋` (what `rateToU32` gives).
+   */
   readonly syntheticRate: Bounds;
   /** Bounds on the payload size in bytes. */
   readonly payloadSize: Bounds;
@@ -204,7 +207,8 @@ export function checkAuditPolicy(p: AuditPolicy): void {
   };
   bounds('threshold', p.threshold, 2, MAX_THRESHOLD, true);
   bounds('sMax', p.sMax, 1, MAX_S_MAX, true);
-  bounds('syntheticRate', p.syntheticRate, Number.MIN_VALUE, 1, false);
+  // p is announced as a 32-bit fraction: the smallest non-zero rate is 2^-32.
+  bounds('syntheticRate', p.syntheticRate, 2 ** -32, 1, false);
   bounds('payloadSize', p.payloadSize, 0, 65_533, true);
   bounds('ratio', p.ratio, MIN_TABLE_RATIO, MAX_TABLE_RATIO, false);
   if (!Number.isSafeInteger(p.lastSignedVersion) || p.lastSignedVersion < 0)
@@ -250,9 +254,14 @@ const fail = (failure: AuditFailure, reason: string): AuditVerdict => ({
   reason,
 });
 
-/** The synthetic rate `p` of a header as a fraction. */
-function rateOf(header: PublicHeader): number {
-  return header.params.syntheticRate32 / 2 ** 32;
+/** `p` against its bounds on the header's own 32-bit scale (`rateToU32` floors). */
+function rateViolation(header: PublicHeader, b: Bounds): string | null {
+  const v = header.params.syntheticRate32;
+  const lo = Math.floor(b.min * 2 ** 32);
+  const hi = Math.min(Math.floor(b.max * 2 ** 32), 2 ** 32 - 1);
+  return v >= lo && v <= hi
+    ? null
+    : `synthetic rate p = ${Number((v / 2 ** 32).toPrecision(6))} is outside the policy's [${b.min}, ${b.max}]`;
 }
 
 /**
@@ -279,12 +288,7 @@ function policyViolation(header: PublicHeader, items: number, policy: AuditPolic
   return (
     within('T', params.threshold, policy.threshold) ??
     within('s_max', params.sMax, policy.sMax) ??
-    within(
-      'synthetic rate p',
-      rateOf(header),
-      policy.syntheticRate,
-      rateOf(header).toPrecision(6),
-    ) ??
+    rateViolation(header, policy.syntheticRate) ??
     within('payload size', params.payloadSize, policy.payloadSize) ??
     (ratio === null
       ? null

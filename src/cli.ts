@@ -15,10 +15,9 @@ import { ClientAccount, createVoucher } from './client.js';
 import { DEFAULT_TABLE_RATIO } from './constants.js';
 import { QuorumPsiError } from './errors.js';
 import { findSuite, type Suite } from './group.js';
-import { acceptDatabase } from './manifest.js';
 import { smallestThreshold } from './params.js';
 import { splitPublicData } from './pdata.js';
-import { openAsReviewer } from './seal.js';
+import { generateReviewerKeyPair, openAsReviewer } from './seal.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase, unpadPayload } from './server.js';
 import {
   type SimEvent,
@@ -41,7 +40,7 @@ const USAGE = `usage:
   quorum-psi simulate --ngo NAME:JURISDICTION:FILE [--ngo …] --rule M --client FILE --threshold T
                       [--suite ristretto255|p256] [--seed HEX] [--synthetic-rate P]
                       [--max-synthetics S] [--table-ratio R] [--payload-size N]
-                      [--tamper none|cell|filler|extra-item|manifest|hop] [--json]
+                      [--tamper ${TAMPER_KINDS.join('|')}] [--json]
   quorum-psi help`;
 
 function parseHex(s: string, where: string): Uint8Array {
@@ -155,7 +154,13 @@ async function cmdSimulate(argv: string[]): Promise<void> {
       throw new UsageError(`${values.client}:${i + 1}: expected "ID_HEX ITEM_HEX"`);
     const id = parseHex(f[0] as string, `${values.client}:${i + 1}`);
     if (id.length > 64) throw new UsageError(`${values.client}:${i + 1}: id longer than 64 bytes`);
-    uploads.push({ id, item: parseHex(f[1] as string, `${values.client}:${i + 1}`) });
+    const item = parseHex(f[1] as string, `${values.client}:${i + 1}`);
+    // An item of another width could never match: refuse it instead of uploading a dud.
+    if (item.length !== width)
+      throw new UsageError(
+        `${values.client}:${i + 1}: item of ${item.length} bytes, but the NGO lists' items are ${width} bytes wide`,
+      );
+    uploads.push({ id, item });
   });
   const tamper = (values.tamper ?? 'none') as TamperKind;
   if (!TAMPER_KINDS.includes(tamper))
@@ -178,15 +183,15 @@ async function cmdSimulate(argv: string[]): Promise<void> {
       'synthetic-rate',
       values['synthetic-rate'],
       0.05,
-      (x) => x >= 0 && x < 1,
-      'in [0, 1)',
+      (x) => x > 0 && x < 1,
+      'in (0, 1) (synthetic vouchers are a safeguard: p = 0 is refused by every audit policy)',
     ),
     maxSynthetics: parseNumber(
       'max-synthetics',
       values['max-synthetics'],
       90,
-      (x) => Number.isInteger(x) && x >= 0 && x <= 500,
-      'an integer in [0, 500]',
+      (x) => Number.isInteger(x) && x >= 1 && x <= 500,
+      'an integer in [1, 500]',
     ),
     tableRatio: parseNumber(
       'table-ratio',
@@ -228,7 +233,8 @@ const PHASE_TITLE: Record<string, string> = {
   build: 'Builder: cuckoo table, blinding, Merkle root',
   audit: 'NGO audit of the database',
   manifest: 'Manifest co-signed by the auditing NGOs',
-  'client-accept': 'Client checks the manifest quorum and root',
+  'client-accept': 'Client checks the manifest quorum, deployment, version and root',
+  update: 'Database update to version 2, then version 1 served again',
   vouchers: 'Client creates vouchers',
   ingest: 'Server ingests vouchers',
   reveal: 'Server reveal attempt',
@@ -325,21 +331,22 @@ async function cmdDemo(argv: string[]): Promise<void> {
   out();
 
   // Uploads: non-matching photos and synthetics, until exactly T-1 real matches are in.
-  const account = ClientAccount.create({ suite, threshold: T, sMax, rng });
-  const server = new ServerAccount({ suite, threshold: T, sMax });
-  const registry = new DatabaseRegistry().add(
-    ServerDatabase.fromBytes(ServerDatabase.fromBuild(built).toBytes()),
-  );
+  // The account takes T, s_max and p from the accepted database and pins them.
+  const account = ClientAccount.create({ database: db, rng });
+  const serverDb = ServerDatabase.fromBytes(ServerDatabase.fromBuild(built).toBytes());
+  const server = new ServerAccount({ database: serverDb });
+  const registry = new DatabaseRegistry().add(serverDb);
   let real = 0;
   let n = 0;
   let nextKnown = 0;
-  const upload = async (item: Uint8Array, isKnown: boolean) => {
+  const context = new TextEncoder().encode('account 4711');
+  const upload = (item: Uint8Array, isKnown: boolean) => {
     const id = Uint8Array.of(0x70, n >> 8, n & 0xff);
     const before = account.syntheticCount;
-    const v = await createVoucher(
+    const v = createVoucher(
       account,
       db,
-      { item, id, payload: new TextEncoder().encode(`photo #${n}: flagged evidence`) },
+      { item, id, payload: new TextEncoder().encode(`photo #${n}: flagged evidence`), context },
       rng,
     );
     n++;
@@ -350,7 +357,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
   process.stderr.write('… Client uploads photos (a few match known hashes)\n');
   while (real < T - 1) {
     const isKnown = n % 7 === 3;
-    await upload(isKnown ? (known[nextKnown++] as Uint8Array) : hash('family-photo', n), isKnown);
+    upload(isKnown ? (known[nextKnown++] as Uint8Array) : hash('family-photo', n), isKnown);
     if (process.stderr.isTTY && n % 10 === 0)
       process.stderr.write(`\r  ${n} vouchers, ${real} real matches`);
   }
@@ -364,7 +371,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
   );
   out('  The server cannot tell which candidates are real, and opens nothing.');
   out();
-  while (real < T) await upload(known[nextKnown++] as Uint8Array, true);
+  while (real < T) upload(known[nextKnown++] as Uint8Array, true);
   r = server.reveal();
   out(`  One more real match (T = ${T}) → reveal attempt → ${r.kind}`);
   if (r.kind !== 'revealed') throw new Error(`expected a reveal, got ${r.kind}`);
@@ -373,31 +380,58 @@ async function cmdDemo(argv: string[]): Promise<void> {
   );
   const first = r.revealed[0];
   if (first) {
-    const opened = unpadPayload(
-      await openAsReviewer(reviewer.secretKey, 0, first.ad, first.databaseId),
-    );
+    const binding = { databaseId: first.databaseId, voucherId: first.id, context };
+    const opened = unpadPayload(openAsReviewer(reviewer.secretKey, 0, first.ad, binding));
     out(
-      `  Reviewer opens id ${bytesToHex(first.id)}: "${new TextDecoder().decode(opened)}" (and ${r.revealed.length - 1} more)`,
+      `  Reviewer opens id ${bytesToHex(first.id)} of "account 4711": "${new TextDecoder().decode(opened)}" (and ${r.revealed.length - 1} more)`,
     );
+    try {
+      openAsReviewer(reviewer.secretKey, 0, first.ad, {
+        ...binding,
+        context: new TextEncoder().encode('account 1234'),
+      });
+      out('  Reviewer: ACCEPTED a relabelled payload (this would be a bug)');
+    } catch (e) {
+      out(
+        `  The platform relabels it as account 1234's: the reviewer refuses — ${(e as QuorumPsiError).code}`,
+      );
+    }
   }
   out();
 
+  // The safeguards against the platform itself (SPEC v2 §5).
+  out('The platform tries to get around the safeguards:');
+  const own = d.auditVariant(
+    { reviewerKeys: [reviewer.publicKey, generateReviewerKeyPair(rng).publicKey] },
+    2,
+  );
+  out(
+    `  It names its own key as a second reviewer in the header → ${own.map((v) => `${v.ngo}: ${v.ok ? 'ok (this would be a bug)' : `audit FAILED (${v.failure})`}`).join(', ')}`,
+  );
+  out(`    reason: ${own.find((v) => !v.ok)?.reason ?? '—'}`);
+  const p0 = d.auditVariant({ syntheticRate32: 0 }, 2);
+  out(
+    `  It announces no synthetic vouchers (p = 0) → ${p0.every((v) => !v.ok) ? `every audit FAILED (${p0[0]?.failure}): ${p0[0]?.reason}` : 'accepted by some NGO (this would be a bug)'}`,
+  );
+  const v2 = d.publish(2);
+  const acc2 = v2.manifest ? d.accept(v2.pdata, v2.manifest) : 'no manifest';
+  out(
+    `  It publishes database version 2, audited and co-signed → client: ${typeof acc2 === 'string' ? `refused (${acc2})` : `accepted version ${acc2.accepted?.version}`}`,
+  );
+  const back = d.accept(d.publicData, d.manifest as Uint8Array);
+  out(
+    `  Then it serves the still-valid version 1 again → client: ${typeof back === 'string' ? `refused — ${back}` : 'ACCEPTED (this would be a bug)'}`,
+  );
   // A tampered database: one cell changed after the NGOs signed.
-  out('A tampered database: the platform changes one cell after the manifest was signed.');
-  const { headerBytes, cells } = splitPublicData(d.publicData);
+  const { headerBytes, cells } = splitPublicData(v2.pdata);
   const next: Uint8Array[] = cells.map((c) => c.slice());
   next[1] = suite.encode(suite.mulBase(suite.randomScalar(rng)));
-  try {
-    acceptDatabase(concatBytes(headerBytes, ...next), d.manifest as Uint8Array, {
-      trust: d.trust,
-      m: 2,
-    });
-    out('  Client: ACCEPTED (this would be a bug)');
-  } catch (e) {
-    out(`  Client: refused — ${(e as QuorumPsiError).code}: ${(e as Error).message}`);
-  }
+  const changed = d.accept(concatBytes(headerBytes, ...next), v2.manifest as Uint8Array);
+  out(
+    `  It changes one cell of version 2 after the manifest was signed → client: ${typeof changed === 'string' ? `refused — ${changed}` : 'ACCEPTED (this would be a bug)'}`,
+  );
   out();
-  out(`Done in ${fmtMs(performance.now() - t0)}. Try: npx quorum-psi simulate --help`);
+  out(`Done in ${fmtMs(performance.now() - t0)}. Try: npm run simulate -- --help`);
 }
 
 // ── main ──────────────────────────────────────────────────────────────────────────────────

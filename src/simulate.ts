@@ -3,23 +3,29 @@
  * roles (SPEC §1 flow): NGO quorum → builder → audit → manifest → client → server → reviewer.
  * Used by `quorum-psi simulate` and `quorum-psi demo` (src/cli.ts) and by the end-to-end tests.
  *
- * Tampering (one at a time) exercises each safeguard:
+ * Tampering (one at a time) exercises each safeguard, each caught by the party it restrains:
  * - `hop`: one NGO skips masking on one hop (re-signing its stage): the next NGO must catch it;
  * - `extra-item`: the builder adds an item backed by fewer than `m` jurisdictions: audit fails;
  * - `filler`: the builder replaces a filler by `α·H(x*)` for an item outside the quorum: audit fails;
+ * - `reviewer`: the builder names the platform's own X25519 key as a reviewer: the audit fails
+ *   against every NGO's own policy (SPEC v2 §5 step 4);
+ * - `synthetic-rate`: the builder announces `p = 0` (below `T` the candidates would then be
+ *   exactly the real matches): the audit fails against the policy;
  * - `manifest`: only `m − 1` jurisdictions sign: the client must refuse;
- * - `cell`: a cell is changed after the manifest was signed: the client must refuse.
+ * - `cell`: a cell is changed after the manifest was signed: the client must refuse;
+ * - `rollback`: after the client accepted database version 2, the platform serves the still-valid
+ *   version 1 again: the client must refuse (SPEC v2 §5), and keeps version 2.
  * @module
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
-import { auditDatabase, encodeAuditBundle, manifestBodyFor } from './audit.js';
+import { type AuditPolicy, auditDatabase, encodeAuditBundle, manifestBodyFor } from './audit.js';
 import { buildDatabase, hashItem } from './builder.js';
 import { ClientAccount, type ClientDatabase, createVoucher } from './client.js';
 import { SIG_LABEL } from './constants.js';
 import { layoutCuckoo } from './cuckoo.js';
 import { generateProof } from './dleq.js';
-import { QuorumPsiError } from './errors.js';
+import { ParameterError, QuorumPsiError } from './errors.js';
 import type { Suite } from './group.js';
 import {
   acceptDatabase,
@@ -30,15 +36,18 @@ import {
   type TrustedNgo,
 } from './manifest.js';
 import {
-  createQuorumConfig,
+  createQuorumRoster,
   hopDleqConfig,
+  hopProofBinding,
   intersectContributions,
   mergeJurisdiction,
   NgoDecodeError,
   NgoParty,
   NgoVerificationError,
+  type QuorumConfig,
   runQuorumLocally,
   stageProducer,
+  startRunLocally,
 } from './ngo.js';
 import {
   decodeElementList,
@@ -47,21 +56,33 @@ import {
   type NgoStage,
   stageStatement,
 } from './ngo-messages.js';
-import { computeRoot, rateToU32, splitPublicData } from './pdata.js';
+import { computeRoot, rateToU32, splitPublicData, type VoucherParams } from './pdata.js';
 import { generateReviewerKeyPair, openAsReviewer } from './seal.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase, unpadPayload } from './server.js';
 import { generateSigningKeyPair, signStatement } from './sign.js';
 import { bytesToHex, concatBytes, defaultRng, type Rng } from './utils.js';
 
 /** Kinds of tampering the simulation can inject. */
-export type TamperKind = 'none' | 'cell' | 'filler' | 'extra-item' | 'manifest' | 'hop';
+export type TamperKind =
+  | 'none'
+  | 'cell'
+  | 'filler'
+  | 'extra-item'
+  | 'reviewer'
+  | 'synthetic-rate'
+  | 'manifest'
+  | 'hop'
+  | 'rollback';
 export const TAMPER_KINDS: readonly TamperKind[] = [
   'none',
   'cell',
   'filler',
   'extra-item',
+  'reviewer',
+  'synthetic-rate',
   'manifest',
   'hop',
+  'rollback',
 ];
 
 /** One NGO (organisation) and its list. */
@@ -105,6 +126,7 @@ export type SimPhase =
   | 'audit'
   | 'manifest'
   | 'client-accept'
+  | 'update'
   | 'vouchers'
   | 'ingest'
   | 'reveal'
@@ -179,6 +201,21 @@ export interface Deployment {
   ) => Promise<T>;
   readonly emit: (e: SimEvent) => void;
   readonly rng: Rng;
+  /**
+   * The platform builds a new database from the same `X_int` with some voucher parameters
+   * changed (e.g. its own reviewer key) and asks every NGO to audit it against its own policy.
+   */
+  readonly auditVariant: (
+    params: Partial<VoucherParams>,
+    version: number,
+  ) => { ngo: string; ok: boolean; failure: string | null; reason: string | null }[];
+  /** Build, audit and co-sign database version `version` (each NGO last signed `version − 1`). */
+  readonly publish: (version: number) => { pdata: Uint8Array; manifest: Uint8Array | null };
+  /**
+   * The client's acceptance with its own state (trust list, rule, deployment id, highest version
+   * accepted so far): the database, or the refusal `code: message`.
+   */
+  readonly accept: (pdata: Uint8Array, manifest: Uint8Array) => ClientDatabase | string;
 }
 
 /**
@@ -189,6 +226,19 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
   const rng = input.rng ?? defaultRng;
   const { suite, rule: m } = input;
   const tamper = input.tamper ?? 'none';
+  // SPEC v2: synthetic vouchers are a safeguard, not an option (the NGOs' policy requires them).
+  if (!(input.syntheticRate > 0 && input.syntheticRate < 1)) {
+    throw new ParameterError(
+      'params.synthetic-rate',
+      `synthetic rate must be in (0, 1), got ${input.syntheticRate}`,
+    );
+  }
+  if (!Number.isSafeInteger(input.maxSynthetics) || input.maxSynthetics < 1) {
+    throw new ParameterError(
+      'params.sMax',
+      `the synthetic cap must be an integer ≥ 1, got ${input.maxSynthetics}`,
+    );
+  }
   const emit = input.onEvent ?? (() => {});
   const timings: Record<string, number> = {};
   const res: SimulateResult = {
@@ -255,9 +305,10 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
     jurisdiction: j,
     publicKey: speaker(j).publicKey,
   }));
-  const config = createQuorumConfig({
+  const deploymentId = input.deploymentId ?? te.encode('quorum-psi-simulate');
+  const roster = createQuorumRoster({
     suite,
-    deploymentId: input.deploymentId ?? te.encode('quorum-psi-simulate'),
+    deploymentId,
     m,
     itemWidth,
     members: ringTrust.map((t) => ({
@@ -265,6 +316,12 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
       signingPublicKey: t.publicKey,
     })),
   });
+  // SPEC v2 §3 step 0: every NGO signs a fresh run nonce; the run id binds this run.
+  const { config } = startRunLocally(
+    roster,
+    jurisdictions.map((j) => speaker(j).secretKey),
+    { rng },
+  );
   const parties = jurisdictions.map(
     (j, i) =>
       new NgoParty(
@@ -317,6 +374,9 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
   if (!quorum) {
     res.learned.ngos =
       'The ring stopped at the tampered hop; the culprit is named. No database is built.';
+    const stopped = (): never => {
+      throw new ParameterError('simulate.stopped', 'the quorum stopped: no database to build');
+    };
     return {
       result: res,
       db: null,
@@ -328,22 +388,45 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
       phase,
       emit,
       rng,
+      auditVariant: stopped,
+      publish: stopped,
+      accept: stopped,
     };
   }
   res.learned.ngos = `Each NGO learned list sizes (${parties.map((p) => p.listSize).join(', ')}) and, for each of its own items, which other lists hold it; no other NGO's non-qualifying item.`;
 
   // ── Builder (SPEC §4) ──────────────────────────────────────────────────────────────────────
+  const scope = { deploymentId: config.deploymentId, runId: config.runId };
   const qualifiedItems = (contribs: readonly Uint8Array[]) =>
-    intersectContributions(contribs, ringTrust, m).items;
+    intersectContributions(contribs, ringTrust, m, scope).items;
   const xInt = qualifiedItems(quorum.contributions);
   res.intersection = xInt.map(bytesToHex);
-  const reviewer = await generateReviewerKeyPair(rng);
+  const reviewer = generateReviewerKeyPair(rng);
+  const payloadSize = input.payloadSize ?? 64;
+  // What the NGOs agreed (each auditing NGO holds this policy itself; SPEC v2 §5 step 4): the
+  // reviewer key they chose and exactly the announced parameters.
+  const policyFor = (lastSignedVersion: number): AuditPolicy => ({
+    deploymentId: config.deploymentId,
+    runId: config.runId,
+    reviewerKeys: [reviewer.publicKey],
+    threshold: { min: input.threshold, max: input.threshold },
+    sMax: { min: input.maxSynthetics, max: input.maxSynthetics },
+    syntheticRate: { min: input.syntheticRate, max: input.syntheticRate },
+    payloadSize: { min: payloadSize, max: payloadSize },
+    ratio: { min: input.tableRatio, max: input.tableRatio },
+    lastSignedVersion,
+  });
+  const platformReviewer = generateReviewerKeyPair(rng);
   const params = {
     threshold: input.threshold,
     sMax: input.maxSynthetics,
-    syntheticRate32: rateToU32(input.syntheticRate),
-    payloadSize: input.payloadSize ?? 64,
-    reviewerKeys: [reviewer.publicKey],
+    syntheticRate32: tamper === 'synthetic-rate' ? 0 : rateToU32(input.syntheticRate),
+    payloadSize,
+    // Tamper `reviewer`: the platform names its own key besides the NGOs' reviewer.
+    reviewerKeys:
+      tamper === 'reviewer'
+        ? [reviewer.publicKey, platformReviewer.publicKey]
+        : [reviewer.publicKey],
   };
   let outsideItem: Uint8Array | null = null;
   if (tamper === 'extra-item' || tamper === 'filler') {
@@ -353,16 +436,18 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
       input.ngos.flatMap((n) => n.items).find((x) => !all.has(bytesToHex(x))) ??
       te.encode('x'.repeat(itemWidth));
   }
+  const build = (override: Partial<VoucherParams> = {}) =>
+    buildDatabase(tamper === 'extra-item' ? [...xInt, outsideItem as Uint8Array] : xInt, {
+      suite,
+      params: { ...params, ...override },
+      ratio: input.tableRatio,
+      itemWidth,
+      contributions: quorum.contributions,
+      rng,
+    });
   const built = await phase(
     'build',
-    () =>
-      buildDatabase(tamper === 'extra-item' ? [...xInt, outsideItem as Uint8Array] : xInt, {
-        suite,
-        params,
-        ratio: input.tableRatio,
-        contributions: quorum.contributions,
-        rng,
-      }),
+    build,
     (b) =>
       `${b.items.length} items in ${splitPublicData(b.publicData).cells.length} cells, ${b.dropped.length} dropped`,
   );
@@ -396,46 +481,64 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
   res.learned.builder = `The builder learned only the NGO contributions: ${xInt.length} items backed by ≥ ${m} jurisdictions.`;
 
   // ── Audit and manifest (SPEC §5) ───────────────────────────────────────────────────────────
-  const bundle = encodeAuditBundle(built);
-  const verdicts = await phase(
+  const now = Math.floor(Date.now() / 1000);
+  /** Every NGO audits against its own policy; those whose verdict is ok co-sign. */
+  const auditAndSign = (
+    db: ReturnType<typeof buildDatabase>,
+    data: Uint8Array,
+    root: Uint8Array,
+    version: number,
+  ) => {
+    const bundle = encodeAuditBundle(db, { version });
+    const verdicts = input.ngos.map((n) => ({
+      ngo: n,
+      v: auditDatabase(data, bundle, {
+        claimedRoot: root,
+        qualifiedItems,
+        policy: policyFor(version - 1),
+      }),
+    }));
+    const ok = verdicts.filter((x) => x.v.ok);
+    const first = ok[0]?.v;
+    if (!first?.ok) return { verdicts, manifest: null, signers: [] as string[] };
+    const body = encodeManifestBody(
+      manifestBodyFor(data, first, { notBefore: now - 60, notAfter: now + 30 * 86400 }),
+    );
+    // Tamper `manifest`: only m-1 jurisdictions sign.
+    const seen = new Set<string>();
+    const signers = ok.filter((x) => {
+      if (tamper !== 'manifest') return true;
+      if (seen.has(x.ngo.jurisdiction)) return true;
+      if (seen.size >= m - 1) return false;
+      seen.add(x.ngo.jurisdiction);
+      return true;
+    });
+    const sigs: ManifestSignature[] = signers.map((x) => {
+      const kp = orgKeys.get(x.ngo.name) as { publicKey: Uint8Array; secretKey: Uint8Array };
+      return { publicKey: kp.publicKey, signature: signManifest(kp.secretKey, body) };
+    });
+    return {
+      verdicts,
+      manifest: encodeManifest(body, sigs),
+      signers: signers.map((x) => x.ngo.name),
+    };
+  };
+  const v1 = await phase(
     'audit',
-    () =>
-      input.ngos.map((n) => ({
-        ngo: n,
-        v: auditDatabase(pdata, bundle, { claimedRoot, qualifiedItems }),
-      })),
-    (vs) => vs.map((x) => `${x.ngo.name}: ${x.v.ok ? 'ok' : `FAIL (${x.v.failure})`}`).join(', '),
+    () => auditAndSign(built, pdata, claimedRoot, 1),
+    (r) =>
+      r.verdicts.map((x) => `${x.ngo.name}: ${x.v.ok ? 'ok' : `FAIL (${x.v.failure})`}`).join(', '),
   );
-  res.auditOk = verdicts.every((x) => x.v.ok);
-  res.auditFailures = verdicts.flatMap((x) =>
+  res.auditOk = v1.verdicts.every((x) => x.v.ok);
+  res.auditFailures = v1.verdicts.flatMap((x) =>
     x.v.ok ? [] : [`${x.ngo.name}: ${x.v.failure}: ${x.v.reason}`],
   );
   if (!res.auditOk) caught('audit', res.auditFailures[0] as string);
-  const now = Math.floor(Date.now() / 1000);
-  const manifest = await phase(
+  let manifest = await phase(
     'manifest',
     () => {
-      const ok = verdicts.filter((x) => x.v.ok);
-      const first = ok[0]?.v;
-      if (!first?.ok) return null;
-      const body = encodeManifestBody(
-        manifestBodyFor(pdata, first, m, { notBefore: now - 60, notAfter: now + 30 * 86400 }),
-      );
-      // Tamper `manifest`: only m-1 jurisdictions sign.
-      const seen = new Set<string>();
-      const signers = ok.filter((x) => {
-        if (tamper !== 'manifest') return true;
-        if (seen.has(x.ngo.jurisdiction)) return true;
-        if (seen.size >= m - 1) return false;
-        seen.add(x.ngo.jurisdiction);
-        return true;
-      });
-      res.manifestSigners = signers.map((x) => x.ngo.name);
-      const sigs: ManifestSignature[] = signers.map((x) => {
-        const kp = orgKeys.get(x.ngo.name) as { publicKey: Uint8Array; secretKey: Uint8Array };
-        return { publicKey: kp.publicKey, signature: signManifest(kp.secretKey, body) };
-      });
-      return encodeManifest(body, sigs);
+      res.manifestSigners = v1.signers;
+      return v1.manifest;
     },
     (mf) => (mf ? `signed by ${res.manifestSigners.join(', ')}` : 'no NGO signs: audit failed'),
   );
@@ -448,29 +551,100 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
   }
 
   // ── Client acceptance (SPEC §5) ────────────────────────────────────────────────────────────
-  const db = await phase(
+  /** The client's own configuration: trust list, rule, deployment id, highest version accepted. */
+  let highestAccepted = 0;
+  const accept = (data: Uint8Array, mf: Uint8Array): ClientDatabase | string => {
+    try {
+      const db = acceptDatabase(data, mf, {
+        trust,
+        m,
+        deploymentId: config.deploymentId,
+        minVersion: highestAccepted,
+      });
+      highestAccepted = db.accepted?.version ?? highestAccepted;
+      return db;
+    } catch (e) {
+      if (e instanceof QuorumPsiError) return `${e.code}: ${e.message}`;
+      throw e;
+    }
+  };
+  let db = await phase(
     'client-accept',
     () => {
       if (!manifest) {
         res.clientRefusal = 'no manifest: the NGOs did not sign';
         return null;
       }
-      try {
-        return acceptDatabase(pdata, manifest, { trust, m });
-      } catch (e) {
-        if (e instanceof QuorumPsiError) {
-          res.clientRefusal = `${e.code}: ${e.message}`;
-          caught('client', res.clientRefusal);
-          return null;
-        }
-        throw e;
+      const out = accept(pdata, manifest);
+      if (typeof out === 'string') {
+        res.clientRefusal = out;
+        caught('client', out);
+        return null;
       }
+      return out;
     },
-    (d) => (d ? 'accepted' : `refused (${res.clientRefusal})`),
+    (d) => (d ? `accepted version ${d.accepted?.version}` : `refused (${res.clientRefusal})`),
   );
+  let current = built;
+  if (tamper === 'rollback' && db && manifest) {
+    // Version 2 is built, audited (each NGO last signed version 1) and accepted; then the
+    // platform serves the still-valid version 1 again.
+    const old = { pdata, manifest };
+    const update = await phase(
+      'update',
+      () => {
+        const b2 = build();
+        const r2 = auditAndSign(b2, b2.publicData, b2.root, 2);
+        const d2 = r2.manifest ? accept(b2.publicData, r2.manifest) : 'no manifest';
+        const rolled = accept(old.pdata, old.manifest);
+        return { b2, r2, d2, rolled };
+      },
+      (u) =>
+        `version 2 ${typeof u.d2 === 'string' ? `refused (${u.d2})` : 'accepted'}; version 1 served again: ${typeof u.rolled === 'string' ? `refused (${u.rolled})` : 'ACCEPTED'}`,
+    );
+    if (typeof update.d2 !== 'string' && update.r2.manifest) {
+      db = update.d2;
+      current = update.b2;
+      pdata = update.b2.publicData;
+      manifest = update.r2.manifest;
+      res.root = bytesToHex(update.b2.root);
+    }
+    if (typeof update.rolled === 'string') {
+      res.clientRefusal = update.rolled;
+      caught('client', update.rolled);
+    }
+  }
   res.clientAccepted = db !== null;
   if (!db) res.learned.client = 'The client refused the database and uploaded nothing.';
-  return { result: res, db, built, reviewer, publicData: pdata, manifest, trust, phase, emit, rng };
+  return {
+    result: res,
+    db,
+    built: current,
+    reviewer,
+    publicData: pdata,
+    manifest,
+    trust,
+    phase,
+    emit,
+    rng,
+    auditVariant: (override, version) => {
+      const b = build(override);
+      return auditAndSign(b, b.publicData, b.root, version).verdicts.map((x) => ({
+        ngo: x.ngo.name,
+        ok: x.v.ok,
+        failure: x.v.ok ? null : x.v.failure,
+        reason: x.v.ok ? null : x.v.reason,
+      }));
+    },
+    publish: (version) => {
+      const b = build();
+      return {
+        pdata: b.publicData,
+        manifest: auditAndSign(b, b.publicData, b.root, version).manifest,
+      };
+    },
+    accept,
+  };
 }
 
 // ── Vouchers, ingest, reveal, review (SPEC §6, §7) ───────────────────────────────────────────
@@ -486,20 +660,15 @@ export async function runUploads(
   emit: (e: SimEvent) => void,
   rng: Rng,
 ): Promise<void> {
-  const { suite } = input;
-  const account = ClientAccount.create({
-    suite,
-    threshold: input.threshold,
-    sMax: input.maxSynthetics,
-    rng,
-  });
+  // The account takes suite, T, s_max and p from the accepted database (and pins them).
+  const account = ClientAccount.create({ database: db, rng });
   const vouchers = await phase(
     'vouchers',
     async () => {
       const out: Uint8Array[] = [];
       for (const [i, u] of input.uploads.entries()) {
         const payload = u.payload ?? te.encode(`photo ${bytesToHex(u.id)}`);
-        out.push(await createVoucher(account, db, { item: u.item, id: u.id, payload }, rng));
+        out.push(createVoucher(account, db, { item: u.item, id: u.id, payload }, rng));
         if (i % 16 === 15)
           emit({ type: 'progress', phase: 'vouchers', done: i + 1, total: input.uploads.length });
       }
@@ -510,14 +679,9 @@ export async function runUploads(
   );
   res.vouchers = vouchers.length;
   res.syntheticIssued = account.syntheticCount;
-  const server = new ServerAccount({
-    suite,
-    threshold: input.threshold,
-    sMax: input.maxSynthetics,
-  });
-  const registry = new DatabaseRegistry().add(
-    ServerDatabase.fromBytes(ServerDatabase.fromBuild(built).toBytes()),
-  );
+  const serverDb = ServerDatabase.fromBytes(ServerDatabase.fromBuild(built).toBytes());
+  const server = new ServerAccount({ database: serverDb });
+  const registry = new DatabaseRegistry().add(serverDb);
   await phase(
     'ingest',
     () => server.ingestBatch(vouchers, registry),
@@ -546,7 +710,11 @@ export async function runUploads(
     async () => {
       const out: { id: string; payload: string }[] = [];
       for (const r of reveal.revealed) {
-        const padded = await openAsReviewer(reviewer.secretKey, 0, r.ad, r.databaseId);
+        const padded = openAsReviewer(reviewer.secretKey, 0, r.ad, {
+          databaseId: r.databaseId,
+          voucherId: r.id,
+          context: new Uint8Array(0),
+        });
         const p = unpadPayload(padded);
         const text = new TextDecoder('utf-8', { fatal: false }).decode(p);
         out.push({
@@ -567,7 +735,7 @@ export async function runUploads(
  * previous stage's elements (no masking), with a proof for key 1 and its own valid signature.
  */
 function skipMasking(
-  config: ReturnType<typeof createQuorumConfig>,
+  config: QuorumConfig,
   bytes: Uint8Array,
   producerKey: Uint8Array,
   rng: Rng,
@@ -583,7 +751,13 @@ function skipMasking(
     suite,
     hopDleqConfig(config, chain.owner, s - 1),
     1n,
-    { A: suite.G, B: suite.G, C: prev, D: prev },
+    {
+      A: suite.G,
+      B: suite.G,
+      C: prev,
+      D: prev,
+      binding: hopProofBinding(config, chain.owner, s - 1),
+    },
     rng,
   );
   const body = stageStatement(sessionDigest, chain.owner, s - 1, producer, chain.n, list, proof);

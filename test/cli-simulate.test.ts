@@ -3,7 +3,8 @@
  * a temp directory and checking its `--json` output against ground truth computed here:
  * - the intersection is exactly the items held by ≥ m jurisdictions (brute force);
  * - the revealed ids are exactly the matching uploads that were not made synthetic, and every
- *   matching upload is revealed or synthetic; with `--synthetic-rate 0` exactly the matching ids;
+ *   matching upload is revealed or synthetic; with a negligible synthetic rate exactly the
+ *   matching ids (`--synthetic-rate 0` is refused: every audit policy requires synthetics);
  * - the same `--seed` reproduces the same root and outcome;
  * - each `--tamper` kind is detected by the party that must catch it, on both suites;
  * - malformed input exits non-zero with one specific line on stderr and no stack trace.
@@ -159,6 +160,11 @@ beforeAll(() => {
   const good = ngoLists.alpha?.items ?? [];
   writeFileSync(file('bad-hex.txt'), `${good[0]}\n${good[1]?.replace(/^../, 'zz')}\n`);
   writeFileSync(file('mixed.txt'), `${good[0]}\n${good[1]?.slice(0, 32)}\n`);
+  const [u0, u1] = uploads as [(typeof uploads)[0], (typeof uploads)[0]];
+  writeFileSync(
+    file('client-narrow.txt'),
+    `${u0.id} ${u0.item}\n${u1.id} ${u1.item.slice(0, 32)}\n`,
+  );
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -227,8 +233,8 @@ describe.concurrent('quorum-psi simulate --json', SLOW, () => {
     expect({ ...b, timings: {} }).toEqual({ ...a, timings: {} });
   });
 
-  it('with --synthetic-rate 0 reveals exactly the matching ids', async () => {
-    const r = await simulateJson(['--synthetic-rate', '0', '--seed', '0abc']);
+  it('with a negligible synthetic rate reveals exactly the matching ids', async () => {
+    const r = await simulateJson(['--synthetic-rate', '1e-9', '--seed', '0abc']);
     expect(r.syntheticIds).toEqual([]);
     expect(r.candidates).toBe(matchingIds.length);
     expect(r.revealedIds).toEqual(matchingIds);
@@ -237,7 +243,7 @@ describe.concurrent('quorum-psi simulate --json', SLOW, () => {
   it('below the threshold reveals nothing', async () => {
     const r = await simulateJson([
       '--synthetic-rate',
-      '0',
+      '1e-9',
       '--threshold',
       String(matchingIds.length + 1),
     ]);
@@ -285,6 +291,33 @@ describe.concurrent.each(['ristretto255', 'p256'])('--tamper on %s', SLOW, (suit
     expect(r.tamper.reason).toMatch(/manifest\.quorum/);
   });
 
+  it.each([
+    ['reviewer', /reviewer key\(s\) the NGOs did not agree on/],
+    ['synthetic-rate', /synthetic rate p = 0 is outside/],
+  ])('%s: every NGO audit fails against its own policy', async (kind, reason) => {
+    const r = await run(kind as string);
+    expect(r.auditOk).toBe(false);
+    expect(r.clientAccepted).toBe(false);
+    expect(r.tamper).toMatchObject({ kind, applied: true, detected: true, by: 'audit' });
+    expect(r.tamper.reason).toMatch(/policy/);
+    expect(r.tamper.reason).toMatch(reason as RegExp);
+    expect(r.vouchers).toBe(0);
+  });
+
+  it('rollback: the client refuses version 1 after accepting version 2, and keeps version 2', async () => {
+    const r = await run('rollback');
+    expect(r.auditOk).toBe(true);
+    expect(r.tamper).toMatchObject({
+      kind: 'rollback',
+      applied: true,
+      detected: true,
+      by: 'client',
+    });
+    expect(r.tamper.reason).toMatch(/manifest\.rollback/);
+    expect(r.clientAccepted).toBe(true);
+    expect(r.vouchers).toBe(uploads.length);
+  });
+
   it('hop: the next NGO catches it', async () => {
     const r = await run('hop');
     expect(r.tamper).toMatchObject({ kind: 'hop', applied: true, detected: true, by: 'ngo' });
@@ -311,6 +344,16 @@ describe.concurrent('malformed input: exit ≠ 0, one line on stderr, no stack t
       /mixed\.txt:2: item of 16 bytes, but items are 32 bytes wide/,
     ],
     ['unknown flag', () => baseArgs(['--frobnicate']), /Unknown option '--frobnicate'/],
+    [
+      'a client item of another width than the lists',
+      () => baseArgs().map((a) => a.replace('client.txt', 'client-narrow.txt')),
+      /client-narrow\.txt:2: item of 16 bytes, but the NGO lists' items are 32 bytes wide/,
+    ],
+    [
+      '--synthetic-rate 0',
+      () => baseArgs(['--synthetic-rate', '0']),
+      /--synthetic-rate must be in \(0, 1\)/,
+    ],
     [
       '--rule above the number of jurisdictions',
       () => baseArgs().map((a, i, all) => (all[i - 1] === '--rule' ? '4' : a)),

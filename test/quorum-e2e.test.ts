@@ -59,7 +59,7 @@ describe.each([ristretto255Sha512, p256Sha256])(
         rule: 2,
         uploads,
         threshold: T,
-        syntheticRate: 0,
+        syntheticRate: 0.05,
         maxSynthetics: 2,
         tableRatio: 2.1,
         rng: seededRng(`quorum-e2e-${suite.name}`),
