@@ -1,12 +1,17 @@
 /**
  * Role: NGO in the quorum (SPEC §3). Three child-protection NGOs in three jurisdictions find,
  * without showing each other their other entries, which hashes at least m = 2 jurisdictions
- * hold. Only those hashes go to the builder, each NGO signing its own contribution.
+ * hold. Only those hashes go to the builder, each NGO signing its own contribution, bound to
+ * this deployment and this run of the quorum. Each NGO can later open its run to an arbiter.
  *
  *   npx tsx examples/ngo.ts
  *
- *  NGO_i                                           other NGOs / bulletin board / builder
- *  ─────                                           ─────────────────────────────────────
+ *  NGO_i                                           other NGOs / bulletin board / builder / arbiter
+ *  ─────                                           ───────────────────────────────────────────────
+ *  createRunNonce(): fresh nonce, signed ────────▶ all NGOs (step 0, SPEC v2)
+ *  run nonces of all NGOs ◀─────────────────────── all NGOs; runIdFromNonces() checks every
+ *                                                  signature and that its own nonce is in: the
+ *                                                  run id, bound into every later message
  *  commit(): K_i, |X_i|, signed list digest ─────▶ all NGOs
  *  commitments of all NGOs ◀────────────────────── all NGOs (verified: receiveCommitments)
  *  maskOwnList(): [k_i·H_M(x)], secret order ────▶ NGO_{i+1}
@@ -14,19 +19,26 @@
  *  processHop(): check proof, ·k_i, DLEQ proof ──▶ NGO_{i+1} (or the board after k-1 hops)
  *  bulletin board (all fully-masked lists) ◀────── anyone assembles it
  *  qualify(): own items in ≥ m-1 other lists
- *  contribute(): Q_i in the clear, signed ───────▶ builder (intersectContributions)
+ *  contribute(): Q_i in the clear, signed ───────▶ builder (intersectContributions, scoped to
+ *                                                  this deployment and run id)
+ *  opening(): list, salt, order, DLEQ proof ─────▶ arbiter, if ever asked (arbiterCheck)
  *
  * One NGO (or a link) that skips masking or alters a list is caught at the next hop, by name.
  */
 import { createHash } from 'node:crypto';
 import { ristretto255Sha512 } from 'quorum-psi/group';
 import {
+  arbiterCheck,
   assembleBulletin,
   createQuorumConfig,
+  createQuorumRoster,
+  createRunNonce,
   intersectContributions,
   NgoDecodeError,
   NgoParty,
   NgoVerificationError,
+  type QuorumConfig,
+  runIdFromNonces,
 } from 'quorum-psi/ngo';
 import { generateSigningKeyPair } from 'quorum-psi/sign';
 
@@ -50,9 +62,11 @@ const m = 2;
 // Set-up, agreed out of band: the roster (jurisdiction + Ed25519 key, in ring order), the rule m,
 // the item width and a deployment id. Each NGO keeps its own signing secret key.
 const keys = Object.fromEntries(Object.keys(lists).map((j) => [j, generateSigningKeyPair()]));
-const config = createQuorumConfig({
+const secretKey = (j: string) => keys[j]?.secretKey as Uint8Array;
+const deploymentId = te.encode('example deployment 2025-06');
+const roster = createQuorumRoster({
   suite: ristretto255Sha512,
-  deploymentId: te.encode('example deployment 2025-06'),
+  deploymentId,
   m,
   itemWidth: 32,
   members: Object.keys(lists).map((j) => ({
@@ -60,13 +74,29 @@ const config = createQuorumConfig({
     signingPublicKey: keys[j]?.publicKey as Uint8Array,
   })),
 });
-const newParties = () =>
-  Object.entries(lists).map(
-    ([j, items], i) => new NgoParty(config, i, keys[j]?.secretKey as Uint8Array, items),
+
+/**
+ * Step 0 (SPEC v2): every run of the quorum gets a fresh run id. Each NGO signs a fresh nonce
+ * and sends it to the others; each checks all k signatures and that its own nonce is in the run
+ * id (else the run could be a replay of an old one). No message, proof or contribution of one
+ * run is valid in another.
+ */
+function startRun(): QuorumConfig {
+  const drawn = Object.keys(lists).map((j, i) => createRunNonce(roster, i, secretKey(j)));
+  const messages = drawn.map((d) => d.message); // in a deployment: broadcast to every NGO
+  const runIds = drawn.map((d, index) =>
+    runIdFromNonces(roster, messages, { index, nonce: d.nonce }),
   );
+  if (runIds.some((id) => hex(id) !== hex(runIds[0] as Uint8Array)))
+    throw new Error('NGOs derived different run ids');
+  return createQuorumConfig({ ...roster, runId: runIds[0] as Uint8Array });
+}
+const newParties = (config: QuorumConfig) =>
+  Object.entries(lists).map(([j, items], i) => new NgoParty(config, i, secretKey(j), items));
 
 /** The ring: in a deployment every arrow is a network message; here it is a function call. */
 function runRing(
+  config: QuorumConfig,
   parties: NgoParty[],
   tamper?: (bytes: Uint8Array, owner: number, from: number) => Uint8Array,
 ) {
@@ -88,12 +118,14 @@ function runRing(
   const board = assembleBulletin(config, inFlight);
   for (const p of parties) p.qualify(board);
   // Step 6: signed contributions to the builder.
-  return { board, contributions: parties.map((p) => p.contribute()) };
+  return { commitments, board, contributions: parties.map((p) => p.contribute()) };
 }
 
-const parties = newParties();
-const { board, contributions } = runRing(parties);
+const config = startRun();
+const parties = newParties(config);
+const { commitments, board, contributions } = runRing(config, parties);
 console.log(`quorum of ${parties.length} NGOs, rule m = ${m}, suite ${config.suite.name}`);
+console.log(`  run id ${hex(config.runId)} (from ${parties.length} signed run nonces)`);
 for (const p of parties) {
   const holders = p.itemHolders();
   const shared = holders.filter((h) => h.lists.length > 0).length;
@@ -103,12 +135,14 @@ for (const p of parties) {
 }
 console.log(`  bulletin board: ${board.length} bytes, every hop carries a verifiable DLEQ proof`);
 
-// What the builder does with the contributions: verify them against its trust list.
+// What the builder does with the contributions: verify them against its trust list, for its
+// deployment and the run id it was told (both required).
 const trust = Object.keys(lists).map((j) => ({
   jurisdiction: j,
   publicKey: keys[j]?.publicKey as Uint8Array,
 }));
-const xInt = intersectContributions(contributions, trust, m).items.map(hex);
+const scope = { deploymentId, runId: config.runId };
+const xInt = intersectContributions(contributions, trust, m, scope).items.map(hex);
 
 // Ground truth by brute force: items held by ≥ m jurisdictions.
 const count = new Map<string, number>();
@@ -120,10 +154,29 @@ if (JSON.stringify(xInt) !== JSON.stringify(expected))
   throw new Error('quorum result differs from the brute-force intersection');
 console.log(`  X_int: ${xInt.length} items held by ≥ ${m} jurisdictions (checked by brute force)`);
 
+// Accountability (SPEC v2 §3): the commitment is checkable. Asked by an arbiter (a court, an
+// oversight body), NGO CA opens its run: its list, salt, order and a DLEQ proof that the stage 0
+// it signed and published is its committed list masked under its committed key K_i. The arbiter
+// checks it against the signed commitment and the bulletin board (and the contribution against
+// the opened list), and learns nothing about k_i.
+const ca = parties[1] as NgoParty;
+const verdict = arbiterCheck(config, {
+  commitment: commitments[1] as Uint8Array,
+  bulletin: board,
+  opening: ca.opening(),
+  contribution: contributions[1] as Uint8Array,
+});
+if (!verdict.ok) throw new Error(`arbiter refused an honest opening: ${verdict.reason}`);
+console.log(
+  `  arbiter: ${verdict.party.jurisdiction}'s opening confirmed (${verdict.listSize} committed items masked as published; contribution within its committed list)`,
+);
+
 // A dishonest hop: the CA party's output for UK's list is altered in transit (one byte). The
-// next NGO checks the DLEQ proof and the stage signature, and names the sender.
+// next NGO checks the DLEQ proof and the stage signature, and names the sender. (A new attempt
+// is a new run: fresh run nonces, a fresh run id.)
+const rerun = startRun();
 try {
-  runRing(newParties(), (bytes, owner, from) => {
+  runRing(rerun, newParties(rerun), (bytes, owner, from) => {
     if (owner !== 0 || from !== 1) return bytes;
     const bad = bytes.slice();
     bad[bad.length - 100] = (bad[bad.length - 100] as number) ^ 1;
@@ -135,5 +188,16 @@ try {
   const who = e.culprit.jurisdiction;
   if (who !== 'CA') throw new Error(`tampered hop blamed on ${who}, expected CA`);
   console.log(`  tampered hop caught: ${e.code}, culprit ${who}`);
+}
+
+// Contributions are bound to their run: the builder of the second run refuses the first run's.
+try {
+  intersectContributions(contributions, trust, m, { deploymentId, runId: rerun.runId });
+  throw new Error("another run's contributions were accepted");
+} catch (e) {
+  if (!(e instanceof NgoVerificationError) || e.code !== 'ngo.contribution.mismatch') throw e;
+  console.log(
+    `  contributions of run ${hex(config.runId).slice(0, 8)}… refused in run ${hex(rerun.runId).slice(0, 8)}…: ${e.code}`,
+  );
 }
 console.log('ngo example: ok');

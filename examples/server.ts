@@ -8,18 +8,22 @@
  *
  *  Server                                          builder / client / reviewers
  *  ──────                                          ────────────────────────────
- *  server database secret (α, header) ◀─────────── builder (DatabaseRegistry, by database id)
+ *  server database secret (α, header) ◀─────────── builder (DatabaseRegistry, by database id;
+ *                                                  integrity-checked when loaded)
  *  voucher ◀────────────────────────────────────── client (nothing is sent back)
  *  ingest(): α·Q_j for both slots; one opens → candidate (id, r, adct, share),
  *            none → non-match (keep the id), both → invalid; every outcome is a value
  *  reveal(): < T candidates, or detection finds no T real → below-threshold
  *            ≥ T real: DHF detection, Lagrange for adkey, open every real adct
- *  (id, sealed payload) of every real match ─────▶ reviewers (openAsReviewer)
- *  account state toBytes()/fromBytes() between batches
+ *  (id, sealed payload, database id) of every ──▶ reviewers (openAsReviewer: it opens only for
+ *    real match, and the account it came from      that database, id and account)
+ *  account state toBytes()/fromBytes() between batches (T and s_max pinned from the database;
+ *    a checksum makes a corrupted state fail to load)
  */
 import { createHash } from 'node:crypto';
 import { buildDatabase } from 'quorum-psi/builder';
 import { ClientAccount, ClientDatabase, createVoucher } from 'quorum-psi/client';
+import { QuorumPsiError } from 'quorum-psi/errors';
 import { ristretto255Sha512 } from 'quorum-psi/group';
 import { rateToU32 } from 'quorum-psi/pdata';
 import { generateReviewerKeyPair } from 'quorum-psi/seal';
@@ -35,7 +39,7 @@ const sMax = 4;
 const item = (tag: string) =>
   new Uint8Array(createHash('sha256').update(`example item/${tag}`).digest());
 const known = Array.from({ length: 12 }, (_, i) => item(`known/${i}`));
-const reviewer = await generateReviewerKeyPair();
+const reviewer = generateReviewerKeyPair();
 const built = buildDatabase(known, {
   suite,
   params: {
@@ -52,13 +56,13 @@ const droppedHex = new Set(built.dropped.map(hex));
 const placed = known.filter((x) => !droppedHex.has(hex(x)));
 const secretFromBuilder = ServerDatabase.fromBuild(built).toBytes();
 const clientDb = ClientDatabase.load(built.publicData, built.root);
-const client = ClientAccount.create({ suite, threshold: T, sMax });
+const client = ClientAccount.create({ database: clientDb }); // pins T, s_max and p
 const realIds = new Set<string>(); // what the client knows and the server must find out
 let n = 0;
-async function upload(y: Uint8Array, matches: boolean): Promise<Uint8Array> {
+function upload(y: Uint8Array, matches: boolean): Uint8Array {
   const id = te.encode(`photo-${n++}`);
   const before = client.syntheticCount;
-  const v = await createVoucher(client, clientDb, {
+  const v = createVoucher(client, clientDb, {
     item: y,
     id,
     payload: te.encode(`photo ${n}`),
@@ -68,8 +72,10 @@ async function upload(y: Uint8Array, matches: boolean): Promise<Uint8Array> {
 }
 
 // ── The server ────────────────────────────────────────────────────────────────────────────────
-const registry = new DatabaseRegistry().add(ServerDatabase.fromBytes(secretFromBuilder));
-let account = new ServerAccount({ suite, threshold: T, sMax });
+const serverDb = ServerDatabase.fromBytes(secretFromBuilder); // checksum, α against L
+const registry = new DatabaseRegistry().add(serverDb);
+// The account pins T and s_max from the database it serves.
+let account = new ServerAccount({ database: serverDb });
 const tally: Record<string, number> = {};
 const ingest = (v: Uint8Array) => {
   const outcome = account.ingest(v, registry);
@@ -82,10 +88,7 @@ let nextKnown = 0;
 let lastVoucher: Uint8Array = new Uint8Array(0);
 for (let i = 0; realIds.size < T - 1; i++) {
   const isKnown = i % 3 === 2;
-  lastVoucher = await upload(
-    isKnown ? (placed[nextKnown++] as Uint8Array) : item(`cat ${i}`),
-    isKnown,
-  );
+  lastVoucher = upload(isKnown ? (placed[nextKnown++] as Uint8Array) : item(`cat ${i}`), isKnown);
   ingest(lastVoucher);
 }
 ingest(lastVoucher); // a re-upload counts once
@@ -95,13 +98,24 @@ console.log(`batch 1: ${JSON.stringify(tally)}; ${account.candidates.length} can
 console.log(`  reveal attempt → ${r1.kind} (${realIds.size} real matches, T = ${T})`);
 if (r1.kind !== 'below-threshold') throw new Error(`expected below-threshold, got ${r1.kind}`);
 
-// Persist between batches (the state holds candidate tuples and the ids of non-matches).
+// Persist between batches (the state holds candidate tuples and the ids of non-matches). The
+// state ends with a checksum: one flipped byte in storage fails to load, rather than loading as
+// a different state.
 const state = account.toBytes();
 account = ServerAccount.fromBytes(state);
 console.log(`  account state persisted: ${state.length} bytes`);
+const corrupted = state.slice();
+corrupted[corrupted.length >> 1] = (corrupted[corrupted.length >> 1] as number) ^ 1;
+try {
+  ServerAccount.fromBytes(corrupted);
+  throw new Error('a corrupted account state loaded');
+} catch (e) {
+  if (!(e instanceof QuorumPsiError)) throw e;
+  console.log(`  corrupted copy of the state: refused (${e.code})`);
+}
 
 // Batch 2: one more real match.
-while (realIds.size < T) ingest(await upload(placed[nextKnown++] as Uint8Array, true));
+while (realIds.size < T) ingest(upload(placed[nextKnown++] as Uint8Array, true));
 const r2 = account.reveal();
 console.log(`batch 2: reveal attempt → ${r2.kind}`);
 if (r2.kind !== 'revealed') throw new Error(`expected a reveal, got ${r2.kind}`);

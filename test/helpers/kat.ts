@@ -1,21 +1,25 @@
 /**
- * Known-answer vectors for the protocol's own objects (public data, vouchers, account states),
- * computed from fixed seeds. `scripts/gen-vectors.ts` writes them to
+ * Known-answer vectors for the protocol's own objects (public data, vouchers, account states,
+ * sealed payloads), computed from fixed seeds. `scripts/gen-vectors.ts` writes them to
  * `test/vectors/quorum-psi-v1-kat.json`; `test/kat.test.ts` recomputes and compares byte for byte.
+ * Every object is in wire-format version 2 (SPEC v2); the file name keeps the `v1` of the DST
+ * prefix (`quorum-psi-v1-…`).
  *
  * How another implementation reproduces them: the `rng` is SHA-256 in counter mode
  * (`test/helpers/rng.ts`: block i = SHA-256(seed ‖ u32 0 ‖ u32 i), bytes consumed in order), and
- * every randomized step draws from it in the order the code documents (docs/protocol.md).
- * Payloads are not sealed (no reviewer keys): HPKE's ephemeral keys come from the HPKE library's
- * own CSPRNG and cannot be replayed.
+ * every randomized step draws from it in the order the code documents (docs/protocol.md): the
+ * reviewer key pair (`DeriveKeyPair(rng(32))`, RFC 9180), the database build, the account seed,
+ * then each voucher in turn. Payloads are sealed to that reviewer key with the HPKE sealing of
+ * src/seal.ts, whose data-encryption key and ephemeral keys come from the same `rng`, and bound
+ * to (database id, voucher id, the case's context); the reveal lists what the reviewer opens.
  */
 import { buildDatabase } from '../../src/builder.js';
 import { ClientAccount, ClientDatabase, createVoucher } from '../../src/client.js';
 import { p256Sha256, ristretto255Sha512 } from '../../src/group.js';
 import { rateToU32 } from '../../src/pdata.js';
-import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../../src/server.js';
+import { generateReviewerKeyPair, openAsReviewer } from '../../src/seal.js';
+import { DatabaseRegistry, ServerAccount, ServerDatabase, unpadPayload } from '../../src/server.js';
 import { bytesToHex } from '../../src/utils.js';
-import { TEST_REVIEWER_KEY } from './protocol.js';
 import { seededRng } from './rng.js';
 
 export interface KatCase {
@@ -23,6 +27,10 @@ export interface KatCase {
   rngSeed: string;
   items: string[];
   params: { threshold: number; sMax: number; syntheticRate32: number; payloadSize: number };
+  /** The one reviewer key pair (X25519) the database names and payloads are sealed to. */
+  reviewer: { secretKey: string; publicKey: string };
+  /** Context every payload is sealed with (bound with the database id and voucher id). */
+  context: string;
   publicData: string;
   root: string;
   databaseId: string;
@@ -38,12 +46,18 @@ export interface KatCase {
   }[];
   accountStateAfter: string;
   serverAccountState: string;
-  reveal: { kind: string; revealedIds: string[]; syntheticIds: string[] };
+  reveal: {
+    kind: string;
+    revealedIds: string[];
+    syntheticIds: string[];
+    /** What the reviewer opens (unpadded), per revealed id, in the reveal's order. */
+    reviewerOpened: { id: string; payload: string }[];
+  };
 }
 
 const te = new TextEncoder();
 
-export async function computeKat(): Promise<KatCase[]> {
+export function computeKat(): KatCase[] {
   const out: KatCase[] = [];
   for (const suite of [ristretto255Sha512, p256Sha256]) {
     const rngSeed = `quorum-psi-v1 KAT ${suite.name}`;
@@ -52,23 +66,26 @@ export async function computeKat(): Promise<KatCase[]> {
       te.encode(`kat-item-${String(i).padStart(3, '0')}`),
     );
     const params = { threshold: 3, sMax: 2, syntheticRate32: rateToU32(0.25), payloadSize: 16 };
+    const reviewer = generateReviewerKeyPair(rng);
+    const context = te.encode('kat account 1');
     const built = buildDatabase(items, {
       suite,
       rng,
-      params: { ...params, reviewerKeys: [TEST_REVIEWER_KEY] },
+      params: { ...params, reviewerKeys: [reviewer.publicKey] },
     });
     const db = ClientDatabase.load(built.publicData, built.root);
     const sdb = ServerDatabase.fromBuild(built);
     const accountSeed = rng(32);
-    const acct = ClientAccount.fromSeed(accountSeed, { suite, threshold: 3, sMax: 2 });
-    const server = new ServerAccount({ suite, threshold: 3, sMax: 2 });
+    // The account pins the database's suite, T, s_max and p (SPEC v2 §6).
+    const acct = ClientAccount.fromSeed(accountSeed, { database: db });
+    const server = new ServerAccount({ database: sdb });
     const reg = new DatabaseRegistry().add(sdb);
     const vouchers: KatCase['vouchers'] = [];
     const uploads: [Uint8Array, string][] = [
       [items[0] as Uint8Array, '01'],
-      [te.encode('not-in-db-1'), '02'],
+      [te.encode('not-in-db-01'), '02'],
       [items[3] as Uint8Array, '03'],
-      [te.encode('not-in-db-2'), '04'],
+      [te.encode('not-in-db-02'), '04'],
       [items[5] as Uint8Array, '05'],
       [items[1] as Uint8Array, '06'],
       [items[2] as Uint8Array, '07'],
@@ -77,7 +94,7 @@ export async function computeKat(): Promise<KatCase[]> {
       const id = Uint8Array.of(Number.parseInt(idHex, 16));
       const payload = te.encode(`payload ${idHex}`);
       const before = acct.syntheticCount;
-      const v = await createVoucher(acct, db, { item: itm, id, payload }, rng);
+      const v = createVoucher(acct, db, { item: itm, id, payload, context }, rng);
       const kind =
         acct.syntheticCount > before
           ? 'synthetic'
@@ -95,11 +112,17 @@ export async function computeKat(): Promise<KatCase[]> {
       });
     }
     const res = server.reveal();
+    const revealed = res.kind === 'revealed' ? res.revealed : [];
     out.push({
       suite: suite.name,
       rngSeed,
       items: items.map(bytesToHex),
       params,
+      reviewer: {
+        secretKey: bytesToHex(reviewer.secretKey),
+        publicKey: bytesToHex(reviewer.publicKey),
+      },
+      context: bytesToHex(context),
       publicData: bytesToHex(built.publicData),
       root: bytesToHex(built.root),
       databaseId: bytesToHex(built.databaseId),
@@ -110,8 +133,20 @@ export async function computeKat(): Promise<KatCase[]> {
       serverAccountState: bytesToHex(server.toBytes()),
       reveal: {
         kind: res.kind,
-        revealedIds: res.kind === 'revealed' ? res.revealed.map((r) => bytesToHex(r.id)) : [],
+        revealedIds: revealed.map((r) => bytesToHex(r.id)),
         syntheticIds: res.kind === 'revealed' ? res.syntheticIds.map(bytesToHex) : [],
+        reviewerOpened: revealed.map((r) => ({
+          id: bytesToHex(r.id),
+          payload: bytesToHex(
+            unpadPayload(
+              openAsReviewer(reviewer.secretKey, 0, r.ad, {
+                databaseId: r.databaseId,
+                voucherId: r.id,
+                context,
+              }),
+            ),
+          ),
+        })),
       },
     });
   }
