@@ -126,12 +126,17 @@ for (const { suite, oprf } of cases) {
           });
           expect(() => oprf.voprf.finalizeBatch(items, pk, ours)).toThrow();
           // ... and under the RFC context with the 8-byte index (only the index width differs).
-          const wide = generateProof(suite, { context: cfg.context, indexBytes: 8, bindStatement: false }, k, {
-            A: suite.G,
-            B: suite.mulBase(k),
-            C: blinded,
-            D: evaluated,
-          });
+          const wide = generateProof(
+            suite,
+            { context: cfg.context, indexBytes: 8, bindStatement: false },
+            k,
+            {
+              A: suite.G,
+              B: suite.mulBase(k),
+              C: blinded,
+              D: evaluated,
+            },
+          );
           expect(() => oprf.voprf.finalizeBatch(items, pk, wide)).toThrow();
         }),
         runs(4),
