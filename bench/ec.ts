@@ -14,6 +14,7 @@
  * | `.msm.point` | `suite.msmVartime` over 256 points, ÷ 256 | the faster of noble `mulAddUnsafe` / `pippenger` on the same inputs, ÷ 256 |
  * | `.dleq.prove.element` | `generateProof`, batch of 256 with encodings supplied, ÷ 256 | 256 `hasher.hashToScalar` + 1 MSM(256), ÷ 256 |
  * | `.dleq.verify.element` | `verifyProof`, same batch, ÷ 256 | 256 `hasher.hashToScalar` + 2 MSM(256), ÷ 256 |
+ * | `.dleq.seed.element` | the statement digest of SPEC v2 §2.1 (part of both rows above), ÷ 256 | the suite hash over the same bytes concatenated, ÷ 256 |
  *
  * Inputs cycle through pools of 64 random scalars / points, identical for operation and floor.
  * @module
@@ -22,7 +23,7 @@ import { mulAddUnsafe, pippenger } from '@noble/curves/abstract/curve.js';
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
 import { DLEQ_PURPOSE, dst, FIXED_BASE_WINDOW } from '../src/constants.js';
-import { dleqConfig, generateProof, verifyProof } from '../src/dleq.js';
+import { dleqConfig, generateProof, statementDigest, verifyProof } from '../src/dleq.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
 import { concatBytes, i2osp, utf8ToBytes } from '../src/utils.js';
 import {
@@ -242,6 +243,20 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       return m;
     });
     const weights = () => transcripts.map((m) => hasher.hashToScalar(m, { DST: htsDst }));
+
+    // SPEC v2 §2.1: the statement digest the seed hashes, one pass of the suite hash over every
+    // C_i ‖ D_i; floor: noble's hash over the same bytes already concatenated (no streaming).
+    if (wants(ctx, `${s}.dleq.seed.element`)) {
+      const cat = concatBytes(...st.Cbytes.flatMap((c, i) => [c, st.Dbytes[i] as Uint8Array]));
+      const row = compare(
+        `${s}.dleq.seed.element`,
+        () => statementDigest(suite, cfg, st.Cbytes, st.Dbytes),
+        `noble ${suite.shortName === 'p256' ? 'sha256' : 'sha512'}(C‖D)`,
+        () => suite.hash(cat),
+        slowOpts,
+      );
+      rows.push(perElement(row, BATCH, `batch ${BATCH}`));
+    }
 
     if (wants(ctx, `${s}.dleq.prove.element`)) {
       const row = compare(
