@@ -43,7 +43,15 @@ import type { Element, Suite } from './group.js';
 import type { ManifestBody } from './manifest.js';
 import { decodeNgoContribution } from './ngo-messages.js';
 import { computeRoot, databaseId, type PublicHeader, splitPublicData } from './pdata.js';
-import { bytesToHex, checkBytes, compareBytes, concatBytes, equalBytes, i2osp } from './utils.js';
+import {
+  bytesToHex,
+  checkBytes,
+  compareBytes,
+  concatBytes,
+  copyBytes,
+  equalBytes,
+  i2osp,
+} from './utils.js';
 
 /** Decoded audit bundle. */
 export interface AuditBundle {
@@ -312,8 +320,23 @@ export function auditDatabase(
   opts: AuditOptions,
 ): AuditVerdict {
   checkAuditPolicy(opts.policy);
+  // The bytes checked are the bytes used: the caller's `qualifiedItems` runs mid-audit, so the
+  // claimed root and the policy are copied first (pdata and the bundle are copied by their
+  // decoders). A Buffer's slice() would be a view.
+  const p = opts.policy;
+  const owned: AuditOptions = {
+    claimedRoot:
+      opts.claimedRoot instanceof Uint8Array ? copyBytes(opts.claimedRoot) : opts.claimedRoot,
+    qualifiedItems: opts.qualifiedItems,
+    policy: {
+      ...p,
+      deploymentId: copyBytes(p.deploymentId),
+      runId: copyBytes(p.runId),
+      reviewerKeys: p.reviewerKeys.map(copyBytes),
+    },
+  };
   try {
-    return auditUnchecked(pdata, bundleBytes, opts);
+    return auditUnchecked(pdata, bundleBytes, owned);
   } catch (e) {
     // Any typed failure not classified below (e.g. a layout the parameters make impossible) is
     // reported, never thrown: the contract is a verdict for every input.
@@ -488,13 +511,13 @@ export function manifestBodyFor(
   const { header, headerBytes } = splitPublicData(pdata);
   return {
     suite: header.suite,
-    deploymentId: verdict.deploymentId.slice(),
-    runId: verdict.runId.slice(),
+    deploymentId: copyBytes(verdict.deploymentId),
+    runId: copyBytes(verdict.runId),
     version: verdict.version,
-    databaseId: verdict.databaseId.slice(),
-    root: verdict.root.slice(),
+    databaseId: copyBytes(verdict.databaseId),
+    root: copyBytes(verdict.root),
     pdataHeader: Uint8Array.from(headerBytes),
-    itemsDigest: verdict.itemsDigest.slice(),
+    itemsDigest: copyBytes(verdict.itemsDigest),
     rule: verdict.rule,
     notBefore: validity.notBefore,
     notAfter: validity.notAfter,

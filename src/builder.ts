@@ -28,7 +28,15 @@ import { dleqConfig, generateProof } from './dleq.js';
 import { ParameterError } from './errors.js';
 import { DEFAULT_SUITE, type Element, SUITES, type Suite } from './group.js';
 import { computeRoot, databaseId, encodeHeader, type VoucherParams } from './pdata.js';
-import { compareBytes, concatBytes, defaultRng, i2osp, lengthPrefixed, type Rng } from './utils.js';
+import {
+  compareBytes,
+  concatBytes,
+  copyBytes,
+  defaultRng,
+  i2osp,
+  lengthPrefixed,
+  type Rng,
+} from './utils.js';
 
 /** Inputs of {@link buildDatabase}. */
 export interface BuildOptions {
@@ -148,9 +156,13 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
   const suite = opts.suite ?? DEFAULT_SUITE;
   const rng = opts.rng ?? defaultRng;
   const ratio = opts.ratio ?? DEFAULT_TABLE_RATIO;
-  // Step 1: nonces and filler seed BEFORE looking at the items.
-  const nonces: [Uint8Array, Uint8Array] = [rng(NONCE_LENGTH), rng(NONCE_LENGTH)];
-  const fillerSeed = rng(FILLER_SEED_LENGTH);
+  // Step 1: nonces and filler seed BEFORE looking at the items. Owned copies: an rng may hand
+  // out views of a buffer it reuses, and these are kept in the returned audit material.
+  const nonces: [Uint8Array, Uint8Array] = [
+    copyBytes(rng(NONCE_LENGTH)),
+    copyBytes(rng(NONCE_LENGTH)),
+  ];
+  const fillerSeed = copyBytes(rng(FILLER_SEED_LENGTH));
   const alpha = suite.randomScalar(rng);
 
   // Step 2: deterministic layout.

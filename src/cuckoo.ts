@@ -50,7 +50,7 @@ import {
   NONCE_LENGTH,
 } from './constants.js';
 import { ParameterError } from './errors.js';
-import { checkBytes, checkInt, compareBytes, equalBytes } from './utils.js';
+import { checkBytes, checkInt, compareBytes, copyBytes, equalBytes } from './utils.js';
 
 /** The two cell-hash nonces `(N_1, N_2)` of a database (SPEC §4 step 1). */
 export type CellNonces = readonly [Uint8Array, Uint8Array];
@@ -83,7 +83,8 @@ class CellHasher {
   private readonly out = new Uint8Array(32);
 
   constructor(nonce: Uint8Array) {
-    this.nonce = nonce.slice();
+    // Owned: the hasher outlives the call in the cache, keyed by these bytes.
+    this.nonce = copyBytes(nonce);
     this.prefix.update(Uint8Array.of(LABEL_BYTES.length)).update(LABEL_BYTES).update(this.nonce);
   }
 

@@ -34,7 +34,14 @@ import {
 } from './constants.js';
 import { DecodeError } from './errors.js';
 import type { Suite } from './group.js';
-import { bytesToNumberBE, checkBytes, concatBytes, i2osp, lengthPrefixed } from './utils.js';
+import {
+  bytesToNumberBE,
+  checkBytes,
+  concatBytes,
+  copyBytes,
+  i2osp,
+  lengthPrefixed,
+} from './utils.js';
 
 /** A prime field `F_p` with elements represented as `bigint` in `[0, p)`. Frozen. */
 export interface PrimeField {
@@ -156,7 +163,8 @@ export function primeField(p: bigint, opts: { isLE?: boolean } = {}): PrimeField
           `field element: expected ${bytes} bytes, got ${b.length}`,
         );
       }
-      const v = bytesToNumberBE(isLE ? b.slice().reverse() : b);
+      // An owned copy to reverse: a Buffer's slice() is a view, and reverse() works in place.
+      const v = bytesToNumberBE(isLE ? copyBytes(b).reverse() : b);
       if (v >= p)
         throw new DecodeError('decode.field.range', 'field element: not reduced modulo p');
       return v;

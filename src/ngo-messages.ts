@@ -37,7 +37,7 @@ import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError } from './errors.js';
 import type { Element, Suite } from './group.js';
 import { SIGNATURE_LENGTH, SIGNING_PUBLIC_KEY_LENGTH } from './sign.js';
-import { checkBytes, compareBytes } from './utils.js';
+import { checkBytes, compareBytes, copyBytes } from './utils.js';
 
 /** Length of every digest in the NGO messages (SHA-256). */
 export const NGO_DIGEST_LENGTH = 32;
@@ -123,7 +123,7 @@ export interface QuorumConfig extends QuorumRoster {
 /** Validate and freeze a roster (the pre-run configuration), computing its digest. */
 export function createQuorumRoster(opts: QuorumRosterOptions): QuorumRoster {
   const { suite, m, itemWidth } = opts;
-  const deploymentId = checkBytes('deploymentId', opts.deploymentId).slice();
+  const deploymentId = copyBytes(checkBytes('deploymentId', opts.deploymentId));
   if (deploymentId.length < 1 || deploymentId.length > NGO_MAX_DEPLOYMENT_ID_BYTES) {
     throw new RangeError(`"deploymentId" expected 1..${NGO_MAX_DEPLOYMENT_ID_BYTES} bytes`);
   }
@@ -159,7 +159,7 @@ export function createQuorumRoster(opts: QuorumRosterOptions): QuorumRoster {
     seenK.add(kh);
     return Object.freeze({
       jurisdiction: mem.jurisdiction,
-      signingPublicKey: mem.signingPublicKey.slice(),
+      signingPublicKey: copyBytes(mem.signingPublicKey),
     });
   });
   const h = sha256.create();
@@ -192,7 +192,7 @@ export function createQuorumConfig(
   opts: QuorumRosterOptions & { runId: Uint8Array },
 ): QuorumConfig {
   const roster = createQuorumRoster(opts);
-  const runId = checkBytes('runId', opts.runId, RUN_ID_LENGTH).slice();
+  const runId = copyBytes(checkBytes('runId', opts.runId, RUN_ID_LENGTH));
   return Object.freeze({
     suite: roster.suite,
     deploymentId: roster.deploymentId,
@@ -287,7 +287,7 @@ export function decodeNgoCommitment(bytes: Uint8Array): NgoCommitment {
     const maskingKeyBytes = r.bytes(suite.elementLength).slice();
     const maskingKey = suite.decode(maskingKeyBytes);
     const listCommitmentBytes = r.bytes(NGO_DIGEST_LENGTH).slice();
-    const signedBody = bytes.subarray(0, r.offset);
+    const signedBody = copyBytes(r.buf.subarray(0, r.offset));
     const signature = r.bytes(SIGNATURE_LENGTH).slice();
     return {
       suite,
@@ -312,7 +312,7 @@ export interface NgoStage {
   readonly signature: Uint8Array;
 }
 
-/** A decoded masked-list chain (views into the input bytes). */
+/** A decoded masked-list chain (views into the decoder's private copy of the input bytes). */
 export interface NgoChain {
   readonly suite: Suite;
   readonly sessionDigest: Uint8Array;
@@ -392,8 +392,13 @@ export function encodeNgoChain(
   return out;
 }
 
-/** Decode an `ngoMaskedList` chain (framing only; elements stay bytes). */
+/** Decode an `ngoMaskedList` chain (framing only; elements stay bytes, in a copy of `bytes`). */
 export function decodeNgoChain(bytes: Uint8Array): NgoChain {
+  return decodeChainView(bytes instanceof Uint8Array ? copyBytes(bytes) : bytes);
+}
+
+/** {@link decodeNgoChain} without the copy: the stages are views of `bytes`. */
+function decodeChainView(bytes: Uint8Array): NgoChain {
   return decodeWith('ngo masked list', bytes, (r) => {
     const suite = r.header(KIND.ngoMaskedList) as Suite;
     const sessionDigest = r.bytes(NGO_DIGEST_LENGTH).slice();
@@ -475,7 +480,9 @@ export function encodeNgoBulletin(
  * Decode an `ngoBulletin`: framing of every chain, each with owner = its position, `k` stages,
  * and the bulletin's suite and session.
  */
-export function decodeNgoBulletin(bytes: Uint8Array): NgoBulletin {
+export function decodeNgoBulletin(bytesIn: Uint8Array): NgoBulletin {
+  // One owned copy; the chains and their stages are views of it.
+  const bytes = bytesIn instanceof Uint8Array ? copyBytes(bytesIn) : bytesIn;
   return decodeWith('ngo bulletin', bytes, (r) => {
     const suite = r.header(KIND.ngoBulletin) as Suite;
     const sessionDigest = r.bytes(NGO_DIGEST_LENGTH).slice();
@@ -486,7 +493,7 @@ export function decodeNgoBulletin(bytes: Uint8Array): NgoBulletin {
     const chainBytes: Uint8Array[] = [];
     for (let j = 0; j < k; j++) {
       const cb = r.vec32('chain', r.remaining);
-      const c = decodeNgoChain(cb);
+      const c = decodeChainView(cb);
       if (c.suite !== suite || compareBytes(c.sessionDigest, sessionDigest) !== 0) {
         throw new DecodeError('decode.mismatch', `ngo bulletin: list ${j} from another session`);
       }
@@ -677,7 +684,7 @@ export function decodeNgoRunNonce(bytes: Uint8Array): NgoRunNonce {
     if (index >= NGO_MAX_PARTIES)
       throw new DecodeError('decode.range', `ngo run nonce: index ${index}`);
     const nonce = r.bytes(NGO_RUN_NONCE_BYTES).slice();
-    const signedBody = bytes.subarray(0, r.offset).slice();
+    const signedBody = copyBytes(r.buf.subarray(0, r.offset));
     const signature = r.bytes(SIGNATURE_LENGTH).slice();
     return { suite, deploymentId, rosterDigest, index, nonce, signature, signedBody };
   });

@@ -101,6 +101,7 @@ import {
   checkRng,
   compareBytes,
   concatBytes,
+  copyBytes,
   defaultRng,
   equalBytes,
   type Rng,
@@ -169,9 +170,9 @@ export function mergeJurisdiction(
   return canonicalList(all);
 }
 
-/** Sorted, deduplicated copy. */
+/** Sorted, deduplicated copy (owned copies of the items: a Buffer's slice() is a view). */
 function canonicalList(items: readonly Uint8Array[]): Uint8Array[] {
-  const sorted = items.map((x) => x.slice()).sort(compareBytes);
+  const sorted = items.map((x) => copyBytes(x)).sort(compareBytes);
   const out: Uint8Array[] = [];
   for (const x of sorted)
     if (out.length === 0 || compareBytes(out[out.length - 1] as Uint8Array, x) !== 0) out.push(x);
@@ -276,11 +277,9 @@ export function createRunNonce(
   if (!equalBytes(signingPublicKey(signingSecretKey), member.signingPublicKey)) {
     throw new ParameterError('ngo.party.key', `signing key does not match roster entry ${index}`);
   }
-  const nonce = checkBytes(
-    'rng output',
-    checkRng(rng)(NGO_RUN_NONCE_BYTES),
-    NGO_RUN_NONCE_BYTES,
-  ).slice();
+  const nonce = copyBytes(
+    checkBytes('rng output', checkRng(rng)(NGO_RUN_NONCE_BYTES), NGO_RUN_NONCE_BYTES),
+  );
   const body = runNonceBody(roster.suite, roster.deploymentId, roster.rosterDigest, index, nonce);
   return {
     nonce,
@@ -686,11 +685,12 @@ export class NgoParty {
     this.index = checkInt('index', index, 0, k - 1);
     const member = config.members[index] as { jurisdiction: string; signingPublicKey: Uint8Array };
     this.jurisdiction = member.jurisdiction;
-    checkBytes('signingSecretKey', signingSecretKey, 32);
-    if (!equalBytes(signingPublicKey(signingSecretKey), member.signingPublicKey)) {
+    // The key checked is the key kept: an owned copy (a Buffer's slice() would be a view).
+    const sk = copyBytes(checkBytes('signingSecretKey', signingSecretKey, 32));
+    if (!equalBytes(signingPublicKey(sk), member.signingPublicKey)) {
       throw new ParameterError('ngo.party.key', `signing key does not match roster entry ${index}`);
     }
-    this.#signingSecretKey = signingSecretKey.slice();
+    this.#signingSecretKey = sk;
     if (!Array.isArray(items)) throw new TypeError('"items" expected an array of Uint8Array');
     for (const x of items) checkBytes('item', x, config.itemWidth);
     this.#items = canonicalList(items);
@@ -705,11 +705,9 @@ export class NgoParty {
     this.#k = config.suite.randomScalar(rng);
     this.#K = config.suite.mulBase(this.#k);
     this.maskingPublicKey = config.suite.encode(this.#K);
-    this.#salt = checkBytes(
-      'rng output',
-      rng(NGO_COMMITMENT_SALT_BYTES),
-      NGO_COMMITMENT_SALT_BYTES,
-    ).slice();
+    this.#salt = copyBytes(
+      checkBytes('rng output', rng(NGO_COMMITMENT_SALT_BYTES), NGO_COMMITMENT_SALT_BYTES),
+    );
     this.#order = randomPermutation(n, rng);
   }
 
@@ -724,7 +722,7 @@ export class NgoParty {
    * {@link opening} (list, salt, order and a proof against the published stage 0).
    */
   commitmentOpening(): { items: readonly Uint8Array[]; salt: Uint8Array } {
-    return { items: this.#items, salt: this.#salt.slice() };
+    return { items: this.#items.map((x) => copyBytes(x)), salt: copyBytes(this.#salt) };
   }
 
   /**
@@ -808,7 +806,7 @@ export class NgoParty {
         signStatement(this.#signingSecretKey, SIG_LABEL.ngoCommitment, body),
       );
     }
-    return this.#commitment;
+    return copyBytes(this.#commitment);
   }
 
   /** Receive every party's commitment (in ring order, own included) and verify them. */
@@ -1041,7 +1039,7 @@ export class NgoParty {
     }
     this.#holders = holders.sort((a, b) => compareBytes(a.item, b.item));
     this.#qualified = qualified.sort(compareBytes);
-    return this.#qualified.slice();
+    return this.#qualified.map((x) => copyBytes(x));
   }
 
   /**
@@ -1050,7 +1048,7 @@ export class NgoParty {
    */
   itemHolders(): readonly NgoItemHolders[] {
     if (!this.#holders) throw new StateError('ngo.state', 'qualify() first');
-    return this.#holders;
+    return this.#holders.map((h) => ({ item: copyBytes(h.item), lists: [...h.lists] }));
   }
 
   /** SPEC §3 step 6: the signed contribution `Q_i` for the builder. */

@@ -27,7 +27,7 @@ import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError } from './errors.js';
 import { type Element, type Suite, suiteFromId } from './group.js';
 import { merkleRoot } from './merkle.js';
-import { bytesToHex, checkBytes, equalBytes } from './utils.js';
+import { bytesToHex, checkBytes, copyBytes, equalBytes } from './utils.js';
 
 /** Parameters every voucher of a database depends on (SPEC §8). */
 export interface VoucherParams {
@@ -241,17 +241,21 @@ export function computeRoot(headerBytes: Uint8Array, cells: readonly Uint8Array[
   return merkleRoot([headerBytes, ...cells]);
 }
 
-/** Database id: the root's leading 16 bytes. */
+/** Database id: the root's leading 16 bytes (a copy: a Buffer's `slice` would be a view). */
 export function databaseId(root: Uint8Array): Uint8Array {
-  return root.slice(0, DB_ID_LENGTH);
+  return copyBytes(root.subarray(0, DB_ID_LENGTH));
 }
 
-/** Split `pdata` into its header and cell encodings (no cell is decoded here). */
-export function splitPublicData(pdata: Uint8Array): {
+/**
+ * Split `pdata` into its header and cell encodings (no cell is decoded here). `pdata` is copied
+ * first: the header is decoded from, and `headerBytes` and `cells` are views of, that copy.
+ */
+export function splitPublicData(pdataIn: Uint8Array): {
   header: PublicHeader;
   headerBytes: Uint8Array;
   cells: Uint8Array[];
 } {
+  const pdata = copyBytes(checkBytes('pdata', pdataIn));
   const { header, length } = decodeHeader(pdata);
   const Ne = header.suite.elementLength;
   const expected = length + header.table.size * Ne;

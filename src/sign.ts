@@ -14,7 +14,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { SIG_PREFIX } from './constants.js';
-import { checkBytes, checkRng, concatBytes, defaultRng, type Rng } from './utils.js';
+import { checkBytes, checkRng, concatBytes, copyBytes, defaultRng, type Rng } from './utils.js';
 
 /** An Ed25519 key pair: 32-byte secret key (RFC 8032 seed) and 32-byte public key. */
 export interface SigningKeyPair {
@@ -46,10 +46,9 @@ export function statementMessage(label: string, body: Uint8Array): Uint8Array {
 /** A fresh key pair; the secret key is `rng(32)` (deterministic for a fixed `rng`). */
 export function generateSigningKeyPair(rng: Rng = defaultRng): SigningKeyPair {
   checkRng(rng);
-  const secretKey = checkBytes(
-    'rng output',
-    rng(SIGNING_SECRET_KEY_LENGTH),
-    SIGNING_SECRET_KEY_LENGTH,
+  // An owned copy: an rng may hand out views of a buffer it reuses.
+  const secretKey = copyBytes(
+    checkBytes('rng output', rng(SIGNING_SECRET_KEY_LENGTH), SIGNING_SECRET_KEY_LENGTH),
   );
   return Object.freeze({ secretKey, publicKey: ed25519.getPublicKey(secretKey) });
 }
