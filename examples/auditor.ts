@@ -169,7 +169,7 @@ const manifest = encodeManifest(
 // The builder publishes pdata + manifest; a client with the same trust list accepts it.
 const db = acceptDatabase(honest.publicData, manifest, { trust, m, deploymentId, minVersion: 0 });
 console.log(
-  `manifest: ${manifest.length} bytes, ${results.length} co-signatures; a client accepts it (version ${db.accepted?.version})`,
+  `manifest: ${manifest.length} bytes, ${results.length} co-signatures; a client accepts it (version ${db.accepted.version})`,
 );
 
 // 2. The builder slips in a UK-only hash (backed by 1 jurisdiction < m).

@@ -149,9 +149,9 @@ let minVersion = 0;
 const accept = (d: { publicData: Uint8Array; manifest: Uint8Array }, opts: { now?: number } = {}) =>
   acceptDatabase(d.publicData, d.manifest, { trust, m, deploymentId, minVersion, ...opts });
 let db = accept(v1);
-minVersion = db.accepted?.version as number; // persist it: the next acceptance needs ≥ this
+minVersion = db.accepted.version; // persist it: the next acceptance needs ≥ this
 console.log(
-  `accepted database ${hex(db.databaseId)} version ${db.accepted?.version}: T = ${db.params.threshold}, s_max = ${db.params.sMax}, ${db.params.reviewerKeys.length} reviewer key(s)`,
+  `accepted database ${hex(db.databaseId)} version ${db.accepted.version}: T = ${db.params.threshold}, s_max = ${db.params.sMax}, ${db.params.reviewerKeys.length} reviewer key(s)`,
 );
 
 // 2. The account (create once; persist toBytes() as a secret, share it with the other devices).
@@ -198,7 +198,7 @@ try {
 //    The account carries over; a photo uploaded again (same id) for the new version keeps the
 //    fate of its first voucher, real or synthetic, and spends nothing.
 db = accept(v2);
-minVersion = db.accepted?.version as number;
+minVersion = db.accepted.version;
 const before = account.syntheticCount;
 const again = createVoucher(account, db, {
   item: known[0] as Uint8Array,
@@ -208,7 +208,7 @@ const again = createVoucher(account, db, {
 });
 if (account.syntheticCount !== before) throw new Error("a re-upload changed the id's fate");
 console.log(
-  `update: accepted version ${db.accepted?.version} (${hex(db.databaseId)}); IMG_1010 re-uploaded (${again.length} bytes), synthetic count still ${account.syntheticCount}`,
+  `update: accepted version ${db.accepted.version} (${hex(db.databaseId)}); IMG_1010 re-uploaded (${again.length} bytes), synthetic count still ${account.syntheticCount}`,
 );
 
 // 6. A database changed after the NGOs signed, too few trusted signers, an expired manifest,

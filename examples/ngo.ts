@@ -26,6 +26,7 @@
  * One NGO (or a link) that skips masking or alters a list is caught at the next hop, by name.
  */
 import { createHash } from 'node:crypto';
+import { VerificationError } from 'quorum-psi/errors';
 import { ristretto255Sha512 } from 'quorum-psi/group';
 import {
   arbiterCheck,
@@ -195,7 +196,7 @@ try {
   intersectContributions(contributions, trust, m, { deploymentId, runId: rerun.runId });
   throw new Error("another run's contributions were accepted");
 } catch (e) {
-  if (!(e instanceof NgoVerificationError) || e.code !== 'ngo.contribution.mismatch') throw e;
+  if (!(e instanceof VerificationError) || e.code !== 'ngo.contribution.scope') throw e;
   console.log(
     `  contributions of run ${hex(config.runId).slice(0, 8)}… refused in run ${hex(rerun.runId).slice(0, 8)}…: ${e.code}`,
   );

@@ -42,7 +42,13 @@ import { DecodeError, ParameterError, QuorumPsiError } from './errors.js';
 import type { Element, Suite } from './group.js';
 import type { ManifestBody } from './manifest.js';
 import { decodeNgoContribution } from './ngo-messages.js';
-import { computeRoot, databaseId, type PublicHeader, splitPublicData } from './pdata.js';
+import {
+  computeRoot,
+  databaseId,
+  decodeHeader,
+  type PublicHeader,
+  splitPublicData,
+} from './pdata.js';
 import {
   bytesToHex,
   checkBytes,
@@ -239,6 +245,8 @@ export type AuditVerdict =
       readonly rule: number;
       /** The database version the builder proposed (greater than the policy's last signed). */
       readonly version: number;
+      /** The canonical public-data header that was audited (the first Merkle leaf). */
+      readonly pdataHeader: Uint8Array;
     }
   | { readonly ok: false; readonly failure: AuditFailure; readonly reason: string };
 
@@ -495,20 +503,30 @@ function auditUnchecked(
     runId: (claimed.runId as Uint8Array).slice(),
     rule: claimed.rule,
     version: bundle.version,
+    pdataHeader: copyBytes(headerBytes),
   };
 }
 
 /**
- * The manifest body an auditor signs after an `ok` verdict (SPEC v2 §5 step 5): deployment id,
- * run id, database version and rule come from the verdict (checked against the NGO's policy),
- * never from the builder's word alone.
+ * The manifest body an auditor signs after an `ok` verdict (SPEC v2 §5 step 5): every field —
+ * deployment id, run id, database version, rule, root, header, `X_int` digest — comes from what
+ * the audit checked, never from the builder's word alone. `pdata` must be the public data that
+ * was audited: a different header is a {@link ParameterError} (`audit.verdict`), so an NGO can
+ * never be led to sign a header it did not audit.
  */
 export function manifestBodyFor(
   pdata: Uint8Array,
   verdict: Extract<AuditVerdict, { ok: true }>,
   validity: { notBefore: number; notAfter: number },
 ): ManifestBody {
-  const { header, headerBytes } = splitPublicData(pdata);
+  const { header, length } = decodeHeader(pdata);
+  const headerBytes = verdict.pdataHeader;
+  if (length !== headerBytes.length || !equalBytes(pdata.subarray(0, length), headerBytes)) {
+    throw new ParameterError(
+      'audit.verdict',
+      'manifestBodyFor: the public data is not the one this verdict is for',
+    );
+  }
   return {
     suite: header.suite,
     deploymentId: copyBytes(verdict.deploymentId),

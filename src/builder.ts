@@ -27,7 +27,13 @@ import { layoutCuckoo, tableSize } from './cuckoo.js';
 import { dleqConfig, generateProof } from './dleq.js';
 import { ParameterError } from './errors.js';
 import { DEFAULT_SUITE, type Element, SUITES, type Suite } from './group.js';
-import { computeRoot, databaseId, encodeHeader, type VoucherParams } from './pdata.js';
+import {
+  checkVoucherParams,
+  computeRoot,
+  databaseId,
+  encodeHeader,
+  type VoucherParams,
+} from './pdata.js';
 import {
   compareBytes,
   concatBytes,
@@ -156,6 +162,8 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
   const suite = opts.suite ?? DEFAULT_SUITE;
   const rng = opts.rng ?? defaultRng;
   const ratio = opts.ratio ?? DEFAULT_TABLE_RATIO;
+  // Refuse bad parameters before any work (the header check would find them only at the end).
+  checkVoucherParams(opts.params);
   // Step 1: nonces and filler seed BEFORE looking at the items. Owned copies: an rng may hand
   // out views of a buffer it reuses, and these are kept in the returned audit material.
   const nonces: [Uint8Array, Uint8Array] = [

@@ -22,7 +22,7 @@
  * @module
  */
 
-import { ClientDatabase } from './client.js';
+import { type AcceptedManifest, ClientDatabase } from './client.js';
 import {
   DB_ID_LENGTH,
   KIND,
@@ -253,11 +253,14 @@ export interface AcceptOptions {
  * `manifest.not-yet-valid`, `manifest.rule`, `manifest.header` or `manifest.root` (and
  * {@link DecodeError} for malformed bytes). Both byte arrays are copied before any check.
  */
+/** A database accepted through a manifest: `accepted` names its deployment, run and version. */
+export type AcceptedDatabase = ClientDatabase & { readonly accepted: AcceptedManifest };
+
 export function acceptDatabase(
   pdataIn: Uint8Array,
   manifestIn: Uint8Array,
   opts: AcceptOptions,
-): ClientDatabase {
+): AcceptedDatabase {
   const { trust, m } = opts;
   if (!Number.isSafeInteger(m) || m < 1)
     throw new ParameterError('manifest.m', 'client rule m must be ≥ 1');
@@ -332,5 +335,5 @@ export function acceptDatabase(
       'manifest: the database names no reviewer key',
     );
   }
-  return db;
+  return db as AcceptedDatabase; // load() was given `accepted` above
 }

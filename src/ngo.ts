@@ -1119,10 +1119,12 @@ export interface ContributionScope {
  * signed by a trusted key names a culprit, the key's owner as the trust list has it
  * ({@link NgoVerificationError}; `culprit.jurisdiction` from the trust list, `culprit.index` the
  * ring index it signed when its jurisdiction is the key's, else `-1`): it signed another
- * jurisdiction (`ngo.contribution.jurisdiction`), another rule, deployment, run or session
+ * jurisdiction (`ngo.contribution.jurisdiction`), another rule `m` within this run
  * (`ngo.contribution.mismatch`), or a second, different contribution
- * (`ngo.contribution.duplicate`). Contributions that disagree with each other on suite, item
- * width or session, and a byte-identical repeat, are unattributed {@link VerificationError}s.
+ * (`ngo.contribution.duplicate`). A contribution of another deployment, run or session is an
+ * authentic statement of another run that anyone can replay: refused without a culprit
+ * (`ngo.contribution.scope`). Contributions that disagree with each other on suite, item width
+ * or session, and a byte-identical repeat, are unattributed {@link VerificationError}s.
  * Malformed bytes are {@link DecodeError}s naming the position. A missing contribution only
  * withdraws that jurisdiction's support (fail-safe: fewer items, never more).
  */
@@ -1187,16 +1189,21 @@ export function intersectContributions(
         who,
       );
     };
+    // A contribution of another deployment, run or session is an authentic but foreign
+    // statement: anyone (the platform included) can replay an old one, so it blames nobody.
+    const foreign = (what: string): never => {
+      throw new VerificationError(
+        'ngo.contribution.scope',
+        `contribution ${i} (${trusted.jurisdiction}) names another ${what}: a statement of another run, not attributable`,
+      );
+    };
+    if (!equalBytes(c.deploymentId, deploymentId)) foreign('deployment');
+    if (!equalBytes(c.runId, runId)) foreign('quorum run');
+    if (sessionDigest && !equalBytes(c.sessionDigest, sessionDigest)) foreign('session');
     if (trusted.jurisdiction !== c.jurisdiction) {
       bad('ngo.contribution.jurisdiction', `it claims jurisdiction ${c.jurisdiction}`);
     }
     if (c.m !== m) bad('ngo.contribution.mismatch', `rule m = ${c.m}, expected ${m}`);
-    if (!equalBytes(c.deploymentId, deploymentId))
-      bad('ngo.contribution.mismatch', 'it names another deployment');
-    if (!equalBytes(c.runId, runId))
-      bad('ngo.contribution.mismatch', 'it names another quorum run');
-    if (sessionDigest && !equalBytes(c.sessionDigest, sessionDigest))
-      bad('ngo.contribution.mismatch', 'it names another session');
     const first = decoded[0] as NgoContribution;
     if (
       c.suite !== first.suite ||

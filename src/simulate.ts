@@ -561,7 +561,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
         deploymentId: config.deploymentId,
         minVersion: highestAccepted,
       });
-      highestAccepted = db.accepted?.version ?? highestAccepted;
+      highestAccepted = db.accepted.version;
       return db;
     } catch (e) {
       if (e instanceof QuorumPsiError) return `${e.code}: ${e.message}`;

@@ -9,7 +9,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AuditPolicy, auditDatabase, encodeAuditBundle } from '../src/audit.js';
+import {
+  type AuditPolicy,
+  auditDatabase,
+  encodeAuditBundle,
+  manifestBodyFor,
+} from '../src/audit.js';
 import { buildDatabase } from '../src/builder.js';
 import { ClientDatabase } from '../src/client.js';
 import { DecodeError, ParameterError } from '../src/errors.js';
@@ -88,6 +93,19 @@ describe.each([ristretto255Sha512, p256Sha256])('audit policy on $name', (suite)
     expect(v.rule).toBe(w.m);
     expect(v.version).toBe(4);
     expect(v.root).toEqual(honest.root);
+  });
+
+  it('manifestBodyFor takes every field from the verdict and refuses public data other than the audited', () => {
+    const v = audit(honest);
+    if (!v.ok) throw new Error('audit failed');
+    const body = manifestBodyFor(honest.publicData, v, { notBefore: 1, notAfter: 2 });
+    expect(body.pdataHeader).toEqual(v.pdataHeader);
+    expect(body.root).toEqual(v.root);
+    expect(body.runId).toEqual(w.runId);
+    const other = build({ reviewerKeys: [PLATFORM] });
+    expect(() => manifestBodyFor(other.publicData, v, { notBefore: 1, notAfter: 2 })).toThrow(
+      ParameterError,
+    );
   });
 
   it('fails (policy) when the header names the platform as reviewer, alone or besides the agreed keys', () => {

@@ -112,14 +112,14 @@ describe.each([ristretto255Sha512, p256Sha256])('manifest acceptance on $name', 
     const v5 = signedBy(['NGO-A', 'NGO-B'], ngos, bodyFor({ version: 5 }));
     const v6 = signedBy(['NGO-A', 'NGO-B'], ngos, bodyFor({ version: 6 }));
     // The client accepted version 5 before: a still-valid version 4 is a rollback.
-    let highest = acceptDatabase(built.publicData, v5, opts).accepted?.version ?? 0;
+    let highest = acceptDatabase(built.publicData, v5, opts).accepted.version;
     expect(highest).toBe(5);
     refuse(built.publicData, v4, 'manifest.rollback', { ...opts, minVersion: highest });
     expect(
-      acceptDatabase(built.publicData, v5, { ...opts, minVersion: highest }).accepted?.version,
+      acceptDatabase(built.publicData, v5, { ...opts, minVersion: highest }).accepted.version,
     ).toBe(5);
-    highest =
-      acceptDatabase(built.publicData, v6, { ...opts, minVersion: highest }).accepted?.version ?? 0;
+    highest = acceptDatabase(built.publicData, v6, { ...opts, minVersion: highest }).accepted
+      .version;
     refuse(built.publicData, v5, 'manifest.rollback', { ...opts, minVersion: highest });
   });
 

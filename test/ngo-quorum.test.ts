@@ -619,7 +619,7 @@ describe('NGO quorum: contributions are authenticated', () => {
           }),
         ) as VerificationError
       ).code,
-    ).toBe('ngo.contribution.mismatch');
+    ).toBe('ngo.contribution.scope');
   });
 
   it('a missing contribution only withdraws support (fewer items, never more)', () => {
