@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// One entry per subpath of package.json "exports": ./dist/X.js -> src/X.ts.
+// One entry per subpath of package.json "exports" and per "bin": ./dist/X.js -> src/X.ts, where X
+// keeps its layer folder (./dist/core/group.js -> src/core/group.ts), so dist mirrors src/.
 // Keeps the build in lock-step with the public API without globbing src/.
 type ExportTarget = string | null | { [condition: string]: ExportTarget } | ExportTarget[];
 
@@ -18,20 +19,21 @@ function collectDistJs(target: ExportTarget, out: Set<string>): void {
 function entriesFromExports(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
     exports?: Record<string, ExportTarget>;
+    bin?: string | Record<string, string>;
   };
   const distFiles = new Set<string>();
   for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
     if (subpath !== './package.json') collectDistJs(target, distFiles);
   }
+  // CLI binary: a leading #! in its source is kept and the output made executable.
+  collectDistJs(typeof pkg.bin === 'string' ? pkg.bin : Object.values(pkg.bin ?? {}), distFiles);
   const entry: Record<string, string> = {};
   for (const file of distFiles) {
     const name = file.slice('./dist/'.length, -'.js'.length);
     const src = `src/${name}.ts`;
-    if (!existsSync(src)) throw new Error(`package.json exports ${file} but ${src} does not exist`);
+    if (!existsSync(src)) throw new Error(`package.json names ${file} but ${src} does not exist`);
     entry[name] = src;
   }
-  // CLI binary (optional); a leading #! in src/cli.ts is kept and the output made executable.
-  if (existsSync('src/cli.ts')) entry.cli = 'src/cli.ts';
   if (Object.keys(entry).length === 0) {
     throw new Error('no build entries found in package.json exports');
   }

@@ -1,7 +1,7 @@
 /**
- * Group-layer benchmarks (SPEC §10): each `Suite` operation of src/group.ts and the per-element
- * cost of the batched DLEQ proof (src/dleq.ts), against the raw `@noble/curves` calls it wraps
- * or cannot avoid. Rows per suite (`ristretto255`, `p256`):
+ * Group-layer benchmarks (SPEC §10): each `Suite` operation of src/core/group.ts and the
+ * per-element cost of the batched DLEQ proof (src/core/dleq.ts), against the raw `@noble/curves`
+ * calls it wraps or cannot avoid. Rows per suite (`ristretto255`, `p256`):
  *
  * | row | operation | floor |
  * | --- | --- | --- |
@@ -22,10 +22,10 @@
 import { mulAddUnsafe, pippenger } from '@noble/curves/abstract/curve.js';
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
-import { DLEQ_PURPOSE, dst, FIXED_BASE_WINDOW } from '../src/constants.js';
-import { dleqConfig, generateProof, statementDigest, verifyProof } from '../src/dleq.js';
-import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import { concatBytes, i2osp, utf8ToBytes } from '../src/utils.js';
+import { DLEQ_PURPOSE, dst, FIXED_BASE_WINDOW } from '../src/core/constants.js';
+import { dleqConfig, generateProof, statementDigest, verifyProof } from '../src/core/dleq.js';
+import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { concatBytes, i2osp, utf8ToBytes } from '../src/core/utils.js';
 import {
   type BenchContext,
   type BenchRow,

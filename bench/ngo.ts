@@ -18,8 +18,10 @@
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { verifyProof } from '../src/dleq.js';
-import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
+import { verifyProof } from '../src/core/dleq.js';
+import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { generateSigningKeyPair } from '../src/core/sign.js';
+import type { Rng } from '../src/core/utils.js';
 import {
   createQuorumRoster,
   hopDleqConfig,
@@ -28,16 +30,14 @@ import {
   type QuorumConfig,
   runQuorumLocally,
   startRunLocally,
-} from '../src/ngo.js';
+} from '../src/quorum/ngo.js';
 import {
   decodeElementList,
   decodeNgoChain,
   decodeNgoCommitment,
   elementViews,
   type NgoStage,
-} from '../src/ngo-messages.js';
-import { generateSigningKeyPair } from '../src/sign.js';
-import type { Rng } from '../src/utils.js';
+} from '../src/quorum/ngo-messages.js';
 import {
   type BenchContext,
   type BenchRow,

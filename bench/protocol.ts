@@ -23,21 +23,26 @@
 
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
-import { type AuditPolicy, auditDatabase, encodeAuditBundle } from '../src/audit.js';
-import { buildDatabase, itemDst } from '../src/builder.js';
-import { ClientAccount, ClientDatabase, createVoucherSealed, sealPayload } from '../src/client.js';
-import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
+import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { generateReviewerKeyPair } from '../src/core/seal.js';
+import { generateSigningKeyPair } from '../src/core/sign.js';
+import { type AuditPolicy, auditDatabase, encodeAuditBundle } from '../src/database/audit.js';
+import { buildDatabase, itemDst } from '../src/database/builder.js';
+import { rateToU32, splitPublicData, type VoucherParams } from '../src/database/pdata.js';
 import {
   createQuorumRoster,
   intersectContributions,
   NgoParty,
   runQuorumLocally,
   startRunLocally,
-} from '../src/ngo.js';
-import { rateToU32, splitPublicData, type VoucherParams } from '../src/pdata.js';
-import { generateReviewerKeyPair } from '../src/seal.js';
-import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/server.js';
-import { generateSigningKeyPair } from '../src/sign.js';
+} from '../src/quorum/ngo.js';
+import {
+  ClientAccount,
+  ClientDatabase,
+  createVoucherSealed,
+  sealPayload,
+} from '../src/voucher/client.js';
+import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/voucher/server.js';
 import {
   type BenchContext,
   type BenchRow,
@@ -226,7 +231,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       const alpha = rs();
       // The audit DLEQ proof over all cells, as the build makes it: its own row, and subtracted
       // from the build for the per-cell row.
-      const { generateProof, dleqConfig } = await import('../src/dleq.js');
+      const { generateProof, dleqConfig } = await import('../src/core/dleq.js');
       const B = Array.from({ length: cells }, (_, j) => suite.hashToGroup(item(j), dstItem));
       const P = B.map((x) => suite.mul(x, alpha));
       const Pb = P.map((x) => suite.encode(x));

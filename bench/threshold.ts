@@ -1,6 +1,6 @@
 /**
- * Threshold-layer benchmarks: Shamir (src/shamir.ts), Feldman (src/feldman.ts) and the
- * detectable hash function (src/dhf.ts), at `T ∈ {10, 30}` and `s ∈ {30, 90}`.
+ * Threshold-layer benchmarks: Shamir (src/threshold/shamir.ts), Feldman
+ * (src/threshold/feldman.ts) and the detectable hash function (src/threshold/dhf.ts), at `T ∈ {10, 30}` and `s ∈ {30, 90}`.
  *
  * | row | operation | floor |
  * | --- | --- | --- |
@@ -16,6 +16,9 @@
 
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ristretto255 } from '@noble/curves/ed25519.js';
+import { scalarField } from '../src/core/field.js';
+import { ristretto255Sha512 } from '../src/core/group.js';
+import { defaultRng } from '../src/core/utils.js';
 import {
   type DhfValue,
   dhfDetect,
@@ -23,12 +26,9 @@ import {
   dhfKeyFromSeed,
   dhfRandomValue,
   dhfXFromBytes,
-} from '../src/dhf.js';
-import { commit, verifyShare } from '../src/feldman.js';
-import { scalarField } from '../src/field.js';
-import { ristretto255Sha512 } from '../src/group.js';
-import { combine, polynomialFromSeed, type Share, split } from '../src/shamir.js';
-import { defaultRng } from '../src/utils.js';
+} from '../src/threshold/dhf.js';
+import { commit, verifyShare } from '../src/threshold/feldman.js';
+import { combine, polynomialFromSeed, type Share, split } from '../src/threshold/shamir.js';
 import { type BenchContext, type BenchRow, compare, optsFor, wants } from './harness.js';
 
 const POOL = 64;

@@ -6,8 +6,8 @@
  *   SIZES=1000000 RATIOS=2.1,2.0 KICKS=1000,100000 TRIALS=1 npx tsx scripts/cuckoo-drop-rates.ts
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { layoutCuckoo, tableSize } from '../src/cuckoo.js';
-import { compareBytes } from '../src/utils.js';
+import { compareBytes } from '../src/core/utils.js';
+import { layoutCuckoo, tableSize } from '../src/database/cuckoo.js';
 
 function items(n: number, seed: number): Uint8Array[] {
   const out: Uint8Array[] = [];

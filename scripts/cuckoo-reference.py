@@ -3,7 +3,7 @@
 "Cuckoo layout", SPEC §4 steps 1-2), written from the prose rules only, in Python with hashlib.
 
 It regenerates test/vectors/quorum-psi-cuckoo-kat.json, which test/cuckoo.test.ts replays
-against src/cuckoo.ts: two implementations that agree byte for byte.
+against src/database/cuckoo.ts: two implementations that agree byte for byte.
 
 Usage: python3 scripts/cuckoo-reference.py > test/vectors/quorum-psi-cuckoo-kat.json
 """

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOL_VERSION } from '../src/constants.js';
+import { PROTOCOL_VERSION } from '../src/core/constants.js';
 import { computeKat } from '../test/helpers/kat.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -8,35 +8,14 @@
  * (`quorum-psi/client`, `quorum-psi/server`, …) with its full API.
  * @module
  */
-export {
-  type AuditBundle,
-  type AuditVerdict,
-  auditDatabase,
-  decodeAuditBundle,
-  encodeAuditBundle,
-  itemsDigest,
-  manifestBodyFor,
-} from './audit.js';
-export { type BuildOptions, type BuiltDatabase, buildDatabase } from './builder.js';
-export {
-  type AcceptedManifest,
-  type AccountOptions,
-  ClientAccount,
-  ClientDatabase,
-  createVoucher,
-  createVoucherSealed,
-  type PayloadInput,
-  sealPayload,
-  type VoucherInput,
-} from './client.js';
-export { DEFAULT_TABLE_RATIO } from './constants.js';
+export { DEFAULT_TABLE_RATIO } from './core/constants.js';
 export {
   DecodeError,
   ParameterError,
   QuorumPsiError,
   StateError,
   VerificationError,
-} from './errors.js';
+} from './core/errors.js';
 export {
   DEFAULT_SUITE,
   type Element,
@@ -45,7 +24,26 @@ export {
   ristretto255Sha512,
   type Suite,
   type SuiteName,
-} from './group.js';
+} from './core/group.js';
+export {
+  encodePayloadBinding,
+  generateReviewerKeyPair,
+  openAsReviewer,
+  type PayloadBinding,
+  sealToReviewers,
+} from './core/seal.js';
+export { generateSigningKeyPair, signStatement, verifyStatement } from './core/sign.js';
+export type { Rng } from './core/utils.js';
+export {
+  type AuditBundle,
+  type AuditVerdict,
+  auditDatabase,
+  decodeAuditBundle,
+  encodeAuditBundle,
+  itemsDigest,
+  manifestBodyFor,
+} from './database/audit.js';
+export { type BuildOptions, type BuiltDatabase, buildDatabase } from './database/builder.js';
 export {
   acceptDatabase,
   decodeManifest,
@@ -54,7 +52,8 @@ export {
   type ManifestBody,
   signManifest,
   type TrustedNgo,
-} from './manifest.js';
+} from './database/manifest.js';
+export { rateToU32, type VoucherParams } from './database/pdata.js';
 export {
   type ArbiterVerdict,
   arbiterCheck,
@@ -71,16 +70,19 @@ export {
   runIdFromNonces,
   runQuorumLocally,
   startRunLocally,
-} from './ngo.js';
-export { poissonTail, smallestThreshold } from './params.js';
-export { rateToU32, type VoucherParams } from './pdata.js';
+} from './quorum/ngo.js';
+export { poissonTail, smallestThreshold } from './threshold/params.js';
 export {
-  encodePayloadBinding,
-  generateReviewerKeyPair,
-  openAsReviewer,
-  type PayloadBinding,
-  sealToReviewers,
-} from './seal.js';
+  type AcceptedManifest,
+  type AccountOptions,
+  ClientAccount,
+  ClientDatabase,
+  createVoucher,
+  createVoucherSealed,
+  type PayloadInput,
+  sealPayload,
+  type VoucherInput,
+} from './voucher/client.js';
 export {
   DatabaseRegistry,
   type IngestOutcome,
@@ -90,6 +92,4 @@ export {
   type ServerAccountOptions,
   ServerDatabase,
   unpadPayload,
-} from './server.js';
-export { generateSigningKeyPair, signStatement, verifyStatement } from './sign.js';
-export type { Rng } from './utils.js';
+} from './voucher/server.js';

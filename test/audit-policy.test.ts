@@ -9,18 +9,23 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DecodeError, ParameterError } from '../src/core/errors.js';
+import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { concatBytes } from '../src/core/utils.js';
 import {
   type AuditPolicy,
   auditDatabase,
   encodeAuditBundle,
   manifestBodyFor,
-} from '../src/audit.js';
-import { buildDatabase } from '../src/builder.js';
-import { ClientDatabase } from '../src/client.js';
-import { DecodeError, ParameterError } from '../src/errors.js';
-import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import { computeRoot, rateToU32, splitPublicData, type VoucherParams } from '../src/pdata.js';
-import { concatBytes } from '../src/utils.js';
+} from '../src/database/audit.js';
+import { buildDatabase } from '../src/database/builder.js';
+import {
+  computeRoot,
+  rateToU32,
+  splitPublicData,
+  type VoucherParams,
+} from '../src/database/pdata.js';
+import { ClientDatabase } from '../src/voucher/client.js';
 import { runs } from './helpers/assert.js';
 import { quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';

@@ -5,12 +5,12 @@
  * re-derivation can catch it; a wrong claimed root is its own case.
  */
 import { describe, expect, it } from 'vitest';
-import { auditDatabase, encodeAuditBundle } from '../src/audit.js';
-import { buildDatabase, hashItem } from '../src/builder.js';
-import { layoutCuckoo } from '../src/cuckoo.js';
-import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import { computeRoot, encodeHeader, rateToU32, splitPublicData } from '../src/pdata.js';
-import { concatBytes } from '../src/utils.js';
+import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { concatBytes } from '../src/core/utils.js';
+import { auditDatabase, encodeAuditBundle } from '../src/database/audit.js';
+import { buildDatabase, hashItem } from '../src/database/builder.js';
+import { layoutCuckoo } from '../src/database/cuckoo.js';
+import { computeRoot, encodeHeader, rateToU32, splitPublicData } from '../src/database/pdata.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';

@@ -16,6 +16,25 @@
  * behave exactly as their plain-array twins.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compositeWeights, dleqConfig, generateProof, verifyProof } from '../src/core/dleq.js';
+import { F_ELL, fieldElementsFromSeed, primeField, scalarField } from '../src/core/field.js';
+import { p256Sha256, ristretto255Sha512, SUITES, type Suite } from '../src/core/group.js';
+import {
+  generateSigningKeyPair,
+  signingPublicKey,
+  signStatement,
+  statementMessage,
+  verifyStatement,
+} from '../src/core/sign.js';
+import {
+  kdf,
+  openRandomNonce,
+  openSingleUse,
+  prf,
+  sealRandomNonce,
+  sealSingleUse,
+} from '../src/core/symmetric.js';
+import { bytesToHex, type Rng } from '../src/core/utils.js';
 import {
   type AuditPolicy,
   type AuditVerdict,
@@ -24,7 +43,7 @@ import {
   encodeAuditBundle,
   itemsDigest,
   manifestBodyFor,
-} from '../src/audit.js';
+} from '../src/database/audit.js';
 import {
   auditProofBinding,
   type BuiltDatabase,
@@ -32,27 +51,8 @@ import {
   canonicalItems,
   hashFiller,
   hashItem,
-} from '../src/builder.js';
-import { ClientAccount, type ClientDatabase, createVoucher } from '../src/client.js';
-import { cellHash, cellPositions, layoutCuckoo } from '../src/cuckoo.js';
-import {
-  decodeDhfValue,
-  dhfEvaluate,
-  dhfKeyFromSeed,
-  dhfRandomValue,
-  dhfValueFromBytes,
-  dhfXFromBytes,
-  encodeDhfValue,
-} from '../src/dhf.js';
-import { compositeWeights, dleqConfig, generateProof, verifyProof } from '../src/dleq.js';
-import {
-  combineVerified,
-  decodeCommitments,
-  encodeCommitments,
-  commit as feldmanCommit,
-} from '../src/feldman.js';
-import { F_ELL, fieldElementsFromSeed, primeField, scalarField } from '../src/field.js';
-import { p256Sha256, ristretto255Sha512, SUITES, type Suite } from '../src/group.js';
+} from '../src/database/builder.js';
+import { cellHash, cellPositions, layoutCuckoo } from '../src/database/cuckoo.js';
 import {
   acceptDatabase,
   decodeManifest,
@@ -60,7 +60,7 @@ import {
   encodeManifestBody,
   signingJurisdictions,
   signManifest,
-} from '../src/manifest.js';
+} from '../src/database/manifest.js';
 import {
   inclusionProof,
   leafHash,
@@ -69,7 +69,15 @@ import {
   nodeHash,
   rootFromInclusionProof,
   verifyInclusion,
-} from '../src/merkle.js';
+} from '../src/database/merkle.js';
+import {
+  computeRoot,
+  databaseId,
+  decodeHeader,
+  encodeHeader,
+  rateToU32,
+  splitPublicData,
+} from '../src/database/pdata.js';
 import {
   arbiterCheck,
   assembleBulletin,
@@ -84,7 +92,7 @@ import {
   runIdFromNonces,
   verifyBulletin,
   verifyCommitments,
-} from '../src/ngo.js';
+} from '../src/quorum/ngo.js';
 import {
   decodeNgoBulletin,
   decodeNgoChain,
@@ -92,33 +100,30 @@ import {
   decodeNgoContribution,
   decodeNgoOpening,
   decodeNgoRunNonce,
-} from '../src/ngo-messages.js';
+} from '../src/quorum/ngo-messages.js';
 import {
-  computeRoot,
-  databaseId,
-  decodeHeader,
-  encodeHeader,
-  rateToU32,
-  splitPublicData,
-} from '../src/pdata.js';
-import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/server.js';
-import { decodeShare, polynomialFromSeed, shareXFromBytes, split } from '../src/shamir.js';
+  decodeDhfValue,
+  dhfEvaluate,
+  dhfKeyFromSeed,
+  dhfRandomValue,
+  dhfValueFromBytes,
+  dhfXFromBytes,
+  encodeDhfValue,
+} from '../src/threshold/dhf.js';
 import {
-  generateSigningKeyPair,
-  signingPublicKey,
-  signStatement,
-  statementMessage,
-  verifyStatement,
-} from '../src/sign.js';
+  combineVerified,
+  decodeCommitments,
+  encodeCommitments,
+  commit as feldmanCommit,
+} from '../src/threshold/feldman.js';
 import {
-  kdf,
-  openRandomNonce,
-  openSingleUse,
-  prf,
-  sealRandomNonce,
-  sealSingleUse,
-} from '../src/symmetric.js';
-import { bytesToHex, type Rng } from '../src/utils.js';
+  decodeShare,
+  polynomialFromSeed,
+  shareXFromBytes,
+  split,
+} from '../src/threshold/shamir.js';
+import { ClientAccount, type ClientDatabase, createVoucher } from '../src/voucher/client.js';
+import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/voucher/server.js';
 import { BufferPool, id, payloadFor, TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { hash16, lenientPolicy } from './helpers/quorum.js';
 import { seededRng, xorshiftRng } from './helpers/rng.js';

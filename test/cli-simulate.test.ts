@@ -1,6 +1,6 @@
 /**
- * The `quorum-psi simulate` command contract (src/cli.ts), tested by spawning the CLI on files in
- * a temp directory and checking its `--json` output against ground truth computed here:
+ * The `quorum-psi simulate` command contract (src/cli/cli.ts), tested by spawning the CLI on files
+ * in a temp directory and checking its `--json` output against ground truth computed here:
  * - the intersection is exactly the items held by ≥ m jurisdictions (brute force);
  * - the revealed ids are exactly the matching uploads that were not made synthetic, and every
  *   matching upload is revealed or synthetic; with a negligible synthetic rate exactly the
@@ -9,9 +9,9 @@
  * - each `--tamper` kind is detected by the party that must catch it, on both suites;
  * - malformed input exits non-zero with one specific line on stderr and no stack trace.
  *
- * The CLI runs through tsx's own entry point (`node …/tsx/dist/cli.mjs src/cli.ts`), which is
- * what `npx tsx src/cli.ts` runs, minus npm's start-up and its warnings on stderr. Runs are small
- * (3 NGOs × ~18 items, 15 uploads, T = 4, s_max = 4) and at most three run at once.
+ * The CLI runs through tsx's own entry point (`node …/tsx/dist/cli.mjs src/cli/cli.ts`), which
+ * is what `npx tsx src/cli/cli.ts` runs, minus npm's start-up and its warnings on stderr. Runs are
+ * small (3 NGOs × ~18 items, 15 uploads, T = 4, s_max = 4) and at most three run at once.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -78,7 +78,7 @@ async function cli(args: string[]): Promise<Run> {
     return await new Promise<Run>((resolve) => {
       execFile(
         process.execPath,
-        [TSX_CLI, 'src/cli.ts', ...args],
+        [TSX_CLI, 'src/cli/cli.ts', ...args],
         { cwd: ROOT, timeout: 60_000, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: '1' } },
         (err, stdout, stderr) => {
           const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;

@@ -1,21 +1,21 @@
 /**
  * SPEC v2 §5: "the bytes it checked are the bytes it uses: inputs are copied at the boundary,
  * never aliased". Node's `Buffer.prototype.slice` returns a VIEW, so `x.slice()` on a caller's
- * pooled Buffer shares its memory. Every public function of src/client.ts is called here with
- * pooled, offset Buffer views (and an rng that hands out views of one reused buffer): the result
+ * pooled Buffer shares its memory. Every public function of src/voucher/client.ts is called here
+ * with pooled, offset Buffer views (and an rng that hands out views of one reused buffer): the result
  * equals the result with plain Uint8Arrays, and overwriting the caller's buffers afterwards
  * changes nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
 import {
   ClientAccount,
   ClientDatabase,
   createVoucher,
   createVoucherSealed,
   sealPayload,
-} from '../src/client.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { ServerAccount } from '../src/server.js';
+} from '../src/voucher/client.js';
+import { ServerAccount } from '../src/voucher/server.js';
 import {
   BufferPool,
   id,

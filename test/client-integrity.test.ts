@@ -8,9 +8,9 @@
  * silently as a different account for 171 of 220 positions.
  */
 import { describe, expect, it } from 'vitest';
-import { ClientAccount } from '../src/client.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { ServerAccount, ServerDatabase } from '../src/server.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { ClientAccount } from '../src/voucher/client.js';
+import { ServerAccount, ServerDatabase } from '../src/voucher/server.js';
 import { expectCorruptionRefused, item, makeWorld, upload } from './helpers/protocol.js';
 
 describe.each([ristretto255Sha512, p256Sha256])(

@@ -9,6 +9,9 @@
  *   deployment id, run id and version.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ParameterError } from '../src/core/errors.js';
+import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { rateToU32 } from '../src/database/pdata.js';
 import {
   type AccountOptions,
   ClientAccount,
@@ -16,11 +19,8 @@ import {
   createVoucher,
   createVoucherSealed,
   sealPayload,
-} from '../src/client.js';
-import { ParameterError } from '../src/errors.js';
-import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import { rateToU32 } from '../src/pdata.js';
-import { ServerAccount } from '../src/server.js';
+} from '../src/voucher/client.js';
+import { ServerAccount } from '../src/voucher/server.js';
 import { id, makeWorld, payloadFor, type World } from './helpers/protocol.js';
 
 function parameterError(f: () => unknown, code: string): void {

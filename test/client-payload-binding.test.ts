@@ -6,11 +6,16 @@
  * `VerificationError`; the server only ever holds the sealed bytes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ClientAccount, createVoucher, createVoucherSealed, sealPayload } from '../src/client.js';
-import { VerificationError } from '../src/errors.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { generateReviewerKeyPair, openAsReviewer, type ReviewerKeyPair } from '../src/seal.js';
-import { type RevealedPayload, ServerAccount, unpadPayload } from '../src/server.js';
+import { VerificationError } from '../src/core/errors.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { generateReviewerKeyPair, openAsReviewer, type ReviewerKeyPair } from '../src/core/seal.js';
+import {
+  ClientAccount,
+  createVoucher,
+  createVoucherSealed,
+  sealPayload,
+} from '../src/voucher/client.js';
+import { type RevealedPayload, ServerAccount, unpadPayload } from '../src/voucher/server.js';
 import { id, item, makeWorld, payloadFor, upload, type World } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 

@@ -1,5 +1,5 @@
 /**
- * The deterministic cuckoo layout (SPEC §4 steps 1–2, src/cuckoo.ts).
+ * The deterministic cuckoo layout (SPEC §4 steps 1–2, src/database/cuckoo.ts).
  *
  * - Known answers from an independent Python implementation written from the prose rules
  *   (scripts/cuckoo-reference.py → test/vectors/quorum-psi-cuckoo-kat.json): two
@@ -14,16 +14,16 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CUCKOO_MAX_KICKS, MAX_TABLE_CELLS, NONCE_LENGTH } from '../src/constants.js';
+import { CUCKOO_MAX_KICKS, MAX_TABLE_CELLS, NONCE_LENGTH } from '../src/core/constants.js';
+import { ParameterError } from '../src/core/errors.js';
+import { bytesToHex, compareBytes, hexToBytes } from '../src/core/utils.js';
 import {
   type CellNonces,
   cellHash,
   cellPositions,
   layoutCuckoo,
   tableSize,
-} from '../src/cuckoo.js';
-import { ParameterError } from '../src/errors.js';
-import { bytesToHex, compareBytes, hexToBytes } from '../src/utils.js';
+} from '../src/database/cuckoo.js';
 import kat from './vectors/quorum-psi-cuckoo-kat.json' with { type: 'json' };
 
 const SLOW = !!process.env.QPSI_SLOW;

@@ -7,11 +7,11 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ClientAccount, ClientDatabase } from '../src/client.js';
-import { DecodeError, QuorumPsiError } from '../src/errors.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { ServerAccount, ServerDatabase } from '../src/server.js';
-import { decodeVoucher } from '../src/voucher.js';
+import { DecodeError, QuorumPsiError } from '../src/core/errors.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { ClientAccount, ClientDatabase } from '../src/voucher/client.js';
+import { ServerAccount, ServerDatabase } from '../src/voucher/server.js';
+import { decodeVoucher } from '../src/voucher/voucher.js';
 import { makeWorld, upload, type World } from './helpers/protocol.js';
 
 const RUNS = process.env.QPSI_SLOW ? 3000 : 150;
@@ -130,7 +130,7 @@ describe.each([ristretto255Sha512, p256Sha256])('decoders on $name', (suite) => 
     const bytes = upload(w, w.members[2] as Uint8Array, 9);
     const env = decodeVoucher(bytes);
     // Duplicate each slot in turn: exactly one choice yields two opening slots.
-    const { encodeVoucher } = await import('../src/voucher.js');
+    const { encodeVoucher } = await import('../src/voucher/voucher.js');
     const kinds = env.slots.map(
       (s) => w.server.ingest(encodeVoucher({ ...env, slots: [s, s] }), w.registry).kind,
     );

@@ -1,5 +1,5 @@
 /**
- * The detectable hash function (src/dhf.ts; SPEC §6 step 2, §7 step 1, §9).
+ * The detectable hash function (src/threshold/dhf.ts; SPEC §6 step 2, §7 step 1, §9).
  *
  * - Evaluation: the Float64-limb fast path agrees with a plain bigint Horner reference (random
  *   and extreme coefficients and inputs, degrees on both sides of the 128-term chunk).
@@ -13,7 +13,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DHF_MODULUS } from '../src/constants.js';
+import { DHF_MODULUS } from '../src/core/constants.js';
+import { DecodeError, ParameterError } from '../src/core/errors.js';
 import {
   type DhfKey,
   type DhfValue,
@@ -26,8 +27,7 @@ import {
   dhfValueFromBytes,
   dhfXFromBytes,
   encodeDhfValue,
-} from '../src/dhf.js';
-import { DecodeError, ParameterError } from '../src/errors.js';
+} from '../src/threshold/dhf.js';
 import { expectError, runs, SLOW_FACTOR as SLOW, thrown } from './helpers/assert.js';
 import { xorshiftRng } from './helpers/rng.js';
 

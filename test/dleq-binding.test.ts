@@ -7,18 +7,18 @@
  * k-tree attack on the audit proof and on NGO hops). These tests fail on that behaviour.
  */
 import { describe, expect, it } from 'vitest';
-import { auditProofBinding, buildDatabase, cellBases } from '../src/builder.js';
-import { DLEQ_PURPOSE } from '../src/constants.js';
-import { layoutCuckoo } from '../src/cuckoo.js';
+import { DLEQ_PURPOSE } from '../src/core/constants.js';
 import {
   compositeWeights,
   dleqConfig,
   generateProof,
   rfc9497Config,
   verifyProof,
-} from '../src/dleq.js';
-import { type Element, p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { rateToU32, splitPublicData } from '../src/pdata.js';
+} from '../src/core/dleq.js';
+import { type Element, p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { auditProofBinding, buildDatabase, cellBases } from '../src/database/builder.js';
+import { layoutCuckoo } from '../src/database/cuckoo.js';
+import { rateToU32, splitPublicData } from '../src/database/pdata.js';
 import { item } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 

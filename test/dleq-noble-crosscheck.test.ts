@@ -1,5 +1,5 @@
 /**
- * Cross-check of src/dleq.ts against an independent implementation of RFC 9497: noble's own
+ * Cross-check of src/core/dleq.ts against an independent implementation of RFC 9497: noble's own
  * OPRF module (`ristretto255_oprf`, `p256_oprf`), which has its own transcript and proof code.
  *
  * With the RFC configuration (`rfc9497Config`), for random keys, inputs and batches of 1..6:
@@ -14,10 +14,10 @@ import { ristretto255_oprf } from '@noble/curves/ed25519.js';
 import { p256_oprf } from '@noble/curves/nist.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DLEQ_PURPOSE } from '../src/constants.js';
-import { dleqConfig, generateProof, rfc9497Config, verifyProof } from '../src/dleq.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { concatBytes, i2osp, utf8ToBytes } from '../src/utils.js';
+import { DLEQ_PURPOSE } from '../src/core/constants.js';
+import { dleqConfig, generateProof, rfc9497Config, verifyProof } from '../src/core/dleq.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { concatBytes, i2osp, utf8ToBytes } from '../src/core/utils.js';
 import { runs } from './helpers/assert.js';
 
 /** `xs[i]`, failing loudly instead of yielding `undefined`. */

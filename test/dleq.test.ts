@@ -1,5 +1,5 @@
 /**
- * Property tests of the batched DLEQ proofs (src/dleq.ts; SPEC §2.1, RFC 9497 §2.2): random
+ * Property tests of the batched DLEQ proofs (src/core/dleq.ts; SPEC §2.1, RFC 9497 §2.2): random
  * batches verify; any single change to the statement, the proof or the transcript context makes
  * verification fail; malformed proofs are DecodeErrors; the composite weights follow the
  * transcript of RFC 9497 `ComputeComposites` with this library's 8-byte index (recomputed here
@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DLEQ_PURPOSE } from '../src/constants.js';
+import { DLEQ_PURPOSE } from '../src/core/constants.js';
 import {
   compositeWeights,
   type DleqConfig,
@@ -19,10 +19,10 @@ import {
   proofLength,
   rfc9497Config,
   verifyProof,
-} from '../src/dleq.js';
-import { DecodeError } from '../src/errors.js';
-import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import { concatBytes, i2osp, utf8ToBytes } from '../src/utils.js';
+} from '../src/core/dleq.js';
+import { DecodeError } from '../src/core/errors.js';
+import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { concatBytes, i2osp, utf8ToBytes } from '../src/core/utils.js';
 import { runs, thrown } from './helpers/assert.js';
 
 /** `xs[i]`, failing loudly instead of yielding `undefined`. */

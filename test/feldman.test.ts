@@ -1,5 +1,5 @@
 /**
- * Feldman VSS (src/feldman.ts) on both suites.
+ * Feldman VSS (src/threshold/feldman.ts) on both suites.
  *
  * - Honest shares verify; any altered share (x or y) or altered commitment is rejected
  *   (fast-check); combineVerified names the bad share.
@@ -17,7 +17,10 @@ import { ristretto255_FROST } from '@noble/curves/ed25519.js';
 import { p256_FROST } from '@noble/curves/nist.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, ParameterError, VerificationError } from '../src/errors.js';
+import { DecodeError, ParameterError, VerificationError } from '../src/core/errors.js';
+import { F_ELL, scalarField } from '../src/core/field.js';
+import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { concatBytes, i2osp } from '../src/core/utils.js';
 import {
   combineVerified,
   commit,
@@ -25,17 +28,14 @@ import {
   encodeCommitments,
   ShareVerificationError,
   verifyShare,
-} from '../src/feldman.js';
-import { F_ELL, scalarField } from '../src/field.js';
-import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
+} from '../src/threshold/feldman.js';
 import {
   encodeShare,
   polynomialFromCoefficients,
   polynomialFromSeed,
   type Share,
   split,
-} from '../src/shamir.js';
-import { concatBytes, i2osp } from '../src/utils.js';
+} from '../src/threshold/shamir.js';
 import { expectError, runs, thrown } from './helpers/assert.js';
 
 const SUITES: [string, Suite][] = [

@@ -1,6 +1,6 @@
 /**
- * Property tests of the group layer (src/group.ts, SPEC §2) for both suites: group laws through
- * the scalar-multiplication entry points, agreement of the constant-time, variable-time,
+ * Property tests of the group layer (src/core/group.ts, SPEC §2) for both suites: group laws
+ * through the scalar-multiplication entry points, agreement of the constant-time, variable-time,
  * precomputed and multi-scalar paths (on both sides of MSM_BUCKET_THRESHOLD), strict
  * decoding (canonical encodings only, DecodeError and nothing else on hostile bytes), and the
  * `randomScalar` mapping that RFC 9497 vectors are replayed through.
@@ -11,10 +11,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MSM_BUCKET_THRESHOLD } from '../src/constants.js';
-import { DecodeError } from '../src/errors.js';
-import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import { concatBytes, i2osp } from '../src/utils.js';
+import { MSM_BUCKET_THRESHOLD } from '../src/core/constants.js';
+import { DecodeError } from '../src/core/errors.js';
+import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { concatBytes, i2osp } from '../src/core/utils.js';
 import { runs, thrown } from './helpers/assert.js';
 import { scalarStream } from './helpers/rng.js';
 

@@ -1,6 +1,6 @@
 /**
- * src/hpke.ts: RFC 9180 base mode, DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305,
- * on noble alone. Known answers from RFC 9180 Appendix A.2.1
+ * src/core/hpke.ts: RFC 9180 base mode, DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 /
+ * ChaCha20-Poly1305, on noble alone. Known answers from RFC 9180 Appendix A.2.1
  * (test/vectors/rfc9180-x25519-sha256-chacha20poly1305.json), interoperability both ways with the
  * maintained hpke-js (`@hpke/core`, a dev dependency only), low-order key rejection, pooled
  * `Buffer` inputs, and the module's import list.
@@ -13,7 +13,7 @@ import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
 import { numberToBytesLE } from '@noble/curves/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { DecodeError, ParameterError, StateError, VerificationError } from '../src/errors.js';
+import { DecodeError, ParameterError, StateError, VerificationError } from '../src/core/errors.js';
 import {
   decap,
   deriveKeyPair,
@@ -34,8 +34,8 @@ import {
   sendExportBase,
   setupBaseR,
   setupBaseS,
-} from '../src/hpke.js';
-import { bytesToHex, concatBytes, hexToBytes, type Rng } from '../src/utils.js';
+} from '../src/core/hpke.js';
+import { bytesToHex, concatBytes, hexToBytes, type Rng } from '../src/core/utils.js';
 import { seededRng } from './helpers/rng.js';
 import V from './vectors/rfc9180-x25519-sha256-chacha20poly1305.json' with { type: 'json' };
 
@@ -545,8 +545,8 @@ function importedModules(path: string): string[] {
 }
 
 describe('dependencies', () => {
-  it('src/hpke.ts imports nothing but @noble/* and project files', () => {
-    const specs = importedModules('../src/hpke.ts');
+  it('src/core/hpke.ts imports nothing but @noble/* and project files', () => {
+    const specs = importedModules('../src/core/hpke.ts');
     expect(specs.length).toBeGreaterThan(0);
     for (const s of specs) expect(s, s).toMatch(/^(@noble\/(curves|hashes|ciphers)\/|\.\/)/);
     expect(specs).toContain('@noble/curves/ed25519.js');

@@ -5,7 +5,7 @@
  * test/vectors/quorum-psi-v1-kat.json (wire-format version 2; the name keeps the DST prefix).
  */
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '../src/constants.js';
+import { PROTOCOL_VERSION } from '../src/core/constants.js';
 import { computeKat } from './helpers/kat.js';
 import kat from './vectors/quorum-psi-v1-kat.json' with { type: 'json' };
 

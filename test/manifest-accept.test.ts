@@ -6,10 +6,12 @@
  * reviewer key. Each refusal has its own error code.
  */
 import { describe, expect, it } from 'vitest';
-import { itemsDigest } from '../src/audit.js';
-import { buildDatabase } from '../src/builder.js';
-import { DecodeError, VerificationError } from '../src/errors.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
+import { DecodeError, VerificationError } from '../src/core/errors.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { generateSigningKeyPair } from '../src/core/sign.js';
+import { concatBytes } from '../src/core/utils.js';
+import { itemsDigest } from '../src/database/audit.js';
+import { buildDatabase } from '../src/database/builder.js';
 import {
   acceptDatabase,
   decodeManifest,
@@ -17,10 +19,14 @@ import {
   encodeManifestBody,
   signManifest,
   type TrustedNgo,
-} from '../src/manifest.js';
-import { computeRoot, databaseId, headerLength, rateToU32, splitPublicData } from '../src/pdata.js';
-import { generateSigningKeyPair } from '../src/sign.js';
-import { concatBytes } from '../src/utils.js';
+} from '../src/database/manifest.js';
+import {
+  computeRoot,
+  databaseId,
+  headerLength,
+  rateToU32,
+  splitPublicData,
+} from '../src/database/pdata.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 

@@ -1,5 +1,5 @@
 /**
- * RFC 9162 §2.1 Merkle Tree Hash (src/merkle.ts).
+ * RFC 9162 §2.1 Merkle Tree Hash (src/database/merkle.ts).
  *
  * Known answers: the Certificate Transparency reference leaves and roots, as published in
  * transparency-dev/merkle `testonly/constants.go` (`LeafInputs`, `RootHashes`; the same values
@@ -14,6 +14,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bytesToHex, concatBytes, hexToBytes } from '../src/core/utils.js';
 import {
   emptyRoot,
   inclusionProof,
@@ -23,8 +24,7 @@ import {
   nodeHash,
   rootFromInclusionProof,
   verifyInclusion,
-} from '../src/merkle.js';
-import { bytesToHex, concatBytes, hexToBytes } from '../src/utils.js';
+} from '../src/database/merkle.js';
 
 const SLOW = !!process.env.QPSI_SLOW;
 

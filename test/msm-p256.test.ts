@@ -1,5 +1,5 @@
 /**
- * The P-256 bucket MSM (src/msm-p256.ts) against independent references:
+ * The P-256 bucket MSM (src/core/msm-p256.ts) against independent references:
  * - points with known discrete logs, so `Σ sᵢ·Pᵢ` must equal `(Σ sᵢ·pᵢ)·G` (scalar arithmetic);
  * - noble's `mulAddUnsafe` and `pippenger` on the same points, including the identity, repeated
  *   points (a bucket doubling), negated points (a bucket cancelling to the identity) and points
@@ -11,8 +11,8 @@ import { mulAddUnsafe, pippenger } from '@noble/curves/abstract/curve.js';
 import { p256 } from '@noble/curves/nist.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { p256Sha256 } from '../src/group.js';
-import { msmP256 } from '../src/msm-p256.js';
+import { p256Sha256 } from '../src/core/group.js';
+import { msmP256 } from '../src/core/msm-p256.js';
 import { runs } from './helpers/assert.js';
 import { expectKnownLogsOverWidths, scalarArb } from './helpers/msm.js';
 import { scalarStream } from './helpers/rng.js';

@@ -1,5 +1,5 @@
 /**
- * The edwards25519 bucket MSM (src/msm25519.ts) against independent references:
+ * The edwards25519 bucket MSM (src/core/msm25519.ts) against independent references:
  * - points with known discrete logs, so `Σ sᵢ·Pᵢ` must equal `(Σ sᵢ·pᵢ)·G` (scalar arithmetic);
  * - noble's `mulAddUnsafe` and `pippenger` on the same Edwards points, including points with a
  *   torsion component (ristretto255 representatives may carry one), the identity, repeated and
@@ -12,8 +12,8 @@ import { mulAddUnsafe, pippenger } from '@noble/curves/abstract/curve.js';
 import { ED25519_TORSION_SUBGROUP, ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ristretto255Sha512 } from '../src/group.js';
-import { msmEd25519 } from '../src/msm25519.js';
+import { ristretto255Sha512 } from '../src/core/group.js';
+import { msmEd25519 } from '../src/core/msm25519.js';
 import { runs } from './helpers/assert.js';
 import { expectKnownLogsOverWidths, scalarArb } from './helpers/msm.js';
 import { scalarStream } from './helpers/rng.js';

@@ -5,10 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SIG_LABEL } from '../src/constants.js';
-import { verifyProof } from '../src/dleq.js';
-import { DecodeError, ParameterError, VerificationError } from '../src/errors.js';
-import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
+import { SIG_LABEL } from '../src/core/constants.js';
+import { verifyProof } from '../src/core/dleq.js';
+import { DecodeError, ParameterError, VerificationError } from '../src/core/errors.js';
+import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { generateSigningKeyPair, type SigningKeyPair, signStatement } from '../src/core/sign.js';
+import { compareBytes } from '../src/core/utils.js';
 import {
   type ArbiterVerdict,
   arbiterCheck,
@@ -30,7 +32,7 @@ import {
   type TrustedNgo,
   verifyBulletin,
   verifyCommitments,
-} from '../src/ngo.js';
+} from '../src/quorum/ngo.js';
 import {
   contributionStatement,
   decodeElementList,
@@ -45,9 +47,7 @@ import {
   listCommitment,
   type NgoContribution,
   type NgoStage,
-} from '../src/ngo-messages.js';
-import { generateSigningKeyPair, type SigningKeyPair, signStatement } from '../src/sign.js';
-import { compareBytes } from '../src/utils.js';
+} from '../src/quorum/ngo-messages.js';
 import { seededRng } from './helpers/rng.js';
 
 const SLOW = !!process.env.QPSI_SLOW;

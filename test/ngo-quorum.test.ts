@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SIG_LABEL } from '../src/constants.js';
-import { generateProof, verifyProof } from '../src/dleq.js';
-import { DecodeError, VerificationError } from '../src/errors.js';
-import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
+import { SIG_LABEL } from '../src/core/constants.js';
+import { generateProof, verifyProof } from '../src/core/dleq.js';
+import { DecodeError, VerificationError } from '../src/core/errors.js';
+import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { generateSigningKeyPair, signStatement } from '../src/core/sign.js';
+import { bytesToHex, compareBytes } from '../src/core/utils.js';
 import {
   arbiterCheck,
   assembleBulletin,
@@ -24,7 +26,7 @@ import {
   type TrustedNgo,
   verifyBulletin,
   verifyCommitments,
-} from '../src/ngo.js';
+} from '../src/quorum/ngo.js';
 import {
   contributionStatement,
   decodeElementList,
@@ -39,9 +41,7 @@ import {
   encodeNgoContribution,
   type NgoStage,
   stageStatement,
-} from '../src/ngo-messages.js';
-import { generateSigningKeyPair, signStatement } from '../src/sign.js';
-import { bytesToHex, compareBytes } from '../src/utils.js';
+} from '../src/quorum/ngo-messages.js';
 import { seededRng } from './helpers/rng.js';
 
 const SLOW = !!process.env.QPSI_SLOW;

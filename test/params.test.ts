@@ -1,5 +1,6 @@
 /**
- * SPEC §8 threshold helper (src/params.ts): the Poisson tail and the smallest threshold `T`.
+ * SPEC §8 threshold helper (src/threshold/params.ts): the Poisson tail and the smallest
+ * threshold `T`.
  *
  * Reference values: `P[Poisson(λ) ≥ T]` = the regularized lower incomplete gamma `P(T, λ)`,
  * computed with mpmath 1.x at 40 significant digits (`gammainc(T, 0, λ, regularized=True)`) and
@@ -20,8 +21,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParameterError } from '../src/errors.js';
-import { logPoissonTail, poissonTail, smallestThreshold } from '../src/params.js';
+import { ParameterError } from '../src/core/errors.js';
+import { logPoissonTail, poissonTail, smallestThreshold } from '../src/threshold/params.js';
 
 // [λ, T, P[Poisson(λ) ≥ T], ln P] from mpmath (40 digits, rounded to doubles).
 const REFERENCE: [number, number, number, number][] = [

@@ -5,12 +5,12 @@
  * contribution and a missing one.
  */
 import { describe, expect, it } from 'vitest';
-import { auditDatabase, encodeAuditBundle } from '../src/audit.js';
-import { buildDatabase } from '../src/builder.js';
-import { p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import { rateToU32 } from '../src/pdata.js';
-import { simulate } from '../src/simulate.js';
-import { bytesToHex } from '../src/utils.js';
+import { simulate } from '../src/cli/simulate.js';
+import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { bytesToHex } from '../src/core/utils.js';
+import { auditDatabase, encodeAuditBundle } from '../src/database/audit.js';
+import { buildDatabase } from '../src/database/builder.js';
+import { rateToU32 } from '../src/database/pdata.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';

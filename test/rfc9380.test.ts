@@ -1,7 +1,7 @@
 /**
  * RFC 9380 known-answer tests (test/vectors/README.md):
  * - `expand_message_xmd` with SHA-256 and SHA-512 (Appendix K.1 / K.3), the primitive both
- *   suites' `hashToGroup` (noble's implementation) and `hashToScalar` (src/xmd.ts, prepared
+ *   suites' `hashToGroup` (noble's implementation) and `hashToScalar` (src/core/xmd.ts, prepared
  *   per DST) stand on: both implementations against every vector;
  * - `P256_XMD:SHA-256_SSWU_RO_` hash-to-curve (Appendix J.1.1) through this library's
  *   `p256Sha256.hashToGroup`, including the intermediate field elements `u` and the mapped
@@ -12,8 +12,8 @@ import { p256_hasher } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { type Element, p256Sha256 } from '../src/group.js';
-import { xmdExpander } from '../src/xmd.js';
+import { type Element, p256Sha256 } from '../src/core/group.js';
+import { xmdExpander } from '../src/core/xmd.js';
 import xmd256 from './vectors/rfc9380-expand_message_xmd_SHA256_38.json' with { type: 'json' };
 import xmd512 from './vectors/rfc9380-expand_message_xmd_SHA512_38.json' with { type: 'json' };
 import p256Vectors from './vectors/rfc9380-P256_XMD-SHA-256_SSWU_RO.json' with { type: 'json' };

@@ -9,8 +9,8 @@ import { ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../src/errors.js';
-import { ristretto255Sha512 as suite } from '../src/group.js';
+import { DecodeError } from '../src/core/errors.js';
+import { ristretto255Sha512 as suite } from '../src/core/group.js';
 import vectors from './vectors/rfc9496-ristretto255.json' with { type: 'json' };
 
 /** RFC 9496 §4.3.4 one-way map (noble: `ristretto255_hasher.deriveToCurve`, optional in its type). */

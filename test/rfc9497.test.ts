@@ -17,9 +17,9 @@
  */
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { dleqConfig, generateProof, rfc9497Config, verifyProof } from '../src/dleq.js';
-import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/group.js';
-import { concatBytes, i2osp } from '../src/utils.js';
+import { dleqConfig, generateProof, rfc9497Config, verifyProof } from '../src/core/dleq.js';
+import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { concatBytes, i2osp } from '../src/core/utils.js';
 import vectorFile from './vectors/rfc9497-oprf-allVectors.json' with { type: 'json' };
 
 /** The shape of one entry of the vector file (hex strings; batches comma-separated). */

@@ -1,5 +1,5 @@
 /**
- * The ristretto255 codec of src/ristretto-codec.ts (RFC 9496 §4.3.1-2 on the lazily reduced
+ * The ristretto255 codec of src/core/ristretto-codec.ts (RFC 9496 §4.3.1-2 on the lazily reduced
  * field) against noble's `RistrettoPoint.fromBytes` / `toBytes`: the same accept/reject
  * decision and the same affine coordinates for every input, the same bytes for every point
  * in every projective form. RFC 9496 Appendix A runs through the suite in
@@ -9,8 +9,8 @@ import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canon, type ExtendedCoords, P, pow58, red } from '../src/fe25519.js';
-import { decodeRistretto, encodeRistretto } from '../src/ristretto-codec.js';
+import { canon, type ExtendedCoords, P, pow58, red } from '../src/core/fe25519.js';
+import { decodeRistretto, encodeRistretto } from '../src/core/ristretto-codec.js';
 
 const RP = ristretto255.Point;
 const q = RP.Fn.ORDER;

@@ -3,7 +3,7 @@
  * CSPRNG for more than 65,536 bytes in one call and a plain RangeError escaped).
  */
 import { describe, expect, it } from 'vitest';
-import { copyBytes, defaultRng } from '../src/utils.js';
+import { copyBytes, defaultRng } from '../src/core/utils.js';
 
 describe('defaultRng', () => {
   it('serves requests above the 65,536-byte platform limit, every chunk filled', () => {

@@ -1,5 +1,5 @@
 /**
- * Reviewer sealing (src/seal.ts): round trips, fixed lengths, reproducibility, the payload
+ * Reviewer sealing (src/core/seal.ts): round trips, fixed lengths, reproducibility, the payload
  * binding of SPEC v2 §6 (a relabelled payload does not open), typed errors on every mutation of
  * the sealed bytes (fuzzed), pooled `Buffer` inputs, and the module's import list. The HPKE
  * layer itself is checked against RFC 9180 and hpke-js in test/hpke.test.ts.
@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, ParameterError, VerificationError } from '../src/errors.js';
-import { deriveKeyPair } from '../src/hpke.js';
+import { DecodeError, ParameterError, VerificationError } from '../src/core/errors.js';
+import { deriveKeyPair } from '../src/core/hpke.js';
 import {
   deriveReviewerKeyPair,
   encodePayloadBinding,
@@ -21,8 +21,8 @@ import {
   sealedLength,
   sealedReviewerCount,
   sealToReviewers,
-} from '../src/seal.js';
-import { bytesToHex, equalBytes, hexToBytes, type Rng } from '../src/utils.js';
+} from '../src/core/seal.js';
+import { bytesToHex, equalBytes, hexToBytes, type Rng } from '../src/core/utils.js';
 import { seededRng } from './helpers/rng.js';
 import V from './vectors/rfc9180-x25519-sha256-chacha20poly1305.json' with { type: 'json' };
 
@@ -503,8 +503,8 @@ function importedModules(path: string): string[] {
 }
 
 describe('dependencies', () => {
-  it('src/seal.ts imports nothing but @noble/* and project files (HPKE is src/hpke.ts)', () => {
-    const specs = importedModules('../src/seal.ts');
+  it('src/core/seal.ts imports nothing but @noble/* and project files (HPKE is src/core/hpke.ts)', () => {
+    const specs = importedModules('../src/core/seal.ts');
     expect(specs).toContain('./hpke.js');
     for (const s of specs) expect(s, s).toMatch(/^(@noble\/(curves|hashes|ciphers)\/|\.\/)/);
     expect(specs.some((s) => s.startsWith('@hpke/'))).toBe(false);

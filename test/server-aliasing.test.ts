@@ -1,15 +1,15 @@
 /**
  * SPEC v2 §5, §7: inputs are copied at the boundary, never aliased, and nothing the server
- * returns aliases its state. Every public function of src/server.ts is called with pooled,
+ * returns aliases its state. Every public function of src/voucher/server.ts is called with pooled,
  * offset Node Buffer views (`Buffer.prototype.slice` of such a view is another view): the result
  * equals the result with plain Uint8Arrays, and overwriting the caller's buffers afterwards
  * changes nothing. Mutating what the server returned (outcome ids, candidates, non-match ids,
  * revealed ids, payloads and database ids) changes nothing either.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltDatabase } from '../src/builder.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/server.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import type { BuiltDatabase } from '../src/database/builder.js';
+import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/voucher/server.js';
 import { BufferPool, item, makeWorld, upload, type World } from './helpers/protocol.js';
 
 describe.each([ristretto255Sha512, p256Sha256])(

@@ -9,8 +9,8 @@
  * as a different state.
  */
 import { describe, expect, it } from 'vitest';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { ServerAccount, ServerDatabase } from '../src/server.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { ServerAccount, ServerDatabase } from '../src/voucher/server.js';
 import { expectCorruptionRefused, item, makeWorld, upload } from './helpers/protocol.js';
 
 describe.each([ristretto255Sha512, p256Sha256])('server state integrity on $name', (suite) => {

@@ -19,10 +19,10 @@
  * k-th voucher, so all bit indices occur); all 8 bits of every byte under `QPSI_SLOW=1`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createVoucher } from '../src/client.js';
-import { DB_ID_LENGTH } from '../src/constants.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { ServerAccount } from '../src/server.js';
+import { DB_ID_LENGTH } from '../src/core/constants.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { createVoucher } from '../src/voucher/client.js';
+import { ServerAccount } from '../src/voucher/server.js';
 import { item, makeWorld, payloadFor, type World } from './helpers/protocol.js';
 
 const SLOW = !!process.env.QPSI_SLOW;

@@ -1,5 +1,6 @@
 /**
- * Shamir secret sharing (src/shamir.ts) and the prime fields under it (src/field.ts).
+ * Shamir secret sharing (src/threshold/shamir.ts) and the prime fields under it
+ * (src/core/field.ts).
  *
  * - Exhaustive: every T-subset of small share sets reconstructs; every (T−1)-subset is
  *   consistent with every candidate secret (constructively over F_q, by brute-force counting of
@@ -15,15 +16,16 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, ParameterError } from '../src/errors.js';
+import { DecodeError, ParameterError } from '../src/core/errors.js';
 import {
   F_ELL,
   fieldElementsFromSeed,
   type PrimeField,
   primeField,
   scalarField,
-} from '../src/field.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
+} from '../src/core/field.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { concatBytes, i2osp } from '../src/core/utils.js';
 import {
   combine,
   decodeShare,
@@ -34,8 +36,7 @@ import {
   type Share,
   shareXFromBytes,
   split,
-} from '../src/shamir.js';
-import { concatBytes, i2osp } from '../src/utils.js';
+} from '../src/threshold/shamir.js';
 import { expectError, runs, thrown } from './helpers/assert.js';
 import { xorshiftRng } from './helpers/rng.js';
 

@@ -1,19 +1,19 @@
 /**
- * Statement signatures (src/sign.ts): RFC 8032 test 1 as a sanity check of the primitive, the
+ * Statement signatures (src/core/sign.ts): RFC 8032 test 1 as a sanity check of the primitive, the
  * exact statement encoding, label separation, bit flips and wrong keys.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SIG_LABEL } from '../src/constants.js';
+import { SIG_LABEL } from '../src/core/constants.js';
 import {
   generateSigningKeyPair,
   signingPublicKey,
   signStatement,
   statementMessage,
   verifyStatement,
-} from '../src/sign.js';
-import { bytesToHex, hexToBytes } from '../src/utils.js';
+} from '../src/core/sign.js';
+import { bytesToHex, hexToBytes } from '../src/core/utils.js';
 
 const SLOW = !!process.env.QPSI_SLOW;
 

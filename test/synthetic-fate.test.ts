@@ -14,10 +14,10 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ClientAccount, type ClientDatabase } from '../src/client.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { ServerAccount } from '../src/server.js';
-import { bytesToHex } from '../src/utils.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { bytesToHex } from '../src/core/utils.js';
+import { ClientAccount, type ClientDatabase } from '../src/voucher/client.js';
+import { ServerAccount } from '../src/voucher/server.js';
 import { addVersion, id, item, makeWorld, upload, type World } from './helpers/protocol.js';
 
 const SLOW = !!process.env.QPSI_SLOW;

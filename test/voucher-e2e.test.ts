@@ -3,12 +3,17 @@
  * SETUP → VOUCHERS → INGEST → REVEAL → REVIEW. Only serialized bytes cross between the roles.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDatabase } from '../src/builder.js';
-import { ClientAccount, ClientDatabase, createVoucher } from '../src/client.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { rateToU32 } from '../src/pdata.js';
-import { generateReviewerKeyPair, openAsReviewer } from '../src/seal.js';
-import { DatabaseRegistry, ServerAccount, ServerDatabase, unpadPayload } from '../src/server.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { generateReviewerKeyPair, openAsReviewer } from '../src/core/seal.js';
+import { buildDatabase } from '../src/database/builder.js';
+import { rateToU32 } from '../src/database/pdata.js';
+import { ClientAccount, ClientDatabase, createVoucher } from '../src/voucher/client.js';
+import {
+  DatabaseRegistry,
+  ServerAccount,
+  ServerDatabase,
+  unpadPayload,
+} from '../src/voucher/server.js';
 import { id, item, payloadFor } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 

@@ -6,14 +6,14 @@
  * half the time.
  */
 import { describe, expect, it } from 'vitest';
-import { ClientAccount, createVoucher } from '../src/client.js';
-import { ParameterError } from '../src/errors.js';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { rateToU32 } from '../src/pdata.js';
-import { generateReviewerKeyPair, openAsReviewer } from '../src/seal.js';
-import { unpadPayload } from '../src/server.js';
-import { openSingleUse } from '../src/symmetric.js';
-import { decodeVoucher, slotKey, voucherLength } from '../src/voucher.js';
+import { ParameterError } from '../src/core/errors.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { generateReviewerKeyPair, openAsReviewer } from '../src/core/seal.js';
+import { openSingleUse } from '../src/core/symmetric.js';
+import { rateToU32 } from '../src/database/pdata.js';
+import { ClientAccount, createVoucher } from '../src/voucher/client.js';
+import { unpadPayload } from '../src/voucher/server.js';
+import { decodeVoucher, slotKey, voucherLength } from '../src/voucher/voucher.js';
 import { addVersion, id, item, makeWorld, payloadFor, upload } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 

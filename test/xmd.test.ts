@@ -1,5 +1,5 @@
 /**
- * src/xmd.ts, the prepared `expand_message_xmd` behind `Suite.hashToScalar` and the DLEQ
+ * src/core/xmd.ts, the prepared `expand_message_xmd` behind `Suite.hashToScalar` and the DLEQ
  * composite weights: equal to noble's `expand_message_xmd` and noble's RFC 9497 `hashToScalar`
  * on random inputs, across output lengths, oversized DSTs and reuse of one expander. The RFC 9380
  * vectors run in test/rfc9380.test.ts, the RFC 9497 ones (weights included) in test/rfc9497.test.ts.
@@ -10,8 +10,8 @@ import { p256_hasher } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { p256Sha256, ristretto255Sha512 } from '../src/group.js';
-import { xmdExpander } from '../src/xmd.js';
+import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { xmdExpander } from '../src/core/xmd.js';
 
 const bytes = (max: number) => fc.uint8Array({ minLength: 0, maxLength: max });
 const dstArb = fc.uint8Array({ minLength: 1, maxLength: 300 }); // > 255: the oversize rule

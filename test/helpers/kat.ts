@@ -10,16 +10,22 @@
  * every randomized step draws from it in the order the code documents (docs/protocol.md): the
  * reviewer key pair (`DeriveKeyPair(rng(32))`, RFC 9180), the database build, the account seed,
  * then each voucher in turn. Payloads are sealed to that reviewer key with the HPKE sealing of
- * src/seal.ts, whose data-encryption key and ephemeral keys come from the same `rng`, and bound
- * to (database id, voucher id, the case's context); the reveal lists what the reviewer opens.
+ * src/core/seal.ts, whose data-encryption key and ephemeral keys come from the same `rng`, and
+ * bound to (database id, voucher id, the case's context); the reveal lists what the reviewer opens.
  */
-import { buildDatabase } from '../../src/builder.js';
-import { ClientAccount, ClientDatabase, createVoucher } from '../../src/client.js';
-import { p256Sha256, ristretto255Sha512 } from '../../src/group.js';
-import { rateToU32 } from '../../src/pdata.js';
-import { generateReviewerKeyPair, openAsReviewer } from '../../src/seal.js';
-import { DatabaseRegistry, ServerAccount, ServerDatabase, unpadPayload } from '../../src/server.js';
-import { bytesToHex } from '../../src/utils.js';
+
+import { p256Sha256, ristretto255Sha512 } from '../../src/core/group.js';
+import { generateReviewerKeyPair, openAsReviewer } from '../../src/core/seal.js';
+import { bytesToHex } from '../../src/core/utils.js';
+import { buildDatabase } from '../../src/database/builder.js';
+import { rateToU32 } from '../../src/database/pdata.js';
+import { ClientAccount, ClientDatabase, createVoucher } from '../../src/voucher/client.js';
+import {
+  DatabaseRegistry,
+  ServerAccount,
+  ServerDatabase,
+  unpadPayload,
+} from '../../src/voucher/server.js';
 import { seededRng } from './rng.js';
 
 export interface KatCase {

@@ -1,13 +1,13 @@
 /** Shared set-up for the voucher protocol tests: a database, a client, a server. */
 import { expect } from 'vitest';
-import { buildDatabase } from '../../src/builder.js';
-import { ClientAccount, ClientDatabase, createVoucher } from '../../src/client.js';
-import { STATE_CHECKSUM_LENGTH } from '../../src/constants.js';
-import { DecodeError } from '../../src/errors.js';
-import type { Suite } from '../../src/group.js';
-import { rateToU32 } from '../../src/pdata.js';
-import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../../src/server.js';
-import type { Rng } from '../../src/utils.js';
+import { STATE_CHECKSUM_LENGTH } from '../../src/core/constants.js';
+import { DecodeError } from '../../src/core/errors.js';
+import type { Suite } from '../../src/core/group.js';
+import type { Rng } from '../../src/core/utils.js';
+import { buildDatabase } from '../../src/database/builder.js';
+import { rateToU32 } from '../../src/database/pdata.js';
+import { ClientAccount, ClientDatabase, createVoucher } from '../../src/voucher/client.js';
+import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../../src/voucher/server.js';
 import { seededRng } from './rng.js';
 
 export interface World {

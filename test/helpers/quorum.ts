@@ -3,17 +3,18 @@
  * items, two runs of the same roster. In the earlier run NGO UK also held `withdrawn` (shared
  * with CA, so it qualified); before the current run UK withdrew it.
  */
-import type { AuditPolicy } from '../../src/audit.js';
-import type { Suite } from '../../src/group.js';
+
+import type { Suite } from '../../src/core/group.js';
+import { generateSigningKeyPair } from '../../src/core/sign.js';
+import type { Rng } from '../../src/core/utils.js';
+import type { AuditPolicy } from '../../src/database/audit.js';
 import {
   createQuorumRoster,
   intersectContributions,
   NgoParty,
   runQuorumLocally,
   startRunLocally,
-} from '../../src/ngo.js';
-import { generateSigningKeyPair } from '../../src/sign.js';
-import type { Rng } from '../../src/utils.js';
+} from '../../src/quorum/ngo.js';
 import { seededRng } from './rng.js';
 
 const te = new TextEncoder();

@@ -2,10 +2,10 @@
  * Deterministic byte sources for tests and known-answer vectors (replaying fixed randomness
  * through `rng`; never for real secrets).
  */
-import { seededRng as seededFromBytes } from '../../src/simulate.js';
-import type { Rng } from '../../src/utils.js';
+import { seededRng as seededFromBytes } from '../../src/cli/simulate.js';
+import type { Rng } from '../../src/core/utils.js';
 
-/** SHA-256 counter-mode stream over a seed (see src/simulate.ts `seededRng`). */
+/** SHA-256 counter-mode stream over a seed (see src/cli/simulate.ts `seededRng`). */
 export function seededRng(seed: string | Uint8Array): Rng {
   return seededFromBytes(typeof seed === 'string' ? new TextEncoder().encode(seed) : seed);
 }

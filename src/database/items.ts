@@ -1,0 +1,65 @@
+/**
+ * Items in the group (SPEC §2, §4 steps 2-3): the canonical form of `X_int`, `H(x)` for an item,
+ * `H_F(seed, j)` for a filler, and the base element `B_j` of every cell of a layout.
+ *
+ * The builder blinds these bases, the auditor recomputes them from the audit bundle, and a
+ * client hashes its own item with the same `H`: all three take them from here.
+ * @module
+ */
+import { DST_PURPOSE, dst, MAX_ITEM_LENGTH } from '../core/constants.js';
+import { ParameterError } from '../core/errors.js';
+import { type Element, SUITES, type Suite } from '../core/group.js';
+import { compareBytes, concatBytes, i2osp } from '../core/utils.js';
+
+const itemDsts = new Map<Suite, Uint8Array>(
+  SUITES.map((s) => [s, dst(s.shortName, DST_PURPOSE.item)]),
+);
+const fillerDsts = new Map<Suite, Uint8Array>(
+  SUITES.map((s) => [s, dst(s.shortName, DST_PURPOSE.filler)]),
+);
+
+/** The DST of `H` for a suite. */
+export function itemDst(suite: Suite): Uint8Array {
+  return itemDsts.get(suite) ?? dst(suite.shortName, DST_PURPOSE.item);
+}
+
+/** `H(x)`: an item to the group (SPEC §2). */
+export function hashItem(suite: Suite, item: Uint8Array): Element {
+  return suite.hashToGroup(item, itemDst(suite));
+}
+
+/** `H_F(seed, j) = HashToGroup(seed ‖ I2OSP(j, 4))` with the filler DST (SPEC §2, §4 step 3). */
+export function hashFiller(suite: Suite, seed: Uint8Array, j: number): Element {
+  const d = fillerDsts.get(suite) ?? dst(suite.shortName, DST_PURPOSE.filler);
+  return suite.hashToGroup(concatBytes(seed, i2osp(j, 4)), d);
+}
+
+/** Sort and deduplicate items bytewise (the canonical form of `X_int`). */
+export function canonicalItems(items: readonly Uint8Array[]): Uint8Array[] {
+  for (const x of items) {
+    if (!(x instanceof Uint8Array) || x.length === 0 || x.length > MAX_ITEM_LENGTH) {
+      throw new ParameterError('items.length', `items must be 1..${MAX_ITEM_LENGTH} bytes`);
+    }
+  }
+  // Owned copies: the caller's arrays (possibly views onto a shared Buffer pool) are never kept.
+  const sorted = items.map((x) => Uint8Array.from(x)).sort(compareBytes);
+  return sorted.filter((x, i) => i === 0 || compareBytes(sorted[i - 1] as Uint8Array, x) !== 0);
+}
+
+/**
+ * The base elements `B_j` of every cell: `H(x)` for placed items and `H_F(seed, j)` for fillers.
+ * Shared by the builder and the audit (which recomputes them from the bundle).
+ */
+export function cellBases(
+  suite: Suite,
+  items: readonly Uint8Array[],
+  layout: Int32Array,
+  fillerSeed: Uint8Array,
+): Element[] {
+  const B: Element[] = new Array(layout.length);
+  for (let j = 0; j < layout.length; j++) {
+    const idx = layout[j] as number;
+    B[j] = idx >= 0 ? hashItem(suite, items[idx] as Uint8Array) : hashFiller(suite, fillerSeed, j);
+  }
+  return B;
+}

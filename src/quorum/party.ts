@@ -1,0 +1,549 @@
+/**
+ * One NGO in the quorum (SPEC §3 steps 1-6): {@link NgoParty} holds the masking key `k_i`, the
+ * private list and its private order, and turns what it receives into what it sends, all bytes.
+ * @module
+ */
+import {
+  DLEQ_PURPOSE,
+  DST_PURPOSE,
+  dst,
+  NGO_COMMITMENT_SALT_BYTES,
+  NGO_MAX_LIST_SIZE,
+  SIG_LABEL,
+} from '../core/constants.js';
+import { dleqConfig, generateProof } from '../core/dleq.js';
+import {
+  DecodeError,
+  NgoDecodeError,
+  NgoVerificationError,
+  ParameterError,
+  StateError,
+  VerificationError,
+} from '../core/errors.js';
+import type { Element } from '../core/group.js';
+import { signingPublicKey, signStatement } from '../core/sign.js';
+import {
+  checkBytes,
+  checkInt,
+  checkRng,
+  compareBytes,
+  concatBytes,
+  copyBytes,
+  defaultRng,
+  equalBytes,
+  type Rng,
+} from '../core/utils.js';
+import {
+  badStageSignature,
+  hopDleqConfig,
+  hopFingerprint,
+  hopProofBinding,
+  safeVerify,
+  stageProducer,
+  type VerifiedCommitments,
+  verifyBulletinWith,
+  verifyCommitments,
+} from './board.js';
+import { fail, failDecode } from './culprit.js';
+import { canonicalList, keyOf } from './lists.js';
+import {
+  commitmentBody,
+  commitmentDigest,
+  contributionStatement,
+  decodeElementList,
+  decodeNgoBulletin,
+  decodeNgoChain,
+  elementViews,
+  encodeNgoChain,
+  encodeNgoContribution,
+  encodeNgoOpening,
+  listCommitment,
+  type NgoChain,
+  type NgoContribution,
+  type NgoStage,
+  openingProofBinding,
+  type QuorumConfig,
+  stageStatement,
+} from './ngo-messages.js';
+
+/** For each own item: the other lists (owner indices) whose fully-masked list holds it. */
+export interface NgoItemHolders {
+  readonly item: Uint8Array;
+  readonly lists: readonly number[];
+}
+
+/**
+ * One NGO (one jurisdiction) in the quorum. Holds the secret masking key `k_i`, the private list
+ * and its private order; everything it sends or receives is bytes.
+ */
+export class NgoParty {
+  readonly config: QuorumConfig;
+  readonly index: number;
+  readonly jurisdiction: string;
+  /** Encoded `K_i = k_i·G`. */
+  readonly maskingPublicKey: Uint8Array;
+
+  readonly #signingSecretKey: Uint8Array;
+  readonly #k: bigint;
+  readonly #K: Element;
+  readonly #items: readonly Uint8Array[]; // sorted canonical X_i
+  readonly #order: Uint32Array; // position p of L_0 holds items[order[p]]
+  readonly #salt: Uint8Array;
+  readonly #rng: Rng;
+  #commitment: Uint8Array | null = null;
+  #verified: VerifiedCommitments | null = null;
+  #ownStage0: Uint8Array | null = null;
+  #stage0Bytes: Uint8Array | null = null;
+  #opening: Uint8Array | null = null;
+  readonly #processed = new Set<number>();
+  /** Hops this party verified or produced during the ring (skipped when verifying the board). */
+  readonly #knownHops = new Map<string, Uint8Array>();
+  #holders: NgoItemHolders[] | null = null;
+  #qualified: Uint8Array[] | null = null;
+
+  /**
+   * @param config - the agreed configuration (ring order = `config.members`)
+   * @param index - this party's position in the ring
+   * @param signingSecretKey - Ed25519 secret key matching `config.members[index].signingPublicKey`
+   * @param items - the (merged) list `X_i`; deduplicated here; every item `config.itemWidth` bytes
+   * @param rng - randomness for `k_i`, the commitment salt, the order and proofs
+   */
+  constructor(
+    config: QuorumConfig,
+    index: number,
+    signingSecretKey: Uint8Array,
+    items: readonly Uint8Array[],
+    rng: Rng = defaultRng,
+  ) {
+    this.config = config;
+    const k = config.members.length;
+    this.index = checkInt('index', index, 0, k - 1);
+    const member = config.members[index] as { jurisdiction: string; signingPublicKey: Uint8Array };
+    this.jurisdiction = member.jurisdiction;
+    // The key checked is the key kept: an owned copy (a Buffer's slice() would be a view).
+    const sk = copyBytes(checkBytes('signingSecretKey', signingSecretKey, 32));
+    if (!equalBytes(signingPublicKey(sk), member.signingPublicKey)) {
+      throw new ParameterError('ngo.party.key', `signing key does not match roster entry ${index}`);
+    }
+    this.#signingSecretKey = sk;
+    if (!Array.isArray(items)) throw new TypeError('"items" expected an array of Uint8Array');
+    for (const x of items) checkBytes('item', x, config.itemWidth);
+    this.#items = canonicalList(items);
+    const n = this.#items.length;
+    if (n < 1 || n > NGO_MAX_LIST_SIZE) {
+      throw new ParameterError(
+        'ngo.party.listSize',
+        `list size must be 1..${NGO_MAX_LIST_SIZE}, got ${n}`,
+      );
+    }
+    this.#rng = checkRng(rng);
+    this.#k = config.suite.randomScalar(rng);
+    this.#K = config.suite.mulBase(this.#k);
+    this.maskingPublicKey = config.suite.encode(this.#K);
+    this.#salt = copyBytes(
+      checkBytes('rng output', rng(NGO_COMMITMENT_SALT_BYTES), NGO_COMMITMENT_SALT_BYTES),
+    );
+    this.#order = randomPermutation(n, rng);
+  }
+
+  /** `|X_i|` after deduplication. */
+  get listSize(): number {
+    return this.#items.length;
+  }
+
+  /**
+   * The committed list and its salt: they open the commitment's list digest and nothing more.
+   * They say nothing about which list this party masked in the ring; for that an arbiter needs
+   * {@link opening} (list, salt, order and a proof against the published stage 0).
+   */
+  commitmentOpening(): { items: readonly Uint8Array[]; salt: Uint8Array } {
+    return { items: this.#items.map((x) => copyBytes(x)), salt: copyBytes(this.#salt) };
+  }
+
+  /**
+   * SPEC v2 §3 "accountable openings": the encoded opening of this party's run (`ngoOpening`,
+   * 0x15) for an arbiter — the sorted list, the commitment salt, the stage-0 order and a batched
+   * DLEQ proof (purpose `dleq-ngo-opening`, binding `σ ‖ u16 index`) that stage 0 is
+   * `k_i·H_M(x)` for the committed items in that order, against `K_i`. The proof reveals neither
+   * `k_i` nor anything beyond the list. Computed once (`n` hash-to-group, `n` decodes, one MSM)
+   * and cached. Check it with {@link arbiterCheck}.
+   */
+  opening(): Uint8Array {
+    if (!this.#opening) {
+      const { suite, sessionDigest, itemWidth } = this.config;
+      const Ne = suite.elementLength;
+      const n = this.#items.length;
+      const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
+      const stage0 = this.#stage0();
+      const C: Element[] = new Array(n);
+      for (let p = 0; p < n; p++)
+        C[p] = suite.hashToGroup(this.#items[this.#order[p] as number] as Uint8Array, mdst);
+      const D = decodeElementList(suite, stage0, n);
+      const proof = generateProof(
+        suite,
+        dleqConfig(suite, DLEQ_PURPOSE.ngoOpening),
+        this.#k,
+        {
+          A: suite.G,
+          B: this.#K,
+          C,
+          D,
+          Dbytes: elementViews(stage0, n, Ne),
+          binding: openingProofBinding(sessionDigest, this.index),
+        },
+        this.#rng,
+      );
+      this.#opening = encodeNgoOpening({
+        suite,
+        sessionDigest,
+        index: this.index,
+        itemWidth,
+        salt: this.#salt,
+        items: this.#items,
+        order: this.#order,
+        proof,
+      });
+    }
+    return this.#opening.slice();
+  }
+
+  /** Stage 0, `[k_i·H_M(items[order[p]])]_p` (computed once, constant-time multiplications). */
+  #stage0(): Uint8Array {
+    if (!this.#stage0Bytes) {
+      const { suite } = this.config;
+      const Ne = suite.elementLength;
+      const n = this.#items.length;
+      const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
+      const list = new Uint8Array(n * Ne);
+      for (let p = 0; p < n; p++) {
+        const x = this.#items[this.#order[p] as number] as Uint8Array;
+        list.set(suite.encode(suite.mul(suite.hashToGroup(x, mdst), this.#k)), p * Ne);
+      }
+      this.#stage0Bytes = list;
+    }
+    return this.#stage0Bytes;
+  }
+
+  /** SPEC §3 step 1: the signed commitment (`K_i`, `|X_i|`, salted digest of sorted `X_i`). */
+  commit(): Uint8Array {
+    if (!this.#commitment) {
+      const { suite, sessionDigest, itemWidth } = this.config;
+      const body = commitmentBody(
+        suite,
+        sessionDigest,
+        this.index,
+        this.#items.length,
+        this.maskingPublicKey,
+        listCommitment(this.#items, itemWidth, this.#salt),
+      );
+      this.#commitment = concatBytes(
+        body,
+        signStatement(this.#signingSecretKey, SIG_LABEL.ngoCommitment, body),
+      );
+    }
+    return copyBytes(this.#commitment);
+  }
+
+  /** Receive every party's commitment (in ring order, own included) and verify them. */
+  receiveCommitments(commitments: readonly Uint8Array[]): void {
+    if (!this.#commitment)
+      throw new StateError('ngo.state', 'commit() before receiving commitments');
+    const vc = verifyCommitments(this.config, commitments);
+    if (!equalBytes(commitments[this.index] as Uint8Array, this.#commitment)) {
+      throw new VerificationError('ngo.commitment.own', 'own commitment was replaced');
+    }
+    this.#verified = vc;
+  }
+
+  #need(): VerifiedCommitments {
+    if (!this.#verified) throw new StateError('ngo.state', 'receiveCommitments() first');
+    return this.#verified;
+  }
+
+  #sign(
+    owner: number,
+    stage: number,
+    n: number,
+    list: Uint8Array,
+    proof: Uint8Array | null,
+  ): Uint8Array {
+    const body = stageStatement(
+      this.config.sessionDigest,
+      owner,
+      stage,
+      this.index,
+      n,
+      list,
+      proof,
+    );
+    return signStatement(this.#signingSecretKey, SIG_LABEL.ngoStage, body);
+  }
+
+  /**
+   * SPEC §3 step 2: `L_0 = [k_i·H_M(x)]` in this party's random order; returns the stage-0 chain
+   * for party `index + 1`.
+   */
+  maskOwnList(): Uint8Array {
+    this.#need();
+    if (this.#ownStage0) throw new StateError('ngo.state', 'own list already masked');
+    const { suite, sessionDigest } = this.config;
+    const n = this.#items.length;
+    const list = this.#stage0();
+    this.#ownStage0 = list;
+    const stage: NgoStage = {
+      list,
+      proof: null,
+      signature: this.#sign(this.index, 0, n, list, null),
+    };
+    return encodeNgoChain(suite, sessionDigest, this.index, n, [stage]);
+  }
+
+  /**
+   * SPEC §3 step 3: process one incoming chain (list `owner`, stages `0..t-1`) and return the
+   * chain with stage `t` appended (for party `index + 1`, or the bulletin board after `k-1` hops).
+   * `from` (optional) is the transport-level sender, used to name the culprit when even the
+   * framing is broken. Throws {@link NgoDecodeError} / {@link NgoVerificationError} naming the
+   * sender on any failure.
+   */
+  processHop(incoming: Uint8Array, from?: number): Uint8Array {
+    const vc = this.#need();
+    const { config } = this;
+    const { suite, sessionDigest } = config;
+    const k = config.members.length;
+    const expectedSender = (this.index + k - 1) % k;
+    const sender = from ?? expectedSender;
+    let chain: NgoChain;
+    try {
+      chain = decodeNgoChain(incoming);
+    } catch (e) {
+      if (e instanceof DecodeError) failDecode(config, e, sender, 'masked list');
+      throw e;
+    }
+    const s = chain.stages.length;
+    const owner = chain.owner;
+    if (chain.suite !== suite || !equalBytes(chain.sessionDigest, sessionDigest)) {
+      fail(config, 'ngo.hop.session', sender, 'masked list from another session or suite');
+    }
+    if (
+      owner >= k ||
+      owner === this.index ||
+      s >= k ||
+      stageProducer(config, owner, s) !== this.index
+    ) {
+      fail(
+        config,
+        'ngo.hop.routing',
+        sender,
+        `masked list of owner ${owner} with ${s} stages is not for party ${this.index}`,
+      );
+    }
+    const producer = stageProducer(config, owner, s - 1);
+    if (from !== undefined && from !== producer) {
+      fail(
+        config,
+        'ngo.hop.routing',
+        from,
+        `party ${from} sent a list whose last stage is party ${producer}'s`,
+      );
+    }
+    if (this.#processed.has(owner))
+      fail(config, 'ngo.hop.replay', producer, `list ${owner} already processed`);
+    if (chain.n !== vc.sizes[owner]) {
+      fail(
+        config,
+        'ngo.hop.length',
+        producer,
+        `list ${owner}: ${chain.n} elements, committed ${vc.sizes[owner]}`,
+      );
+    }
+    const bad = badStageSignature(config, chain);
+    if (bad >= 0)
+      fail(config, 'ngo.hop.signature', producer, `list ${owner}: stage ${bad} signature invalid`);
+
+    const n = chain.n;
+    const Ne = suite.elementLength;
+    const last = chain.stages[s - 1] as NgoStage;
+    let D: Element[];
+    try {
+      D = decodeElementList(suite, last.list, n);
+    } catch (e) {
+      if (e instanceof DecodeError) failDecode(config, e, producer, `list ${owner} stage ${s - 1}`);
+      throw e;
+    }
+    const Dbytes = elementViews(last.list, n, Ne);
+    if (s >= 2) {
+      const prevStage = chain.stages[s - 2] as NgoStage;
+      let C: Element[];
+      try {
+        C = decodeElementList(suite, prevStage.list, n);
+      } catch (e) {
+        if (e instanceof DecodeError)
+          failDecode(config, e, producer, `list ${owner} stage ${s - 2}`);
+        throw e;
+      }
+      const ok = safeVerify(
+        suite,
+        hopDleqConfig(config, owner, s - 1),
+        vc.K[producer] as Element,
+        { pts: C, bytes: elementViews(prevStage.list, n, Ne) },
+        { pts: D, bytes: Dbytes },
+        last.proof as Uint8Array,
+        hopProofBinding(config, owner, s - 1),
+      );
+      if (!ok)
+        fail(config, 'ngo.hop.proof', producer, `list ${owner} stage ${s - 1}: DLEQ proof invalid`);
+      this.#knownHops.set(
+        `${owner}:${s - 1}`,
+        hopFingerprint(n, prevStage.list, last.list, last.proof as Uint8Array),
+      );
+    }
+    // Multiply every element by k_j (constant time), keep the order.
+    const out = new Uint8Array(n * Ne);
+    const outPts: Element[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const P = suite.mul(D[i] as Element, this.#k);
+      outPts[i] = P;
+      out.set(suite.encode(P), i * Ne);
+    }
+    const proof = generateProof(
+      suite,
+      hopDleqConfig(config, owner, s),
+      this.#k,
+      {
+        A: suite.G,
+        B: this.#K,
+        C: D,
+        D: outPts,
+        Cbytes: Dbytes,
+        Dbytes: elementViews(out, n, Ne),
+        binding: hopProofBinding(config, owner, s),
+      },
+      this.#rng,
+    );
+    this.#processed.add(owner);
+    this.#knownHops.set(`${owner}:${s}`, hopFingerprint(n, last.list, out, proof));
+    const stage: NgoStage = { list: out, proof, signature: this.#sign(owner, s, n, out, proof) };
+    return encodeNgoChain(suite, sessionDigest, owner, n, [...chain.stages, stage]);
+  }
+
+  /**
+   * SPEC §3 steps 4-5: verify the whole bulletin board, then return `Q_i`: the own items whose
+   * fully-masked value appears in at least `m - 1` other lists (sorted).
+   */
+  qualify(bulletin: Uint8Array): Uint8Array[] {
+    const vc = this.#need();
+    if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');
+    const { config } = this;
+    const k = config.members.length;
+    const Ne = config.suite.elementLength;
+    const vb = verifyBulletinWith(config, vc, bulletin, this.#knownHops);
+    // The own list's stage 0 must be exactly what this party produced.
+    const board = decodeNgoBulletin(bulletin);
+    const own0 = ((board.chains[this.index] as NgoChain).stages[0] as NgoStage).list;
+    if (!equalBytes(own0, this.#ownStage0)) {
+      fail(
+        config,
+        'ngo.bulletin.own',
+        stageProducer(config, this.index, 1),
+        'own list replaced on the bulletin board',
+      );
+    }
+    const n = this.#items.length;
+    const ownFinal = vb.finalLists[this.index] as Uint8Array;
+    const pos = new Map<string, number>();
+    for (let p = 0; p < n; p++) pos.set(keyOf(ownFinal, p * Ne, Ne), p);
+    const lists: number[][] = Array.from({ length: n }, () => []);
+    for (let j = 0; j < k; j++) {
+      if (j === this.index) continue;
+      const L = vb.finalLists[j] as Uint8Array;
+      const nj = vb.sizes[j] as number;
+      for (let i = 0; i < nj; i++) {
+        const p = pos.get(keyOf(L, i * Ne, Ne));
+        if (p === undefined) continue;
+        const h = lists[p] as number[];
+        if (h[h.length - 1] !== j) h.push(j); // a list counts once even if it repeats a value
+      }
+    }
+    const holders: NgoItemHolders[] = new Array(n);
+    const qualified: Uint8Array[] = [];
+    for (let p = 0; p < n; p++) {
+      const item = this.#items[this.#order[p] as number] as Uint8Array;
+      const h = lists[p] as number[];
+      holders[p] = { item, lists: h };
+      if (h.length >= config.m - 1) qualified.push(item);
+    }
+    this.#holders = holders.sort((a, b) => compareBytes(a.item, b.item));
+    this.#qualified = qualified.sort(compareBytes);
+    return this.#qualified.map((x) => copyBytes(x));
+  }
+
+  /**
+   * What this party learned (its documented leakage): for each own item, which other lists hold
+   * it. Available after {@link qualify}.
+   */
+  itemHolders(): readonly NgoItemHolders[] {
+    if (!this.#holders) throw new StateError('ngo.state', 'qualify() first');
+    return this.#holders.map((h) => ({ item: copyBytes(h.item), lists: [...h.lists] }));
+  }
+
+  /** SPEC §3 step 6: the signed contribution `Q_i` for the builder. */
+  contribute(): Uint8Array {
+    if (!this.#qualified || !this.#commitment) throw new StateError('ngo.state', 'qualify() first');
+    const { config } = this;
+    const body: Omit<NgoContribution, 'signature'> = {
+      suite: config.suite,
+      sessionDigest: config.sessionDigest,
+      index: this.index,
+      deploymentId: config.deploymentId,
+      runId: config.runId,
+      m: config.m,
+      jurisdiction: this.jurisdiction,
+      signingPublicKey: (config.members[this.index] as { signingPublicKey: Uint8Array })
+        .signingPublicKey,
+      commitmentDigest: commitmentDigest(this.#commitment),
+      itemWidth: config.itemWidth,
+      items: this.#qualified,
+    };
+    const signature = signStatement(
+      this.#signingSecretKey,
+      SIG_LABEL.ngoContribution,
+      contributionStatement(body),
+    );
+    return encodeNgoContribution({ ...body, signature });
+  }
+}
+
+// ── Helpers ─────────────────────────────────────────────────────────────────────────────────
+
+/** Uniform random permutation of `[0, n)` (Fisher–Yates, rejection-sampled 32-bit draws). */
+function randomPermutation(n: number, rng: Rng): Uint32Array {
+  const perm = new Uint32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let buf: Uint8Array = new Uint8Array(0);
+  let pos = 0;
+  const next32 = (): number => {
+    if (pos + 4 > buf.length) {
+      buf = checkBytes('rng output', rng(4 * Math.min(Math.max(n, 16), 1 << 16)));
+      pos = 0;
+    }
+    const v =
+      (((buf[pos] as number) << 24) |
+        ((buf[pos + 1] as number) << 16) |
+        ((buf[pos + 2] as number) << 8) |
+        (buf[pos + 3] as number)) >>>
+      0;
+    pos += 4;
+    return v;
+  };
+  for (let i = n - 1; i > 0; i--) {
+    const bound = i + 1;
+    const limit = 2 ** 32 - (2 ** 32 % bound);
+    let v = next32();
+    while (v >= limit) v = next32();
+    const j = v % bound;
+    const t = perm[i] as number;
+    perm[i] = perm[j] as number;
+    perm[j] = t;
+  }
+  return perm;
+}
