@@ -116,7 +116,7 @@ function quorumFor(suite: Suite, xInt: readonly Uint8Array[]) {
   const { contributions } = runQuorumLocally(
     ngos.map((n, i) => new NgoParty(config, i, n.secretKey, lists[i] as Uint8Array[])),
   );
-  const trust = ngos.map((n) => ({ jurisdiction: n.jurisdiction, publicKey: n.publicKey }));
+  const trust = ngos.map((n) => ({ jurisdiction: n.jurisdiction, signingPublicKey: n.publicKey }));
   const items = intersectContributions(contributions, trust, 2, { deploymentId, runId }).items;
   if (items.length !== xInt.length) throw new Error('bench: the quorum lost items');
   return { contributions, deploymentId, runId, items };

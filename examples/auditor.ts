@@ -92,7 +92,11 @@ const { contributions } = runQuorumLocally(
 const reviewers = [generateReviewerKeyPair(), generateReviewerKeyPair()];
 const platformKey = generateReviewerKeyPair();
 // Every NGO's trust list: the other NGOs' keys, configured out of band.
-const trust = ngos.map(({ name, jurisdiction, publicKey }) => ({ name, jurisdiction, publicKey }));
+const trust = ngos.map(({ name, jurisdiction, publicKey }) => ({
+  name,
+  jurisdiction,
+  signingPublicKey: publicKey,
+}));
 const qualifiedItems = (c: readonly Uint8Array[]) =>
   intersectContributions(c, trust, m, { deploymentId, runId }).items;
 const params: VoucherParams = {

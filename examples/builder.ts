@@ -78,7 +78,7 @@ const reviewer = generateReviewerKeyPair();
 // Its trust list of NGO keys is configured, never taken from the contributions themselves; so
 // are its deployment id and the run id of the quorum run whose contributions it collects (a
 // contribution of another deployment or an earlier run is refused).
-const trust = ngos.map((n) => ({ jurisdiction: n.jurisdiction, publicKey: n.publicKey }));
+const trust = ngos.map((n) => ({ jurisdiction: n.jurisdiction, signingPublicKey: n.publicKey }));
 const { items: xInt, jurisdictions } = intersectContributions(contributions, trust, m, {
   deploymentId,
   runId,

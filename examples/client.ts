@@ -74,7 +74,7 @@ const ngos = [
 const trust: TrustedNgo[] = ngos.map(({ name, jurisdiction, publicKey }) => ({
   name,
   jurisdiction,
-  publicKey,
+  signingPublicKey: publicKey,
 }));
 const reviewer = generateReviewerKeyPair();
 const params = {

@@ -140,7 +140,7 @@ console.log(`  bulletin board: ${board.length} bytes, every hop carries a verifi
 // deployment and the run id it was told (both required).
 const trust = Object.keys(lists).map((j) => ({
   jurisdiction: j,
-  publicKey: keys[j]?.publicKey as Uint8Array,
+  signingPublicKey: keys[j]?.publicKey as Uint8Array,
 }));
 const scope = { deploymentId, runId: config.runId };
 const xInt = intersectContributions(contributions, trust, m, scope).items.map(hex);

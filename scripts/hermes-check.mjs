@@ -160,7 +160,7 @@ const fx = await step('fixture', () => {
   const trust = ngos.map(({ name, jurisdiction, publicKey }) => ({
     name,
     jurisdiction,
-    publicKey,
+    signingPublicKey: publicKey,
   }));
   const reviewer = seal.generateReviewerKeyPair();
 
@@ -248,7 +248,7 @@ const fx = await step('fixture', () => {
     deploymentId: hex(deploymentId),
     m: M,
     minVersion: 0,
-    trust: trust.map((t) => ({ ...t, publicKey: hex(t.publicKey) })),
+    trust: trust.map((t) => ({ ...t, signingPublicKey: hex(t.signingPublicKey) })),
     items: photos.map((p) => ({
       item: hex(p.item),
       id: hex(p.id),

@@ -375,7 +375,7 @@ function world(suite: Suite) {
   const trust = JURISDICTIONS.map((j, i) => ({
     name: `NGO-${j}`,
     jurisdiction: j,
-    publicKey: (keys[i] as { publicKey: Uint8Array }).publicKey,
+    signingPublicKey: (keys[i] as { publicKey: Uint8Array }).publicKey,
   }));
   const scope = { deploymentId: rosterOpts.deploymentId, runId: config.runId };
   const qualifiedItems = (c: readonly Uint8Array[]) =>

@@ -57,7 +57,7 @@ describe.each([ristretto255Sha512, p256Sha256])('manifest acceptance on $name', 
   const trust: TrustedNgo[] = ngos.map((n) => ({
     name: n.name,
     jurisdiction: n.jurisdiction,
-    publicKey: n.kp.publicKey,
+    signingPublicKey: n.kp.publicKey,
   }));
   const { headerBytes } = splitPublicData(built.publicData);
   const bodyFor = (o: { deploymentId?: Uint8Array; version?: number; pdata?: Uint8Array } = {}) => {

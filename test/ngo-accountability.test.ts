@@ -92,7 +92,7 @@ function fixture(suite: Suite, seed: string, size = 8): Fixture {
   });
   const trusted = js.map((j, i) => ({
     jurisdiction: j,
-    publicKey: (keys[i] as SigningKeyPair).publicKey,
+    signingPublicKey: (keys[i] as SigningKeyPair).publicKey,
   }));
   return { roster, keys, trusted, lists };
 }

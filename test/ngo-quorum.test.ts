@@ -108,7 +108,7 @@ function buildQuorum(
     signingKeys: keys.map((k) => k.secretKey),
     trusted: jurisdictions.map((j, i) => ({
       jurisdiction: j,
-      publicKey: (keys[i] as { publicKey: Uint8Array }).publicKey,
+      signingPublicKey: (keys[i] as { publicKey: Uint8Array }).publicKey,
     })),
     lists,
     runNonces,

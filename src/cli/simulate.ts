@@ -309,11 +309,11 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
   const trust: TrustedNgo[] = input.ngos.map((n) => ({
     name: n.name,
     jurisdiction: n.jurisdiction,
-    publicKey: (orgKeys.get(n.name) as { publicKey: Uint8Array }).publicKey,
+    signingPublicKey: (orgKeys.get(n.name) as { publicKey: Uint8Array }).publicKey,
   }));
   const ringTrust = jurisdictions.map((j) => ({
     jurisdiction: j,
-    publicKey: speaker(j).publicKey,
+    signingPublicKey: speaker(j).publicKey,
   }));
   const deploymentId = input.deploymentId ?? te.encode('quorum-psi-simulate');
   const roster = createQuorumRoster({
@@ -323,7 +323,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
     itemWidth,
     members: ringTrust.map((t) => ({
       jurisdiction: t.jurisdiction,
-      signingPublicKey: t.publicKey,
+      signingPublicKey: t.signingPublicKey,
     })),
   });
   // SPEC v2 §3 step 0: every NGO signs a fresh run nonce; the run id binds this run.

@@ -23,6 +23,20 @@ export interface SigningKeyPair {
 }
 
 /** Length of an Ed25519 public key, secret key (seed) and signature. */
+/**
+ * An NGO the application (or the builder, or an auditing NGO) trusts: configured locally, never
+ * taken from data. The same shape serves the trust list of the builder and auditors
+ * (`intersectContributions`) and the client's (`acceptDatabase`); `signingPublicKey` is named as
+ * in a roster entry (`NgoMember`).
+ */
+export interface TrustedNgo {
+  /** A display name (used in messages). */
+  readonly name?: string;
+  readonly jurisdiction: string;
+  /** The NGO's Ed25519 public key. */
+  readonly signingPublicKey: Uint8Array;
+}
+
 export const SIGNING_PUBLIC_KEY_LENGTH = 32;
 export const SIGNING_SECRET_KEY_LENGTH = 32;
 export const SIGNATURE_LENGTH = 64;

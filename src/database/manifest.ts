@@ -78,12 +78,9 @@ export interface Manifest {
 }
 
 /** An entry of the application's trust list (never taken from a manifest). */
-export interface TrustedNgo {
-  readonly name: string;
-  readonly jurisdiction: string;
-  /** Ed25519 public key. */
-  readonly publicKey: Uint8Array;
-}
+import type { TrustedNgo } from '../core/sign.js';
+
+export type { TrustedNgo };
 
 const MAX_HEADER = 1 << 12;
 
@@ -217,7 +214,7 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
  * the trust list, invalid signatures, and repeated jurisdictions count nothing.
  */
 export function signingJurisdictions(m: Manifest, trust: readonly TrustedNgo[]): Set<string> {
-  const byKey = new Map(trust.map((t) => [bytesToHex(t.publicKey), t]));
+  const byKey = new Map(trust.map((t) => [bytesToHex(t.signingPublicKey), t]));
   const out = new Set<string>();
   for (const s of m.signatures) {
     const t = byKey.get(bytesToHex(s.publicKey));

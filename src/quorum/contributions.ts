@@ -11,6 +11,8 @@ import {
   NgoVerificationError,
   VerificationError,
 } from '../core/errors.js';
+/** An NGO the builder (or a client) trusts: configured by the application, never taken from data. */
+import type { TrustedNgo } from '../core/sign.js';
 import { verifyStatement } from '../core/sign.js';
 import { checkBytes, checkInt, compareBytes, equalBytes } from '../core/utils.js';
 import { keyOf } from './lists.js';
@@ -20,12 +22,7 @@ import {
   type NgoContribution,
 } from './ngo-messages.js';
 
-/** An NGO the builder (or a client) trusts: configured by the application, never taken from data. */
-export interface TrustedNgo {
-  readonly jurisdiction: string;
-  readonly publicKey: Uint8Array;
-  readonly name?: string;
-}
+export type { TrustedNgo };
 
 /** Result of {@link intersectContributions}. */
 export interface QuorumIntersection {
@@ -96,7 +93,7 @@ export function intersectContributions(
   });
   const byJurisdiction = new Map<string, number>();
   decoded.forEach((c, i) => {
-    const trusted = trustedNgoKeys.find((t) => equalBytes(t.publicKey, c.signingPublicKey));
+    const trusted = trustedNgoKeys.find((t) => equalBytes(t.signingPublicKey, c.signingPublicKey));
     if (!trusted) {
       throw new VerificationError(
         'ngo.contribution.untrusted',

@@ -174,7 +174,7 @@ async function runSuite(suite: Suite, report: SuiteReport): Promise<void> {
   const trust: TrustedNgo[] = ngos.map((n) => ({
     name: n.name,
     jurisdiction: n.jurisdiction,
-    publicKey: n.keys.publicKey,
+    signingPublicKey: n.keys.publicKey,
   }));
   const quorum = await phase('ngo-quorum', () => {
     const roster = createQuorumRoster({

@@ -69,7 +69,7 @@ export function quorumWorld(suite: Suite, seed: string) {
   const sks = keys.map((k) => k.kp.secretKey);
   const earlier = runOnce(roster, sks, [[...L.A, withdrawn], [...L.B, withdrawn], L.C], rng);
   const current = runOnce(roster, sks, [L.A, [...L.B, withdrawn], L.C], rng);
-  const trust = keys.map((k) => ({ jurisdiction: k.j, publicKey: k.kp.publicKey }));
+  const trust = keys.map((k) => ({ jurisdiction: k.j, signingPublicKey: k.kp.publicKey }));
   const scope = (runId: Uint8Array) => ({ deploymentId, runId });
   const qualifiedItems = (c: readonly Uint8Array[]) =>
     intersectContributions(c, trust, m, scope(current.config.runId)).items;

@@ -19,7 +19,7 @@ import { acceptDatabase } from 'quorum-psi/manifest';
  * @typedef {object} ClientFlowInput
  * @property {Uint8Array} pdata public data served by the platform
  * @property {Uint8Array} manifest the manifest co-signed by the NGOs
- * @property {{ name?: string, jurisdiction: string, publicKey: Uint8Array }[]} trust the app's
+ * @property {{ name?: string, jurisdiction: string, signingPublicKey: Uint8Array }[]} trust the app's
  *   own trust list (configuration, never from the server)
  * @property {Uint8Array} deploymentId the app's own deployment id (configuration)
  * @property {number} m distinct trusted jurisdictions required

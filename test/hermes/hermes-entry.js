@@ -6,7 +6,7 @@
  * (no Buffer, no TextDecoder, no atob), only ECMAScript.
  *
  * Fixture JSON: { pdata, manifest, deploymentId, m, minVersion, now?, trust: [{ name,
- * jurisdiction, publicKey }], items: [{ item, id, payload, context }] } (byte fields in hex).
+ * jurisdiction, signingPublicKey }], items: [{ item, id, payload, context }] } (byte fields in hex).
  * Result JSON: { acceptedVersion, databaseId, accountState, syntheticCount, vouchers: [hex] }.
  */
 import { runClientFlow } from './client-flow.js';
@@ -50,7 +50,7 @@ export function runClientFlowJson(fixtureJson, options) {
     trust: f.trust.map((t) => ({
       name: t.name,
       jurisdiction: t.jurisdiction,
-      publicKey: fromHex(t.publicKey),
+      signingPublicKey: fromHex(t.signingPublicKey),
     })),
     items: f.items.map((x) => ({
       item: fromHex(x.item),
