@@ -45,10 +45,10 @@ describe.each([ristretto255Sha512, p256Sha256])('server state integrity on $name
   it('a server account state and a database secret never load as each other', () => {
     const w = makeWorld(suite, { threshold: 3, sMax: 1, members: 8 });
     expect(() => ServerAccount.fromBytes(w.serverDb.toBytes())).toThrow(
-      expect.objectContaining({ name: 'DecodeError', code: 'decode.integrity' }),
+      expect.objectContaining({ name: 'DecodeError', code: 'decode.kind' }),
     );
     expect(() => ServerDatabase.fromBytes(w.server.toBytes())).toThrow(
-      expect.objectContaining({ name: 'DecodeError', code: 'decode.integrity' }),
+      expect.objectContaining({ name: 'DecodeError', code: 'decode.kind' }),
     );
   });
 });

@@ -96,6 +96,23 @@ export const KIND = Object.freeze({
   ngoOpening: 0x15,
 } as const);
 
+/** What each object kind is, in words (for error messages: a person reads them). */
+export const KIND_NAME: Readonly<Record<number, string>> = Object.freeze({
+  [KIND.publicData]: 'public data',
+  [KIND.voucher]: 'a voucher',
+  [KIND.accountState]: 'a client account state',
+  [KIND.serverAccountState]: 'a server account state',
+  [KIND.serverDatabaseSecret]: 'a server database secret',
+  [KIND.auditBundle]: 'an audit bundle',
+  [KIND.manifest]: 'a manifest',
+  [KIND.ngoCommitment]: 'an NGO commitment',
+  [KIND.ngoMaskedList]: 'an NGO masked list',
+  [KIND.ngoBulletin]: 'an NGO bulletin board',
+  [KIND.ngoContribution]: 'an NGO contribution',
+  [KIND.ngoRunNonce]: 'an NGO run nonce',
+  [KIND.ngoOpening]: 'an NGO opening',
+});
+
 // ── Symmetric layer labels (src/core/symmetric.ts; docs/protocol.md "Key derivation") ────────────
 
 /** Prefix of every KDF/PRF label. */

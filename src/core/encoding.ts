@@ -9,9 +9,9 @@
  * decoders built on it cannot crash on hostile input.
  * @module
  */
-import { MAGIC, PROTOCOL_VERSION } from './constants.js';
+import { KIND_NAME, MAGIC, PROTOCOL_VERSION } from './constants.js';
 import { DecodeError } from './errors.js';
-import { type Element, type Suite, suiteFromId } from './group.js';
+import { type Element, registeredSuite, type Suite } from './suite.js';
 import { checkBytes } from './utils.js';
 
 /** Append-only byte builder. */
@@ -180,10 +180,8 @@ export class Reader {
     }
     const k = this.u8();
     if (k !== kind) {
-      throw new DecodeError(
-        'decode.kind',
-        `${this.what}: object kind 0x${k.toString(16)}, expected 0x${kind.toString(16)}`,
-      );
+      const name = (x: number) => KIND_NAME[x] ?? `an unknown object (kind 0x${x.toString(16)})`;
+      throw new DecodeError('decode.kind', `${this.what}: this is ${name(k)}, not ${name(kind)}`);
     }
     const v = this.u8();
     if (v !== PROTOCOL_VERSION) {
@@ -191,7 +189,7 @@ export class Reader {
     }
     const s = this.u8();
     if (s === 0 && allowNoSuite) return null;
-    return suiteFromId(s);
+    return registeredSuite(s);
   }
   /** Assert that every byte was consumed. */
   end(): void {

@@ -37,8 +37,8 @@ import {
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, ParameterError } from '../core/errors.js';
 import { F_ELL, scalarField } from '../core/field.js';
-import { DEFAULT_SUITE, type Suite } from '../core/group.js';
 import { sealToReviewers } from '../core/seal.js';
+import { defaultSuite, type Suite } from '../core/suite.js';
 import { kdf, prf, sealRandomNonce, sealSingleUse, wideLength } from '../core/symmetric.js';
 import {
   bytesToHex,
@@ -158,7 +158,7 @@ function resolveAccountParams(opts: AccountOptions): PinnedParams {
   }
   const db = opts.database;
   if (db === undefined) {
-    const suite = opts.suite === undefined ? DEFAULT_SUITE : opts.suite;
+    const suite = opts.suite === undefined ? defaultSuite() : opts.suite;
     checkAccountParams(suite, opts.threshold, opts.sMax);
     return {
       suite,
@@ -298,7 +298,7 @@ export class ClientAccount {
    */
   static fromBytes(bytes: Uint8Array): ClientAccount {
     const what = 'account state';
-    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.clientAccount, bytes);
+    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.clientAccount, bytes, KIND.accountState);
     return decodeWith(what, body, (r) => {
       const suite = r.header(KIND.accountState) as Suite;
       const threshold = r.u16();

@@ -32,7 +32,7 @@ import {
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, ParameterError, QuorumPsiError } from '../core/errors.js';
 import { scalarField } from '../core/field.js';
-import { DEFAULT_SUITE, type Suite } from '../core/group.js';
+import { defaultSuite, type Suite } from '../core/suite.js';
 import { kdf, openRandomNonce, openSingleUse } from '../core/symmetric.js';
 import { bytesToHex, checkBytes, equalBytes } from '../core/utils.js';
 import type { BuiltDatabase } from '../database/built-database.js';
@@ -148,7 +148,12 @@ export class ServerDatabase {
    */
   static fromBytes(bytes: Uint8Array): ServerDatabase {
     const what = 'server database secret';
-    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.serverDatabase, bytes);
+    const body = verifyChecksum(
+      what,
+      STATE_CHECKSUM_LABEL.serverDatabase,
+      bytes,
+      KIND.serverDatabaseSecret,
+    );
     return decodeWith(what, body, (r) => {
       const suite = r.header(KIND.serverDatabaseSecret) as Suite;
       const id = r.bytes(DB_ID_LENGTH).slice();
@@ -283,7 +288,7 @@ export class ServerAccount {
     let threshold: number;
     let sMax: number;
     if (db === undefined) {
-      suite = opts.suite === undefined ? DEFAULT_SUITE : opts.suite;
+      suite = opts.suite === undefined ? defaultSuite() : opts.suite;
       threshold = opts.threshold;
       sMax = opts.sMax;
       checkAccountParams(suite, threshold, sMax);
@@ -490,7 +495,12 @@ export class ServerAccount {
    */
   static fromBytes(bytes: Uint8Array): ServerAccount {
     const what = 'server account state';
-    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.serverAccount, bytes);
+    const body = verifyChecksum(
+      what,
+      STATE_CHECKSUM_LABEL.serverAccount,
+      bytes,
+      KIND.serverAccountState,
+    );
     return decodeWith(what, body, (r) => {
       const suite = r.header(KIND.serverAccountState) as Suite;
       const threshold = r.u16();

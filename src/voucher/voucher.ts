@@ -24,16 +24,19 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import {
   DB_ID_LENGTH,
   KIND,
+  KIND_NAME,
   LABEL,
+  MAGIC,
   MAX_ID_LENGTH,
   MAX_S_MAX,
   MAX_THRESHOLD,
+  STATE_CHECKSUM_LABEL,
   STATE_CHECKSUM_LENGTH,
 } from '../core/constants.js';
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, ParameterError } from '../core/errors.js';
-import { type Element, SUITES, type Suite } from '../core/group.js';
-import { sealedLength } from '../core/seal.js';
+import { sealedLength } from '../core/seal-format.js';
+import { type Element, isRegisteredSuite, type Suite } from '../core/suite.js';
 import { AEAD_KEY_LENGTH, AEAD_TAG_LENGTH, kdf, XNONCE_LENGTH } from '../core/symmetric.js';
 import { checkBytes, concatBytes, equalBytes } from '../core/utils.js';
 import type { VoucherParams } from '../database/pdata.js';
@@ -130,7 +133,7 @@ export function voucherLength(suite: Suite, params: VoucherParams, idLength: num
  * {@link ParameterError} (`params.suite`, `params.threshold`, `params.sMax`).
  */
 export function checkAccountParams(suite: unknown, threshold: unknown, sMax: unknown): void {
-  if (!SUITES.includes(suite as Suite)) {
+  if (!isRegisteredSuite(suite)) {
     throw new ParameterError('params.suite', "suite must be one of the library's suites");
   }
   const chk = (code: string, name: string, v: unknown, max: number, min: number) => {
@@ -180,19 +183,46 @@ export function appendChecksum(label: string, body: Uint8Array): Uint8Array {
   return concatBytes(body, stateChecksum(label, body));
 }
 
+/** The checksum label of each kind of stored state. */
+const STATE_LABEL_BY_KIND: ReadonlyMap<number, string> = new Map([
+  [KIND.accountState, STATE_CHECKSUM_LABEL.clientAccount],
+  [KIND.serverAccountState, STATE_CHECKSUM_LABEL.serverAccount],
+  [KIND.serverDatabaseSecret, STATE_CHECKSUM_LABEL.serverDatabase],
+]);
+
 /**
  * Copy `bytes` (never alias the caller's buffer), verify the checksum that ends it, and return
  * the body (a view of the private copy). Every failure is a {@link DecodeError}: `decode.truncated`
  * below the checksum's length, `decode.integrity` for a mismatch. `TypeError` for a non-byte array.
  */
-export function verifyChecksum(what: string, label: string, bytes: Uint8Array): Uint8Array {
+export function verifyChecksum(
+  what: string,
+  label: string,
+  bytes: Uint8Array,
+  kind?: number,
+): Uint8Array {
   checkBytes(what, bytes);
   const own = Uint8Array.from(bytes);
   if (own.length < STATE_CHECKSUM_LENGTH) {
     throw new DecodeError('decode.truncated', `${what}: shorter than its checksum`);
   }
   const body = own.subarray(0, own.length - STATE_CHECKSUM_LENGTH);
-  if (!equalBytes(stateChecksum(label, body), own.subarray(body.length))) {
+  const sum = own.subarray(body.length);
+  if (!equalBytes(stateChecksum(label, body), sum)) {
+    // Another kind of stored state (a person handed over the wrong file) is named as such, but
+    // only when its own checksum proves it: a flipped kind byte is corruption, not another kind.
+    const k = own.length > 2 && own[0] === MAGIC[0] && own[1] === MAGIC[1] ? own[2] : undefined;
+    if (kind !== undefined && k !== undefined && k !== kind) {
+      const name = (x: number) => KIND_NAME[x] ?? `an unknown object (kind 0x${x.toString(16)})`;
+      const other = STATE_LABEL_BY_KIND.get(k);
+      if (other !== undefined && equalBytes(stateChecksum(other, body), sum)) {
+        throw new DecodeError('decode.kind', `${what}: this is ${name(k)}, not ${name(kind)}`);
+      }
+      throw new DecodeError(
+        'decode.integrity',
+        `${what}: checksum mismatch (its header names ${name(k)}: corrupted, or not ${name(kind)})`,
+      );
+    }
     throw new DecodeError(
       'decode.integrity',
       `${what}: checksum mismatch (corrupted, truncated or not this kind of state)`,
