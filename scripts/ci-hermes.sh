@@ -10,7 +10,8 @@ dist_complete() {
   node -e '
     const fs = require("node:fs");
     const { exports: ex } = require("./package.json");
-    const targets = Object.values(ex).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)));
+    const flat = (t) => (typeof t === "string" ? [t] : t && typeof t === "object" ? Object.values(t).flatMap(flat) : []);
+    const targets = Object.values(ex).flatMap(flat);
     const missing = targets.filter((t) => t.startsWith("./dist/") && !fs.existsSync(t));
     if (missing.length) { console.log(`dist/ lacks ${missing.join(", ")}`); process.exit(1); }
   '
