@@ -113,7 +113,8 @@ const indent = (text) =>
 
 // ── 0. The built package ─────────────────────────────────────────────────────────────────────
 for (const sub of ['./client', './manifest', './server', './ngo']) {
-  const target = PKG.exports?.[sub]?.import;
+  const imp = PKG.exports?.[sub]?.import;
+  const target = typeof imp === 'string' ? imp : imp?.default;
   if (!target || !existsSync(join(ROOT, target))) {
     console.log(
       `hermes-check: FAIL dist: package.json exports ${sub} -> ${target ?? '(none)'} is missing; run \`npm run build\` first`,

@@ -1,0 +1,122 @@
+/**
+ * The published shape of the package (issue 12): every subpath of package.json "exports" is
+ * importable as ESM and requirable as CommonJS, each with its own declarations, and the build
+ * (tsup.config.ts) derives its entries from exactly these subpaths.
+ *
+ * Static checks always run. The last test loads every subpath of this repository's built dist/
+ * with import() and require() (scripts/smoke-import.mjs, through a throw-away project whose
+ * node_modules/quorum-psi links here, so resolution goes through "exports"); it is skipped while
+ * dist/ lacks a file that "exports" names (run `npm run build`). CI runs the same script on the
+ * packed tarball after the build (.ci/run).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import tsupConfig from '../tsup.config.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  type: string;
+  main: string;
+  module: string;
+  types: string;
+  engines: { node: string };
+  bin: Record<string, string>;
+  exports: Record<string, unknown>;
+  files: string[];
+};
+const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json');
+
+/** The entry name X of a subpath whose targets all are ./dist/X.{js,cjs,d.ts,d.cts}. */
+function entryOf(sub: string): string {
+  const t = pkg.exports[sub] as { import: { default: string } };
+  return t.import.default.slice('./dist/'.length, -'.js'.length);
+}
+
+describe('package.json exports', () => {
+  it('has the dual ESM/CJS shape for every subpath, types first, default last', () => {
+    expect(pkg.type).toBe('module');
+    expect(pkg.exports['./package.json']).toBe('./package.json');
+    for (const sub of subpaths) {
+      const x = entryOf(sub);
+      expect(JSON.stringify(pkg.exports[sub]), sub).toBe(
+        JSON.stringify({
+          import: { types: `./dist/${x}.d.ts`, default: `./dist/${x}.js` },
+          require: { types: `./dist/${x}.d.cts`, default: `./dist/${x}.cjs` },
+          default: `./dist/${x}.js`,
+        }),
+      );
+      expect(existsSync(join(ROOT, 'src', `${x}.ts`)), `src/${x}.ts`).toBe(true);
+    }
+  });
+
+  it('main, module and types describe the root entry', () => {
+    const root = entryOf('.');
+    expect(pkg.main).toBe(`./dist/${root}.cjs`);
+    expect(pkg.module).toBe(`./dist/${root}.js`);
+    expect(pkg.types).toBe(`./dist/${root}.d.cts`);
+    expect(pkg.files).toContain('dist');
+  });
+
+  it('requires a Node with require(esm) on by default (the CJS build requires ESM-only noble)', () => {
+    expect(pkg.engines.node).toBe('^20.19.0 || >=22.12.0');
+  });
+
+  it('tsup builds exactly one entry per subpath and per bin, in both formats', () => {
+    const config = tsupConfig as { entry: Record<string, string>; format: string[] };
+    const expected = new Set(subpaths.map(entryOf));
+    for (const bin of Object.values(pkg.bin))
+      expected.add(bin.slice('./dist/'.length, -'.js'.length));
+    expect(Object.keys(config.entry).sort()).toEqual([...expected].sort());
+    for (const [name, src] of Object.entries(config.entry)) expect(src).toBe(`src/${name}.ts`);
+    expect([...config.format].sort()).toEqual(['cjs', 'esm']);
+  });
+
+  it('tsconfig "paths" map the same subpaths to the same sources', () => {
+    // Comments-free JSON (tsconfig.json has none).
+    const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as {
+      compilerOptions: { paths: Record<string, string[]> };
+    };
+    const fromExports = Object.fromEntries(
+      subpaths.map((sub) => [
+        sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`,
+        [`./src/${entryOf(sub)}.ts`],
+      ]),
+    );
+    expect(tsconfig.compilerOptions.paths).toEqual(fromExports);
+  });
+
+  const targets = subpaths.flatMap((sub) => {
+    const x = entryOf(sub);
+    return [`${x}.js`, `${x}.cjs`, `${x}.d.ts`, `${x}.d.cts`];
+  });
+  const missing = targets.filter((f) => !existsSync(join(ROOT, 'dist', f)));
+  it.skipIf(missing.length > 0)(
+    `built dist/: every subpath loads with import() and require(), alike${missing.length > 0 ? ` (skipped: dist/ lacks ${missing.length} files; npm run build)` : ''}`,
+    async () => {
+      const scratch = mkdtempSync(join(tmpdir(), 'qpsi-exports-'));
+      try {
+        mkdirSync(join(scratch, 'node_modules'));
+        symlinkSync(ROOT, join(scratch, 'node_modules', pkg.name), 'dir');
+        const { stdout } = await new Promise<{ stdout: string; stderr: string }>((ok, ko) =>
+          execFile(
+            process.execPath,
+            [join(ROOT, 'scripts', 'smoke-import.mjs'), scratch],
+            { cwd: scratch },
+            (err, stdout, stderr) =>
+              err ? ko(new Error(`${err.message}\n${stdout}\n${stderr}`)) : ok({ stdout, stderr }),
+          ),
+        );
+        expect(stdout).toContain(
+          `all ${subpaths.length} subpaths load with import() and require()`,
+        );
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+  );
+});
