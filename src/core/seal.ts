@@ -45,15 +45,15 @@ import {
   SEAL_VERSION,
 } from './constants.js';
 import { DecodeError, ParameterError, VerificationError } from './errors.js';
+import { deriveKeyPair, type HpkeKeyPair, openBase, publicKeyOf, sealBase } from './hpke.js';
 import {
-  deriveKeyPair,
-  HPKE_N_ENC,
-  HPKE_N_T,
-  type HpkeKeyPair,
-  openBase,
-  publicKeyOf,
-  sealBase,
-} from './hpke.js';
+  SEAL_DEK_LENGTH as DEK_LENGTH,
+  SEAL_ENC_LENGTH as ENC_LENGTH,
+  SEAL_HEADER_LENGTH as HEADER_LENGTH,
+  SEAL_SLOT_LENGTH as SLOT_LENGTH,
+  sealedLength,
+  SEAL_TAG_LENGTH as TAG_LENGTH,
+} from './seal-format.js';
 import { checkBytes, checkInt, checkRng, concatBytes, defaultRng, type Rng } from './utils.js';
 
 /** An X25519 reviewer key pair (RFC 9180 §7.1.1 / §7.1.2, 32 bytes each). */
@@ -69,12 +69,6 @@ export interface PayloadBinding {
   readonly context: Uint8Array;
 }
 
-const DEK_LENGTH = 32;
-const ENC_LENGTH = HPKE_N_ENC;
-const TAG_LENGTH = HPKE_N_T;
-const WRAP_LENGTH = DEK_LENGTH + TAG_LENGTH;
-const SLOT_LENGTH = ENC_LENGTH + WRAP_LENGTH;
-const HEADER_LENGTH = 2;
 const ZERO_NONCE = new Uint8Array(12);
 const te = new TextEncoder();
 const HPKE_INFO_LABEL = te.encode(SEAL_HPKE_INFO_LABEL);
@@ -111,12 +105,11 @@ export function encodePayloadBinding(b: PayloadBinding): Uint8Array {
   );
 }
 
-/** Length of a sealed payload for a plaintext length and reviewer count. */
-export function sealedLength(plaintextLength: number, reviewerCount: number): number {
-  checkInt('plaintextLength', plaintextLength, 0, SEAL_MAX_PLAINTEXT_BYTES);
-  checkInt('reviewerCount', reviewerCount, 1, MAX_REVIEWERS);
-  return HEADER_LENGTH + reviewerCount * SLOT_LENGTH + plaintextLength + TAG_LENGTH;
-}
+/**
+ * Length of a sealed payload for a plaintext length and reviewer count (src/core/seal-format.ts,
+ * apart from the sealing code so that the server's voucher-length checks do not bundle it).
+ */
+export { sealedLength } from './seal-format.js';
 
 /**
  * A reviewer key pair, `DeriveKeyPair(ikm)` with `ikm = rng(32)` (RFC 9180 §7.1.3): deterministic

@@ -22,7 +22,8 @@ import {
 } from '../core/constants.js';
 import { dleqConfig, generateProof } from '../core/dleq.js';
 import { ParameterError } from '../core/errors.js';
-import { DEFAULT_SUITE, type Element, type Suite } from '../core/group.js';
+import { ristretto255Sha512 } from '../core/ristretto255.js';
+import type { Element, Suite } from '../core/suite.js';
 import { concatBytes, copyBytes, defaultRng, type Rng } from '../core/utils.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
 import { layoutCuckoo, tableSize } from './cuckoo.js';
@@ -65,7 +66,8 @@ export interface BuildOptions {
 
 /** Build a blinded database from `X_int` (SPEC §4). */
 export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions): BuiltDatabase {
-  const suite = opts.suite ?? DEFAULT_SUITE;
+  // The builder's default suite is ristretto255 (a builder that passes P-256 still bundles it).
+  const suite = opts.suite ?? ristretto255Sha512;
   const rng = opts.rng ?? defaultRng;
   const ratio = opts.ratio ?? DEFAULT_TABLE_RATIO;
   // Refuse bad parameters before any work (the header check would find them only at the end).

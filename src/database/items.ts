@@ -8,19 +8,26 @@
  */
 import { DST_PURPOSE, dst, MAX_ITEM_LENGTH } from '../core/constants.js';
 import { ParameterError } from '../core/errors.js';
-import { type Element, SUITES, type Suite } from '../core/group.js';
+import type { Element, Suite } from '../core/suite.js';
 import { compareBytes, concatBytes, i2osp } from '../core/utils.js';
 
-const itemDsts = new Map<Suite, Uint8Array>(
-  SUITES.map((s) => [s, dst(s.shortName, DST_PURPOSE.item)]),
-);
-const fillerDsts = new Map<Suite, Uint8Array>(
-  SUITES.map((s) => [s, dst(s.shortName, DST_PURPOSE.filler)]),
-);
+// DSTs per suite, computed on first use (a table built up front would name every suite, and so
+// bundle every suite's code: docs/decisions.md "Suites as separate modules; bundle budgets").
+const itemDsts = new Map<Suite, Uint8Array>();
+const fillerDsts = new Map<Suite, Uint8Array>();
+
+function cachedDst(cache: Map<Suite, Uint8Array>, suite: Suite, purpose: string): Uint8Array {
+  let d = cache.get(suite);
+  if (d === undefined) {
+    d = dst(suite.shortName, purpose);
+    cache.set(suite, d);
+  }
+  return d;
+}
 
 /** The DST of `H` for a suite. */
 export function itemDst(suite: Suite): Uint8Array {
-  return itemDsts.get(suite) ?? dst(suite.shortName, DST_PURPOSE.item);
+  return cachedDst(itemDsts, suite, DST_PURPOSE.item);
 }
 
 /** `H(x)`: an item to the group (SPEC §2). */
@@ -30,7 +37,7 @@ export function hashItem(suite: Suite, item: Uint8Array): Element {
 
 /** `H_F(seed, j) = HashToGroup(seed ‖ I2OSP(j, 4))` with the filler DST (SPEC §2, §4 step 3). */
 export function hashFiller(suite: Suite, seed: Uint8Array, j: number): Element {
-  const d = fillerDsts.get(suite) ?? dst(suite.shortName, DST_PURPOSE.filler);
+  const d = cachedDst(fillerDsts, suite, DST_PURPOSE.filler);
   return suite.hashToGroup(concatBytes(seed, i2osp(j, 4)), d);
 }
 

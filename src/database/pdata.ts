@@ -25,7 +25,7 @@ import {
 } from '../core/constants.js';
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, ParameterError } from '../core/errors.js';
-import { type Element, type Suite, suiteFromId } from '../core/group.js';
+import { type Element, registeredSuite, type Suite } from '../core/suite.js';
 import { bytesToHex, checkBytes, copyBytes, equalBytes } from '../core/utils.js';
 import { merkleRoot } from './merkle.js';
 
@@ -200,9 +200,10 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
       `public data: ${reviewers} reviewer keys > ${MAX_REVIEWERS}`,
     );
   }
-  // The suite byte is at offset 4 (an unknown id is a DecodeError); magic, kind and version are
-  // checked by the strict decode of the prefix below.
-  const suiteLen = suiteFromId(pdata[4] as number).elementLength;
+  // The suite byte is at offset 4 (an unknown id, or that of a suite whose module was never
+  // loaded, is a DecodeError); magic, kind and version are checked by the strict decode of the
+  // prefix below.
+  const suiteLen = registeredSuite(pdata[4] as number).elementLength;
   const len = prefix + 1 + reviewers * REVIEWER_KEY_LENGTH + 4 + 1 + 2 * NONCE_LENGTH + suiteLen;
   if (pdata.length < len)
     throw new DecodeError('decode.truncated', 'public data: truncated header');

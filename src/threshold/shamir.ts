@@ -27,8 +27,8 @@
  */
 import { SEED_KDF_PURPOSE, SHAMIR_MAX_SHARES, SHAMIR_MAX_THRESHOLD } from '../core/constants.js';
 import { DecodeError, ParameterError } from '../core/errors.js';
-import { fieldElementsFromSeed, type PrimeField, scalarField } from '../core/field.js';
-import { DEFAULT_SUITE } from '../core/group.js';
+import { fieldElementsFromSeed, type PrimeField, primeField } from '../core/field.js';
+import { DEFAULT_SUITE_ORDER } from '../core/suite.js';
 import {
   bytesToNumberBE,
   checkBytes,
@@ -81,7 +81,13 @@ export interface SplitResult {
   readonly polynomial: Polynomial;
 }
 
-const defaultField = (): PrimeField => scalarField(DEFAULT_SUITE);
+// The default suite's scalar field (ristretto255: little-endian, as `scalarField(ristretto255Sha512)`)
+// from its order alone, so that Shamir's default never bundles the curve.
+let defaultF: PrimeField | undefined;
+const defaultField = (): PrimeField => {
+  defaultF ??= primeField(DEFAULT_SUITE_ORDER, { isLE: true });
+  return defaultF;
+};
 
 function checkThreshold(T: unknown): number {
   if (typeof T !== 'number' || !Number.isSafeInteger(T)) {
