@@ -1,6 +1,8 @@
 /**
  * The client flow of a phone app, as a React Native (Hermes) app would run it: it imports only
- * the client's subpaths of the package (`quorum-psi/manifest`, `quorum-psi/client`), accepts a
+ * the client's subpaths of the package (`quorum-psi/manifest`, `quorum-psi/client`) and the one
+ * suite the deployment uses (`quorum-psi/group/ristretto255`: its module registers the suite, so
+ * the app must import it and use it, or bundlers drop it), accepts a
  * database through its co-signed manifest, creates an account from it, persists and reloads the
  * account, and makes one voucher per photo.
  *
@@ -13,6 +15,7 @@
  * Plain JavaScript on purpose: no TypeScript step between this file and Node, esbuild or hermesc.
  */
 import { ClientAccount, createVoucher } from 'quorum-psi/client';
+import { ristretto255Sha512 } from 'quorum-psi/group/ristretto255';
 import { acceptDatabase } from 'quorum-psi/manifest';
 
 /**
@@ -41,7 +44,12 @@ export function runClientFlow(input) {
   // 1. Accept: m trusted jurisdictions signed, this deployment, no rollback, root recomputed.
   const db = acceptDatabase(pdata, manifest, opts);
   // 2. The account, created once from the accepted database (it pins T, s_max and p) ...
-  const created = ClientAccount.create(rng ? { database: db, rng } : { database: db });
+  // Naming the suite pins it (a database of another suite is refused) and keeps its module in
+  // the bundle.
+  const suite = ristretto255Sha512;
+  const created = ClientAccount.create(
+    rng ? { database: db, suite, rng } : { database: db, suite },
+  );
   // ... and persisted as a secret: an app stores toBytes() and loads it on the next start.
   const account = ClientAccount.fromBytes(created.toBytes());
   // 3. One voucher per photo, matching or not; nothing comes back from the server.
