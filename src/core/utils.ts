@@ -27,6 +27,17 @@ export const defaultRng: Rng = (n: number) => {
 };
 
 /**
+ * A private copy of a caller's byte array, type-checked first (and its length, if given, checked
+ * on the copy): the bytes checked are the bytes used, and `Buffer` views are copied too.
+ */
+export function ownBytes(name: string, bytes: unknown, length?: number): Uint8Array {
+  checkBytes(name, bytes);
+  const copy = Uint8Array.from(bytes as Uint8Array);
+  if (length !== undefined) checkBytes(name, copy, length);
+  return copy;
+}
+
+/**
  * An owned copy of caller bytes. Use it at every public boundary instead of `x.slice()`: Node's
  * `Buffer.prototype.slice` returns a view, so `slice()` of a caller's Buffer would alias it.
  */

@@ -7,7 +7,7 @@
  */
 import { DecodeError, VerificationError } from '../core/errors.js';
 import type { Element, Suite } from '../core/group.js';
-import { checkBytes, checkInt, equalBytes } from '../core/utils.js';
+import { checkInt, equalBytes, ownBytes as own } from '../core/utils.js';
 import {
   computeRoot,
   databaseId,
@@ -15,14 +15,6 @@ import {
   splitPublicData,
   type VoucherParams,
 } from './pdata.js';
-
-/** A private copy of a caller's byte array (type-checked first; `Buffer` views are copied too). */
-function own(name: string, bytes: unknown, length?: number): Uint8Array {
-  checkBytes(name, bytes);
-  const copy = Uint8Array.from(bytes as Uint8Array);
-  if (length !== undefined) checkBytes(name, copy, length);
-  return copy;
-}
 
 /**
  * What a client accepted a database under: the verified manifest's deployment id, quorum run id

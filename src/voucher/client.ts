@@ -46,6 +46,7 @@ import {
   checkRng,
   concatBytes,
   defaultRng,
+  ownBytes as own,
   type Rng,
 } from '../core/utils.js';
 import { ClientDatabase } from '../database/client-database.js';
@@ -80,14 +81,6 @@ import {
 // Validated public data lives below the client (the manifest's acceptance rule loads it too);
 // `quorum-psi/client` keeps exporting it.
 export { type AcceptedManifest, ClientDatabase } from '../database/client-database.js';
-
-/** A private copy of a caller's byte array (type-checked first; `Buffer` views are copied too). */
-function own(name: string, bytes: unknown, length?: number): Uint8Array {
-  checkBytes(name, bytes);
-  const copy = Uint8Array.from(bytes as Uint8Array);
-  if (length !== undefined) checkBytes(name, copy, length);
-  return copy;
-}
 
 /**
  * `rng` whose every output is copied (and length-checked) before use: an rng may hand out views

@@ -34,7 +34,7 @@ import { DecodeError, ParameterError, QuorumPsiError } from '../core/errors.js';
 import { scalarField } from '../core/field.js';
 import { defaultSuite, type Suite } from '../core/suite.js';
 import { kdf, openRandomNonce, openSingleUse } from '../core/symmetric.js';
-import { bytesToHex, checkBytes, equalBytes } from '../core/utils.js';
+import { bytesToHex, checkBytes, equalBytes, ownBytes as own } from '../core/utils.js';
 import type { BuiltDatabase } from '../database/built-database.js';
 import { decodeHeader, type PublicHeader, type VoucherParams } from '../database/pdata.js';
 import { type DhfValue, decodeDhfValue, dhfDetect } from '../threshold/dhf.js';
@@ -54,14 +54,6 @@ import {
 
 /** Reviewers unpad an opened payload with this (SPEC §6 step 1); see src/voucher/voucher.ts. */
 export { unpadPayload } from './voucher.js';
-
-/** A private copy of a caller's byte array (type-checked first; `Buffer` views are copied too). */
-function own(name: string, bytes: unknown, length?: number): Uint8Array {
-  checkBytes(name, bytes);
-  const copy = Uint8Array.from(bytes as Uint8Array);
-  if (length !== undefined) checkBytes(name, copy, length);
-  return copy;
-}
 
 // ── Database secrets ───────────────────────────────────────────────────────────────────────
 
