@@ -37,14 +37,6 @@ export function ownBytes(name: string, bytes: unknown, length?: number): Uint8Ar
   return copy;
 }
 
-/**
- * An owned copy of caller bytes. Use it at every public boundary instead of `x.slice()`: Node's
- * `Buffer.prototype.slice` returns a view, so `slice()` of a caller's Buffer would alias it.
- */
-export function copyBytes(x: Uint8Array): Uint8Array {
-  return Uint8Array.from(x);
-}
-
 /** Throw `TypeError` unless `value` is a `Uint8Array`; `RangeError` on a wrong fixed length. */
 export function checkBytes(name: string, value: unknown, length?: number): Uint8Array {
   if (!(value instanceof Uint8Array)) {
@@ -132,4 +124,9 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 export { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
-export { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+/**
+ * An owned copy of caller bytes (noble's `copyBytes`). Use it at every public boundary instead of
+ * `x.slice()`: Node's `Buffer.prototype.slice` returns a view, so `slice()` of a caller's Buffer
+ * would alias it.
+ */
+export { bytesToHex, copyBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';

@@ -42,7 +42,6 @@ import { defaultSuite, type Suite } from '../core/suite.js';
 import { kdf, prf, sealRandomNonce, sealSingleUse, wideLength } from '../core/symmetric.js';
 import {
   bytesToHex,
-  checkBytes,
   checkRng,
   concatBytes,
   defaultRng,
@@ -442,6 +441,32 @@ function checkId(id: Uint8Array): void {
     throw new RangeError(`"id" must be 1..${MAX_ID_LENGTH} bytes, got ${id.length}`);
 }
 
+/**
+ * The account, database, item and id of a voucher request, checked, with private copies of the
+ * item and id (`shape` names the expected input in the error).
+ */
+function takeItemAndId(
+  acct: ClientAccount,
+  db: ClientDatabase,
+  input: { item: Uint8Array; id: Uint8Array } | null,
+  shape: string,
+): { item: Uint8Array; id: Uint8Array } {
+  checkDatabase(acct, db);
+  if (typeof input !== 'object' || input === null) {
+    throw new TypeError(`"input" expected an object ${shape}`);
+  }
+  const item = own('item', input.item);
+  const id = own('id', input.id);
+  checkItem(db, item);
+  checkId(id);
+  return { item, id };
+}
+
+/** A private copy of the optional application context (default empty). */
+function ownContext(context: Uint8Array | undefined): Uint8Array {
+  return context === undefined ? new Uint8Array(0) : own('context', context);
+}
+
 /** SPEC §6 step 1, first half, on already copied and checked arguments. */
 function sealAd(
   db: ClientDatabase,
@@ -481,16 +506,9 @@ export function createVoucher(
   input: VoucherInput,
   rng: Rng = defaultRng,
 ): VoucherBytes {
-  checkDatabase(acct, db);
-  if (typeof input !== 'object' || input === null) {
-    throw new TypeError('"input" expected an object { item, id, payload, context? }');
-  }
-  const item = own('item', input.item);
-  const id = own('id', input.id);
+  const { item, id } = takeItemAndId(acct, db, input, '{ item, id, payload, context? }');
   const payload = own('payload', input.payload);
-  const context = input.context === undefined ? new Uint8Array(0) : own('context', input.context);
-  checkItem(db, item);
-  checkId(id);
+  const context = ownContext(input.context);
   const r = ownRng(rng);
   const ad = sealAd(db, id, payload, context, r);
   return makeVoucher(acct, db, item, id, ad, r);
@@ -523,7 +541,7 @@ export function sealPayload(
   }
   const id = own('id', input.id);
   const payload = own('payload', input.payload);
-  const context = input.context === undefined ? new Uint8Array(0) : own('context', input.context);
+  const context = ownContext(input.context);
   checkId(id);
   return sealAd(db, id, payload, context, ownRng(rng));
 }
@@ -546,16 +564,8 @@ export function createVoucherSealed(
   input: SealedVoucherInput,
   rng: Rng = defaultRng,
 ): VoucherBytes {
-  checkDatabase(acct, db);
-  if (typeof input !== 'object' || input === null) {
-    throw new TypeError('"input" expected an object { item, id, ad }');
-  }
-  const item = own('item', input.item);
-  const id = own('id', input.id);
-  const ad = own('ad', input.ad);
-  checkItem(db, item);
-  checkId(id);
-  checkBytes('ad', ad, adLength(db.params));
+  const { item, id } = takeItemAndId(acct, db, input, '{ item, id, ad }');
+  const ad = own('ad', input.ad, adLength(db.params));
   return makeVoucher(acct, db, item, id, ad, ownRng(rng));
 }
 
