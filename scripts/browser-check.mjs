@@ -37,6 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import puppeteer from 'puppeteer-core';
+import { decodeMappings } from './source-map.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = 'quorum-psi';
@@ -353,44 +354,6 @@ function stackMapper(text, map) {
       });
     },
   };
-}
-
-/** Source map v3 `mappings`: per generated line, segments [col, source, line, col] (absolute). */
-function decodeMappings(mappings) {
-  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const out = [];
-  let src = 0;
-  let oline = 0;
-  let ocol = 0;
-  for (const line of mappings.split(';')) {
-    const segs = [];
-    let col = 0;
-    for (const seg of line.split(',')) {
-      if (!seg) continue;
-      const vals = [];
-      let v = 0;
-      let shift = 0;
-      for (const ch of seg) {
-        const d = B64.indexOf(ch);
-        v += (d & 31) << shift;
-        if (d & 32) shift += 5;
-        else {
-          vals.push(v & 1 ? -(v >>> 1) : v >>> 1);
-          v = 0;
-          shift = 0;
-        }
-      }
-      col += vals[0];
-      if (vals.length >= 4) {
-        src += vals[1];
-        oline += vals[2];
-        ocol += vals[3];
-        segs.push([col, src, oline, ocol]);
-      } else segs.push([col]);
-    }
-    out.push(segs);
-  }
-  return out;
 }
 
 // Never hang CI: whatever happens, give up a minute after the page's own deadline.

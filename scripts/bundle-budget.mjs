@@ -49,6 +49,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { decodeMappings } from './source-map.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = 'quorum-psi';
@@ -144,55 +145,16 @@ function readJson(p) {
 }
 
 // ── Source-map attribution ────────────────────────────────────────────────────────────────────
-const B64 = new Map(
-  [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]),
-);
-
-/** Decode one line of a source map's `mappings` into [column, sourceIndex?] segments. */
-function* segments(mappings) {
-  let source = 0;
-  let line = 0;
-  for (const text of mappings.split(';')) {
-    let col = 0;
-    const segs = [];
-    if (text.length > 0) {
-      for (const seg of text.split(',')) {
-        const v = [];
-        let value = 0;
-        let shift = 0;
-        for (const ch of seg) {
-          const d = B64.get(ch);
-          value += (d & 31) << shift;
-          if (d & 32) shift += 5;
-          else {
-            v.push(value & 1 ? -(value >>> 1) : value >>> 1);
-            value = 0;
-            shift = 0;
-          }
-        }
-        col += v[0];
-        if (v.length >= 4) {
-          source += v[1];
-          segs.push([col, source]);
-          // v[2], v[3]: original line/column deltas (not needed), v[4]: name.
-        } else segs.push([col, -1]);
-      }
-    }
-    yield { line, segs };
-    line++;
-  }
-}
-
 /** Output characters attributed to each original source (by the segment that starts them). */
 function bytesBySource(js, map) {
   const lines = js.split('\n');
   const out = new Map();
-  for (const { line, segs } of segments(map.mappings)) {
+  for (const [line, segs] of decodeMappings(map.mappings).entries()) {
     const len = lines[line]?.length ?? 0;
     for (let i = 0; i < segs.length; i++) {
       const [col, src] = segs[i];
       const end = i + 1 < segs.length ? segs[i + 1][0] : len;
-      if (src < 0 || end <= col) continue;
+      if (src === undefined || end <= col) continue;
       const name = normalise(map.sources[src]);
       out.set(name, (out.get(name) ?? 0) + (end - col));
     }
