@@ -98,16 +98,16 @@ export class ClientDatabase {
     expectedRoot?: Uint8Array,
     accepted?: AcceptedManifest,
   ): ClientDatabase {
-    const bytes = own('pdata', pdata);
     const expected = expectedRoot === undefined ? undefined : own('expectedRoot', expectedRoot);
     const acc = accepted === undefined ? undefined : copyAccepted(accepted);
-    const { header, headerBytes, cells } = splitPublicData(bytes);
+    // splitPublicData decodes a private copy of `pdata`: the bytes checked are the bytes kept.
+    const { header, headerBytes, cells } = splitPublicData(pdata);
     const root = computeRoot(headerBytes, cells);
     if (expected !== undefined && !equalBytes(root, expected)) {
       throw new VerificationError('pdata.root', 'public data: root does not match the manifest');
     }
     assertDistinct(cells, header.Lbytes);
-    // `cells` are views of `bytes`, this database's private copy.
+    // `cells` are views of that private copy.
     return new ClientDatabase(header, root, cells, acc);
   }
 
