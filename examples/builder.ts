@@ -1,7 +1,7 @@
 /**
  * Role: builder (the platform's database build, SPEC §4). It receives only the NGOs' signed
  * contributions, keeps the items backed by ≥ m jurisdictions (`X_int`), and builds the blinded
- * cuckoo table: public data for clients, an audit bundle for the NGOs, the secret `α` for the
+ * single-point table: public data for clients, an audit bundle for the NGOs, the secret `α` for the
  * server. It accepts only contributions of its deployment and of the quorum run it was told,
  * names the reviewer keys the NGOs agreed on, and numbers every publication (database version).
  *
@@ -20,7 +20,6 @@
 import { createHash } from 'node:crypto';
 import { encodeAuditBundle } from 'quorum-psi/audit';
 import { buildDatabase } from 'quorum-psi/builder';
-import { tableSize } from 'quorum-psi/cuckoo';
 import { ParameterError } from 'quorum-psi/errors';
 import { ristretto255Sha512 } from 'quorum-psi/group';
 import {
@@ -35,6 +34,7 @@ import { rateToU32, splitPublicData } from 'quorum-psi/pdata';
 import { generateReviewerKeyPair } from 'quorum-psi/seal';
 import { ServerDatabase } from 'quorum-psi/server';
 import { generateSigningKeyPair } from 'quorum-psi/sign';
+import { tableSize } from 'quorum-psi/table';
 
 const te = new TextEncoder();
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -115,10 +115,10 @@ try {
   console.log(`no reviewer key: refused (${e.code})`);
 }
 
-const built = buildDatabase(xInt, { suite, params, ratio: 2.1, itemWidth: 32, contributions });
+const built = buildDatabase(xInt, { suite, params, ratio: 1.25, itemWidth: 32, contributions });
 const { cells } = splitPublicData(built.publicData);
 console.log(
-  `public data: ${cells.length} cells (ratio 2.1), ${built.publicData.length} bytes, ${built.dropped.length} dropped`,
+  `public data: ${cells.length} cells (ratio 1.25), ${built.publicData.length} bytes, ${built.dropped.length} dropped`,
 );
 // A dropped item (a few percent of small tables lose one) is a false negative; it is reported
 // here and visible to every auditor, and the nonces are never resampled to avoid it (SPEC §4).
@@ -137,7 +137,7 @@ console.log(
 );
 
 // Self-checks.
-if (cells.length !== tableSize(xInt.length, 2.1)) throw new Error('unexpected table size');
+if (cells.length !== tableSize(xInt.length, 1.25)) throw new Error('unexpected table size');
 if (built.items.length !== xInt.length) throw new Error('X_int changed in the build');
 if (!equal(built.databaseId, built.root.subarray(0, 16))) throw new Error('database id');
 const reloaded = ServerDatabase.fromBytes(secret); // checks its checksum, and α against L

@@ -104,7 +104,7 @@ function publish(deploymentId: Uint8Array, version: number, extra: Uint8Array[] 
   const built = buildDatabase(qualifiedItems(contributions), {
     suite,
     params,
-    ratio: 2.1,
+    ratio: 1.25,
     contributions,
   });
   const bundle = encodeAuditBundle(built, { version });
@@ -116,7 +116,7 @@ function publish(deploymentId: Uint8Array, version: number, extra: Uint8Array[] 
     sMax: { min: 1, max: 100 },
     syntheticRate: { min: 0.01, max: 0.5 },
     payloadSize: { min: 16, max: 1024 },
-    ratio: { min: 2, max: 3 },
+    ratio: { min: 1.2, max: 1.5 },
     lastSignedVersion: version - 1,
   };
   const now = Math.floor(Date.now() / 1000);

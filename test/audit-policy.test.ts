@@ -25,6 +25,7 @@ import {
   splitPublicData,
   type VoucherParams,
 } from '../src/database/pdata.js';
+import { tableSize } from '../src/database/table.js';
 import { ClientDatabase } from '../src/voucher/client.js';
 import { runs } from './helpers/assert.js';
 import { quorumWorld } from './helpers/quorum.js';
@@ -44,6 +45,10 @@ const PARAMS: VoucherParams = {
 
 function setup(suite: Suite) {
   const w = quorumWorld(suite, `audit-policy-${suite.shortName}`);
+  // Small tables get n' ≥ |X_int| + SMALL_TABLE_SLACK whatever the ratio: bounds above that
+  // minimum, so that a ratio below them gives a smaller table and one above a larger table.
+  const RATIO_MIN = Math.ceil(tableSize(w.items.length, 1) / w.items.length) + 0.5;
+  const RATIO = RATIO_MIN + 0.5;
   const policy: AuditPolicy = {
     deploymentId: w.deploymentId,
     runId: w.runId,
@@ -52,13 +57,13 @@ function setup(suite: Suite) {
     sMax: { min: 4, max: 100 },
     syntheticRate: { min: 0.01, max: 0.2 },
     payloadSize: { min: 16, max: 256 },
-    ratio: { min: 2, max: 3 },
+    ratio: { min: RATIO_MIN, max: RATIO_MIN + 1.5 },
     lastSignedVersion: 3,
   };
   const rng = seededRng(`audit-policy-build-${suite.shortName}`);
   const build = (
     params: Partial<VoucherParams> = {},
-    ratio = 2.1,
+    ratio = RATIO,
     contributions = w.contributions,
     items = w.items,
   ) =>
@@ -82,11 +87,11 @@ function setup(suite: Suite) {
         policy: o.policy ?? policy,
       },
     );
-  return { w, policy, build, audit };
+  return { w, policy, build, audit, RATIO, RATIO_MIN };
 }
 
 describe.each([ristretto255Sha512, p256Sha256])('audit policy on $name', (suite) => {
-  const { w, policy, build, audit } = setup(suite);
+  const { w, policy, build, audit, RATIO, RATIO_MIN } = setup(suite);
   const honest = build();
 
   it('passes an honest database and reports deployment, run, rule and version from what it checked', () => {
@@ -137,14 +142,14 @@ describe.each([ristretto255Sha512, p256Sha256])('audit policy on $name', (suite)
 
   it('fails (policy) for T, s_max, payload size or table ratio outside the bounds', () => {
     const cases: [Partial<VoucherParams>, number][] = [
-      [{ threshold: 2 }, 2.1],
-      [{ threshold: 41 }, 2.1],
-      [{ sMax: 0 }, 2.1],
-      [{ sMax: 101 }, 2.1],
-      [{ payloadSize: 8 }, 2.1],
-      [{ payloadSize: 1000 }, 2.1],
+      [{ threshold: 2 }, RATIO],
+      [{ threshold: 41 }, RATIO],
+      [{ sMax: 0 }, RATIO],
+      [{ sMax: 101 }, RATIO],
+      [{ payloadSize: 8 }, RATIO],
+      [{ payloadSize: 1000 }, RATIO],
       [{}, 1.2],
-      [{}, 4],
+      [{}, RATIO_MIN + 2.5],
     ];
     for (const [params, ratio] of cases) {
       const v = audit(build(params, ratio));
@@ -163,7 +168,7 @@ describe.each([ristretto255Sha512, p256Sha256])('audit policy on $name', (suite)
     // re-uses that run's signed contributions to keep it in the database.
     expect(w.earlierRunItems.some((x) => x.every((b, i) => b === w.withdrawn[i]))).toBe(true);
     expect(w.items.some((x) => x.every((b, i) => b === w.withdrawn[i]))).toBe(false);
-    const stale = build({}, 2.1, w.earlierRunContributions, w.earlierRunItems);
+    const stale = build({}, RATIO, w.earlierRunContributions, w.earlierRunItems);
     const v = audit(stale);
     expect(v).toMatchObject({ ok: false, failure: 'contributions' });
     if (!v.ok) expect(v.reason).toMatch(/run/);
@@ -187,8 +192,8 @@ describe.each([ristretto255Sha512, p256Sha256])('audit policy on $name', (suite)
   it('a header with two equal cell-hash nonces is a verdict (malformed), and the client refuses it', () => {
     const { header, headerBytes, cells } = splitPublicData(honest.publicData);
     const hb = headerBytes.slice();
-    // Header layout: ... u32 n' ‖ u8 width ‖ nonce1 (16) ‖ nonce2 (16) ‖ L.
-    const n1 = hb.length - suite.elementLength - 32;
+    // Header layout: ... u32 n' ‖ u8 width ‖ nonce1 (16) ‖ nonce2 (16) ‖ nonce3 (16) ‖ L.
+    const n1 = hb.length - suite.elementLength - 48;
     hb.set(hb.subarray(n1, n1 + 16), n1 + 16);
     expect(header.table.nonces[0]).not.toEqual(header.table.nonces[1]);
     const pdata = concatBytes(hb, ...cells);

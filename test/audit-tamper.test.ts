@@ -9,8 +9,8 @@ import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js
 import { concatBytes } from '../src/core/utils.js';
 import { auditDatabase, encodeAuditBundle } from '../src/database/audit.js';
 import { buildDatabase, hashItem } from '../src/database/builder.js';
-import { layoutCuckoo } from '../src/database/cuckoo.js';
 import { computeRoot, encodeHeader, rateToU32, splitPublicData } from '../src/database/pdata.js';
+import { cellPositions, layoutTable } from '../src/database/table.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
@@ -49,7 +49,7 @@ function republish(
 }
 
 describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
-  const { built, bundle, qualifiedItems, policy } = setup(suite);
+  const { built, bundle, qualifiedItems, policy, items } = setup(suite);
   const audit = (pdata: Uint8Array, root: Uint8Array) =>
     auditDatabase(pdata, bundle, { claimedRoot: root, qualifiedItems, policy });
 
@@ -81,15 +81,16 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
     expect(audit(t.pdata, t.root)).toMatchObject({ ok: false, failure: 'proof' });
   });
 
+  // The single-point table (SPEC v2 §4): which cells are fillers, and the three cells of an item.
+  const { header: hdr } = splitPublicData(built.publicData);
+  const layout = layoutTable(built.items as Uint8Array[], hdr.table.nonces, hdr.table.size);
+  const freeCells = new Set(Array.from(layout.order, (i) => layout.free[i] as number));
+  const target = new TextEncoder().encode('a target the NGOs never agreed on');
+
   it('fails (proof) for a filler replaced by α·H(x*) of an item outside X_int', () => {
-    const { cells: layout } = layoutCuckoo(
-      built.items as Uint8Array[],
-      built.audit.nonces,
-      splitPublicData(built.publicData).cells.length,
-    );
-    const j = layout.indexOf(-1);
-    expect(j).toBeGreaterThanOrEqual(0);
-    const target = new TextEncoder().encode('a target the NGOs never agreed on');
+    let j = 0;
+    while (freeCells.has(j)) j++;
+    expect(j).toBeLessThan(hdr.table.size);
     const t = republish(built.publicData, (cells) => {
       cells[j] = suite.encode(suite.mul(hashItem(suite, target), built.alpha));
       return { cells };
@@ -97,10 +98,61 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
     expect(audit(t.pdata, t.root)).toMatchObject({ ok: false, failure: 'proof' });
   });
 
+  it('fails (proof) for one cell rewritten so that the three cells of x* outside X_int sum to α·H(x*)', () => {
+    const pos = cellPositions(hdr.table.nonces, target, hdr.table.size);
+    const t = republish(built.publicData, (cells) => {
+      const [c, a, b] = pos;
+      const others = suite.decode(cells[a] as Uint8Array).add(suite.decode(cells[b] as Uint8Array));
+      cells[c] = suite.encode(suite.mul(hashItem(suite, target), built.alpha).subtract(others));
+      return { cells };
+    });
+    // The tampering works for x* (its slot would open) …
+    const { cells: tc } = splitPublicData(t.pdata);
+    const sum = pos
+      .map((q) => suite.decode(tc[q] as Uint8Array))
+      .reduce((acc, P) => acc.add(P), suite.identity);
+    expect(sum.equals(suite.mul(hashItem(suite, target), built.alpha))).toBe(true);
+    // … and the audit refuses it.
+    expect(audit(t.pdata, t.root)).toMatchObject({ ok: false, failure: 'proof' });
+  });
+
+  it('fails (proof) for two cells of a placed item shifted by opposite amounts (its own sum still α·H(x))', () => {
+    const i = layout.order[0] as number;
+    const [p1, p2, p3] = Array.from(layout.positions.subarray(3 * i, 3 * i + 3));
+    const x = built.items[i] as Uint8Array;
+    const shift = suite.mulBase(987654321n);
+    const t = republish(built.publicData, (cells) => {
+      cells[p1 as number] = suite.encode(
+        suite.decode(cells[p1 as number] as Uint8Array).add(shift),
+      );
+      cells[p2 as number] = suite.encode(
+        suite.decode(cells[p2 as number] as Uint8Array).subtract(shift),
+      );
+      return { cells };
+    });
+    const { cells: tc } = splitPublicData(t.pdata);
+    const sum = [p1, p2, p3]
+      .map((q) => suite.decode(tc[q as number] as Uint8Array))
+      .reduce((acc, P) => acc.add(P), suite.identity);
+    expect(sum.equals(suite.mul(hashItem(suite, x), built.alpha))).toBe(true);
+    expect(audit(t.pdata, t.root)).toMatchObject({ ok: false, failure: 'proof' });
+  });
+
   it('fails (proof) for an added cell and for a removed cell', () => {
-    const { header } = splitPublicData(built.publicData);
+    // A table with room above the policy's smallest size (n' = |X_int| + SMALL_TABLE_SLACK at
+    // the default ratio), so that one cell fewer is still a size the policy allows and only the
+    // proof can catch it; below that size the policy refuses it first.
+    const roomy = buildDatabase(items, {
+      suite,
+      rng: seededRng(`audit-roomy-${suite.name}`),
+      params: splitPublicData(built.publicData).header.params,
+      ratio: 8,
+      contributions: built.audit.contributions,
+    });
+    const roomyBundle = encodeAuditBundle(roomy, { version: 1 });
+    const { header } = splitPublicData(roomy.publicData);
     for (const delta of [1, -1]) {
-      const t = republish(built.publicData, (cells) => {
+      const t = republish(roomy.publicData, (cells) => {
         const next = delta > 0 ? [...cells, suite.encode(suite.mulBase(777n))] : cells.slice(0, -1);
         const hb = encodeHeader(
           suite,
@@ -110,8 +162,20 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
         );
         return { headerBytes: hb, cells: next };
       });
-      expect(audit(t.pdata, t.root)).toMatchObject({ ok: false, failure: 'proof' });
+      const v = auditDatabase(t.pdata, roomyBundle, {
+        claimedRoot: t.root,
+        qualifiedItems,
+        policy,
+      });
+      expect(v).toMatchObject({ ok: false, failure: 'proof' });
     }
+    expect(
+      auditDatabase(roomy.publicData, roomyBundle, {
+        claimedRoot: roomy.root,
+        qualifiedItems,
+        policy,
+      }).ok,
+    ).toBe(true);
   });
 
   it('fails (root) when the claimed root is not the root of the public data', () => {

@@ -2,7 +2,7 @@
  * SPEC v2 safeguards, defect 10: "inputs are aliased, not copied". Node's `Buffer`s are views onto
  * a shared pool, and `Buffer.prototype.slice` returns another VIEW, so a library that keeps
  * `x.slice()` of a caller's Buffer keeps the caller's memory. Every public function of the
- * audit, manifest, builder, public-data, NGO, DLEQ, signature, Merkle, cuckoo, group, Shamir,
+ * audit, manifest, builder, public-data, NGO, DLEQ, signature, Merkle, table, group, Shamir,
  * Feldman, DHF, field and symmetric modules that takes bytes is called here twice: once with
  * plain `Uint8Array`s, once with every byte argument a view at its own non-zero offset inside one
  * pooled `Buffer` (and, where it takes an `rng`, with an rng that hands out views of one reused
@@ -11,7 +11,7 @@
  *   (ii) the call wrote nothing into the caller's buffers; and
  *   (iii) after the call, overwriting the whole pool with random bytes (the caller reusing its
  *        buffers) changes nothing the call returned or any object it built.
- * Stateful objects (`NgoParty`, the `ClientDatabase` of `acceptDatabase`, the cuckoo hasher cache,
+ * Stateful objects (`NgoParty`, the `ClientDatabase` of `acceptDatabase`, the cell hasher cache,
  * `Suite.scalarHasher`, `MerkleTreeHasher`) are driven further after the overwrite and must
  * behave exactly as their plain-array twins.
  */
@@ -52,7 +52,6 @@ import {
   hashFiller,
   hashItem,
 } from '../src/database/builder.js';
-import { cellHash, cellPositions, layoutCuckoo } from '../src/database/cuckoo.js';
 import {
   acceptDatabase,
   decodeManifest,
@@ -78,6 +77,7 @@ import {
   rateToU32,
   splitPublicData,
 } from '../src/database/pdata.js';
+import { cellHash, cellPositions, layoutTable } from '../src/database/table.js';
 import {
   arbiterCheck,
   assembleBulletin,
@@ -585,7 +585,7 @@ describe.each([ristretto255Sha512, p256Sha256])('buffer views on $name', (suite)
     const { header } = parts;
     viewCheck('encodeHeader', (_r, params, table, L) => encodeHeader(suite, params, table, L), [
       { ...header.params, reviewerKeys: [...header.params.reviewerKeys] },
-      { ...header.table, nonces: [...header.table.nonces] as [Uint8Array, Uint8Array] },
+      { ...header.table, nonces: [...header.table.nonces] as [Uint8Array, Uint8Array, Uint8Array] },
       header.Lbytes,
     ]);
   });
@@ -790,34 +790,34 @@ describe('buffer views, suite-independent modules', () => {
     expect(ok).toBe(true);
   });
 
-  it('cellHash, cellPositions, layoutCuckoo: views give the plain positions and layout; the per-nonce hasher cache keeps its own copy of a nonce the caller later reuses', () => {
+  it('cellHash, cellPositions, layoutTable: views give the plain positions and layout; the per-nonce hasher cache keeps its own copy of a nonce the caller later reuses', () => {
     const nonce = (t: number) => new Uint8Array(16).map((_, i) => (i * 29 + t) & 0xff);
-    const [n1, n2] = [nonce(1), nonce(2)];
-    const items = Array.from({ length: 20 }, (_, i) => hash16('cuckoo', i)).sort((a, b) =>
+    const [n1, n2, n3] = [nonce(1), nonce(2), nonce(5)];
+    const items = Array.from({ length: 20 }, (_, i) => hash16('table', i)).sort((a, b) =>
       bytesToHex(a) < bytesToHex(b) ? -1 : 1,
     );
     const N = 1_000_003;
     viewCheck('cellHash', (_r, n, x) => cellHash(n, x, N), [n1, items[0] as Uint8Array]);
-    viewCheck('cellPositions', (_r, ns, x) => cellPositions(ns as [Uint8Array, Uint8Array], x, N), [
-      [n1, n2],
+    type N3 = [Uint8Array, Uint8Array, Uint8Array];
+    viewCheck('cellPositions', (_r, ns, x) => cellPositions(ns as N3, x, N), [
+      [n1, n2, n3],
       items[1] as Uint8Array,
     ]);
-    viewCheck(
-      'layoutCuckoo',
-      (_r, its, ns) => layoutCuckoo(its, ns as [Uint8Array, Uint8Array], 42),
-      [items, [n1, n2]],
-    );
+    viewCheck('layoutTable', (_r, its, ns) => layoutTable(its, ns as N3, 42), [
+      items,
+      [n1, n2, n3],
+    ]);
     // The caller hashes under N_1 from a pooled buffer, then reuses that buffer for nonce R.
     const R = nonce(99);
     const want = items.map((x) => cellHash(R, x, N));
-    cellHash(nonce(3), items[0] as Uint8Array, N); // evict R's hasher
-    cellHash(nonce(4), items[0] as Uint8Array, N);
+    // Evict R's hasher from the cache of recent nonces.
+    for (let t = 10; t < 20; t++) cellHash(nonce(t), items[0] as Uint8Array, N);
     const pool = new BufferPool();
     const v = pool.view(n1);
     cellHash(v, items[0] as Uint8Array, N);
     v.set(R);
     expect(items.map((x) => cellHash(R, x, N))).toEqual(want);
-    expect(items.map((x) => cellPositions([R, n2], x, N)[0])).toEqual(want);
+    expect(items.map((x) => cellPositions([R, n2, n3], x, N)[0])).toEqual(want);
   });
 
   it('dhfKeyFromSeed, dhfXFromBytes, dhfValueFromBytes, decodeDhfValue, dhfRandomValue, F_ℓ and little-endian field decoding: views give the plain key and values and are not written to', () => {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DecodeError, QuorumPsiError } from '../src/core/errors.js';
 import { p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
+import { concatBytes } from '../src/core/utils.js';
 import { ClientAccount, ClientDatabase } from '../src/voucher/client.js';
 import { ServerAccount, ServerDatabase } from '../src/voucher/server.js';
 import { decodeVoucher } from '../src/voucher/voucher.js';
@@ -126,14 +127,21 @@ describe.each([ristretto255Sha512, p256Sha256])('decoders on $name', (suite) => 
     );
   });
 
-  it('a voucher whose two slots both open is invalid', async () => {
+  it('a voucher carries exactly one slot (SPEC v2): a second slot, or none, is malformed and changes nothing', async () => {
     const bytes = upload(w, w.members[2] as Uint8Array, 9);
     const env = decodeVoucher(bytes);
-    // Duplicate each slot in turn: exactly one choice yields two opening slots.
     const { encodeVoucher } = await import('../src/voucher/voucher.js');
-    const kinds = env.slots.map(
-      (s) => w.server.ingest(encodeVoucher({ ...env, slots: [s, s] }), w.registry).kind,
-    );
-    expect(kinds.sort()).toEqual(['invalid', 'non-match']);
+    const plain = encodeVoucher(env);
+    expect(plain).toEqual(bytes);
+    // The slot sits right before rct: insert a copy of it, or cut it out.
+    const slotLen = env.slot.Q.length + env.slot.ct.length;
+    const at = bytes.length - env.rct.length;
+    const twoSlots = concatBytes(bytes.subarray(0, at), bytes.subarray(at - slotLen, at), env.rct);
+    const noSlot = concatBytes(bytes.subarray(0, at - slotLen), env.rct);
+    const before = w.server.toBytes();
+    for (const v of [twoSlots, noSlot]) {
+      expect(w.server.ingest(v, w.registry).kind).toBe('malformed');
+    }
+    expect(w.server.toBytes()).toEqual(before);
   });
 });

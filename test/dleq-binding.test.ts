@@ -17,8 +17,8 @@ import {
 } from '../src/core/dleq.js';
 import { type Element, p256Sha256, ristretto255Sha512 } from '../src/core/group.js';
 import { auditProofBinding, buildDatabase, cellBases } from '../src/database/builder.js';
-import { layoutCuckoo } from '../src/database/cuckoo.js';
 import { rateToU32, splitPublicData } from '../src/database/pdata.js';
+import { layoutTable } from '../src/database/table.js';
 import { item } from './helpers/protocol.js';
 import { seededRng } from './helpers/rng.js';
 
@@ -106,11 +106,7 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
       },
     });
     const { header, headerBytes, cells } = splitPublicData(built.publicData);
-    const { cells: layout } = layoutCuckoo(
-      built.items as Uint8Array[],
-      header.table.nonces,
-      header.table.size,
-    );
+    const layout = layoutTable(built.items as Uint8Array[], header.table.nonces, header.table.size);
     const Bs = cellBases(suite, built.items, layout, built.audit.fillerSeed);
     const P = cells.map((c) => suite.decode(c));
     const cfg = dleqConfig(suite, DLEQ_PURPOSE.audit);

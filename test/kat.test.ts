@@ -2,14 +2,15 @@
  * Known-answer vectors for quorum-psi's own objects (public data, root, server secret, account
  * state, vouchers with sealed payloads, server account state, what the reviewer opens),
  * regenerated from fixed seeds and compared byte for byte with the committed
- * test/vectors/quorum-psi-v1-kat.json (wire-format version 2; the name keeps the DST prefix).
+ * test/vectors/quorum-psi-v1-kat.json (wire-format version 3: single-point table, one slot per voucher;
+ * the file name keeps the DST prefix).
  */
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../src/core/constants.js';
 import { computeKat } from './helpers/kat.js';
 import kat from './vectors/quorum-psi-v1-kat.json' with { type: 'json' };
 
-describe('quorum-psi known-answer vectors (wire format v2)', () => {
+describe(`quorum-psi known-answer vectors (wire format v${PROTOCOL_VERSION})`, () => {
   it('reproduce byte for byte', () => {
     const now = computeKat();
     expect(now.length).toBe(kat.cases.length);

@@ -24,7 +24,7 @@ const LAYERS = ['core', 'threshold', 'quorum', 'database', 'voucher', 'cli'] as 
 /**
  * The protocol roles. Not roles, and so free to be imported by the roles of their layer and
  * above: voucher/voucher.ts (the format client and server both derive from), database/items.ts,
- * built-database.ts, client-database.ts, pdata.ts, cuckoo.ts, merkle.ts, and manifest.ts (the
+ * built-database.ts, client-database.ts, pdata.ts, table.ts, merkle.ts, and manifest.ts (the
  * manifest format and the client's acceptance rule, shared by the auditor who signs and the
  * client who accepts), and quorum/ngo-messages.ts, run.ts, board.ts, lists.ts, culprit.ts.
  */

@@ -6,7 +6,8 @@
  * Tampering (one at a time) exercises each safeguard, each caught by the party it restrains:
  * - `hop`: one NGO skips masking on one hop (re-signing its stage): the next NGO must catch it;
  * - `extra-item`: the builder adds an item backed by fewer than `m` jurisdictions: audit fails;
- * - `filler`: the builder replaces a filler by `α·H(x*)` for an item outside the quorum: audit fails;
+ * - `filler`: the builder rewrites a filler among the cells of an item `x*` outside the quorum so
+ *   that the three cells of `x*` sum to `α·H(x*)` (x* would match): audit fails;
  * - `reviewer`: the builder names the platform's own X25519 key as a reviewer: the audit fails
  *   against every NGO's own policy (SPEC v2 §5 step 4);
  * - `synthetic-rate`: the builder announces `p = 0` (below `T` the candidates would then be
@@ -33,7 +34,6 @@ import {
   manifestBodyFor,
 } from '../database/audit.js';
 import { buildDatabase, hashItem } from '../database/builder.js';
-import { layoutCuckoo } from '../database/cuckoo.js';
 import {
   acceptDatabase,
   encodeManifest,
@@ -43,6 +43,7 @@ import {
   type TrustedNgo,
 } from '../database/manifest.js';
 import { computeRoot, rateToU32, splitPublicData, type VoucherParams } from '../database/pdata.js';
+import { cellPositions, layoutTable } from '../database/table.js';
 import {
   createQuorumRoster,
   hopDleqConfig,
@@ -150,7 +151,7 @@ export type SimEvent =
 /** Outcome of a tampering attempt. */
 export interface TamperReport {
   kind: TamperKind;
-  /** False when the tampering could not be applied (e.g. `filler` on a table with no filler cell). */
+  /** False when the tampering could not be applied to this run. */
   applied: boolean;
   detected: boolean;
   /** Who caught it: `ngo`, `audit`, `client`, or null. */
@@ -465,27 +466,21 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
   let pdata: Uint8Array = built.publicData;
   let claimedRoot: Uint8Array = built.root;
   if (tamper === 'filler') {
-    const { headerBytes, cells } = splitPublicData(pdata);
-    const { cells: layout } = layoutCuckoo(
-      built.items as Uint8Array[],
-      built.audit.nonces,
-      cells.length,
-    );
-    const j = layout.indexOf(-1);
-    if (j < 0) {
-      res.tamper = {
-        kind: tamper,
-        applied: false,
-        detected: false,
-        by: null,
-        reason: 'not applied: the table has no filler cell',
-      };
-    } else {
-      const next: Uint8Array[] = cells.map((c) => c.slice());
-      next[j] = suite.encode(suite.mul(hashItem(suite, outsideItem as Uint8Array), built.alpha));
-      pdata = concatBytes(headerBytes, ...next);
-      claimedRoot = computeRoot(headerBytes, next);
-    }
+    // Make x* match without touching X_int: rewrite one of its three cells (a filler when it has
+    // one) so that P_{h1(x*)} + P_{h2(x*)} + P_{h3(x*)} = α·H(x*).
+    const { header, headerBytes, cells } = splitPublicData(pdata);
+    const x = outsideItem as Uint8Array;
+    const pos = cellPositions(header.table.nonces, x, cells.length);
+    const layout = layoutTable(built.items as Uint8Array[], header.table.nonces, cells.length);
+    const taken = new Set(Array.from(layout.order, (i) => layout.free[i] as number));
+    const c = pos.find((q) => !taken.has(q)) ?? pos[0];
+    const others = pos
+      .filter((q) => q !== c)
+      .reduce((acc, q) => acc.add(suite.decode(cells[q] as Uint8Array)), suite.identity);
+    const next: Uint8Array[] = cells.map((cell) => cell.slice());
+    next[c] = suite.encode(suite.mul(hashItem(suite, x), built.alpha).subtract(others));
+    pdata = concatBytes(headerBytes, ...next);
+    claimedRoot = computeRoot(headerBytes, next);
   }
   res.root = bytesToHex(claimedRoot);
   res.learned.builder = `The builder learned only the NGO contributions: ${xInt.length} items backed by ≥ ${m} jurisdictions.`;

@@ -10,11 +10,14 @@
 
 /**
  * Wire-format version carried in every encoded object (byte 3 of the common header). Version 2
- * is SPEC v2's formats (manifest bound to deployment, run and version; integrity-checked states;
- * item width and reviewer keys required in the public data). The DSTs keep the `v1` prefix that
- * SPEC §2 names: the hash-to-group and proof domains did not change meaning.
+ * was SPEC v2's safeguard formats (manifest bound to deployment, run and version;
+ * integrity-checked states; item width and reviewer keys required in the public data). Version 3
+ * is SPEC v2's single-point table: three cell-hash nonces in the public data and one slot per
+ * voucher; objects of version 2 are refused, because a two-slot voucher or a two-nonce table
+ * cannot be read as the new ones. The DSTs keep the `v1` prefix that SPEC §2 names: the
+ * hash-to-group and proof domains did not change meaning.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Prefix of every domain-separation tag. */
 export const DST_PREFIX = 'quorum-psi-v1-';
@@ -164,8 +167,12 @@ export const MAX_REVIEWERS = 16;
 export const MAX_TABLE_CELLS = 1 << 26;
 /** Voucher identifiers: 1 to 64 bytes. */
 export const MAX_ID_LENGTH = 64;
-/** Default cuckoo table ratio `n' / |X_int|` (SPEC §4 step 2). */
-export const DEFAULT_TABLE_RATIO = 2.1;
+/**
+ * Default table ratio `n' / |X_int|` of the single-point table (SPEC v2 §4): just above the
+ * peeling threshold of random 3-uniform hypergraphs (≈ 1.222). Chosen from the drop rates
+ * measured in docs/decisions.md "Single-point table".
+ */
+export const DEFAULT_TABLE_RATIO = 1.25;
 /** Account seed length. */
 export const ACCOUNT_SEED_LENGTH = 32;
 /** Largest number of candidate tuples / non-matching ids a server account state may hold. */
@@ -173,23 +180,24 @@ export const MAX_ACCOUNT_ENTRIES = 1 << 22;
 /** Items (hashes) are 1 to 64 bytes. */
 export const MAX_ITEM_LENGTH = 64;
 
-// ── Cuckoo layout, Merkle hashing and parameter helper (src/database/cuckoo.ts,
-//    src/database/merkle.ts, src/threshold/params.ts; docs/protocol.md "Cuckoo layout",
-//    docs/decisions.md "Cuckoo layout") ──────────────────────────────────────────────────────
+// ── Single-point table, Merkle hashing and parameter helper (src/database/table.ts,
+//    src/database/merkle.ts, src/threshold/params.ts; docs/protocol.md "Single-point table",
+//    docs/decisions.md "Single-point table") ─────────────────────────────────────────────────
 
 /** Label of the cell hash `h_j(y)` (SPEC §4 step 1); the nonce separates `h1`, `h2`, databases. */
 export const CELL_HASH_LABEL = 'quorum-psi-v1-cell-hash';
-/** Smallest table: two cells, so `h2(y) = h1(y) + 1 mod n'` always differs from `h1(y)`. */
-export const MIN_TABLE_CELLS = 2;
+/** Smallest table: three cells, so every item has three distinct positions. */
+export const MIN_TABLE_CELLS = 3;
+/**
+ * Small-table rule of the single-point table (SPEC v2 §4): `n' ≥ |X_int| + SMALL_TABLE_SLACK`.
+ * Peeling needs relatively more room in small tables; measured in docs/decisions.md
+ * "Single-point table".
+ */
+export const SMALL_TABLE_SLACK = 32;
 /** Smallest accepted table ratio `n' / |X_int|` (below 1 items are dropped by pigeonhole). */
 export const MIN_TABLE_RATIO = 1;
 /** Largest accepted table ratio. */
 export const MAX_TABLE_RATIO = 16;
-/**
- * Eviction bound of the deterministic cuckoo insertion (SPEC §4 step 2). Part of the layout
- * rule: builder and auditor must use the same value. Measured in docs/decisions.md.
- */
-export const CUCKOO_MAX_KICKS = 1000;
 /** Largest Poisson mean accepted by the threshold helper (SPEC §8). */
 export const MAX_POISSON_LAMBDA = 1e9;
 

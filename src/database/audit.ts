@@ -8,8 +8,9 @@
  * claims and **its own policy** ({@link AuditPolicy}, never the builder's word):
  * 1. checks every contribution's signature and that `X_int` is exactly the set of items backed
  *    by ≥ `m` distinct jurisdictions, all from the policy's deployment and quorum run;
- * 2. rebuilds the cuckoo layout from `X_int` and the nonces, recomputes every `B_j`, decodes
- *    every cell and verifies the batched DLEQ proof against `L`;
+ * 2. repeats the deterministic peeling of the single-point table from `X_int` and the nonces,
+ *    recomputes every `B_j` on the unblinded side (fillers and `H(x) − B_a − B_b`), decodes
+ *    every cell and verifies the batched DLEQ proof against `L` (one proof, every cell once);
  * 3. recomputes the root byte for byte and compares it with the claimed root;
  * 4. (v2) checks the header against the policy: the reviewer keys are exactly the agreed ones
  *    (the platform can never name itself, or nobody), and `T`, `s_max`, `p`, the payload size and
@@ -49,7 +50,6 @@ import {
 } from '../core/utils.js';
 import { decodeNgoContribution } from '../quorum/ngo-messages.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
-import { layoutCuckoo } from './cuckoo.js';
 import { canonicalItems, cellBases } from './items.js';
 import type { ManifestBody } from './manifest.js';
 import {
@@ -59,6 +59,7 @@ import {
   type PublicHeader,
   splitPublicData,
 } from './pdata.js';
+import { layoutTable, tableSize } from './table.js';
 
 /** Decoded audit bundle. */
 export interface AuditBundle {
@@ -301,20 +302,24 @@ function policyViolation(header: PublicHeader, items: number, policy: AuditPolic
     v >= b.min && v <= b.max
       ? null
       : `${what} = ${show} is outside the policy's [${b.min}, ${b.max}]`;
-  const ratio = items === 0 ? null : table.size / items;
+  // The builder's size for a ratio r is tableSize(|X_int|, r) (with the small-table rule):
+  // accept exactly the sizes a ratio within the bounds produces.
+  const sizeFor = (r: number) => {
+    try {
+      return tableSize(items, r);
+    } catch {
+      return MAX_TABLE_CELLS; // a ratio whose table exceeds the maximum: no upper limit below it
+    }
+  };
+  const ratioText = items === 0 ? 'n/a (no item)' : (table.size / items).toFixed(3);
   return (
     within('T', params.threshold, policy.threshold) ??
     within('s_max', params.sMax, policy.sMax) ??
     rateViolation(header, policy.syntheticRate) ??
     within('payload size', params.payloadSize, policy.payloadSize) ??
-    (ratio === null
+    (table.size >= sizeFor(policy.ratio.min) && table.size <= sizeFor(policy.ratio.max)
       ? null
-      : // The builder rounds n' = max(2, ⌈ratio·|X_int|⌉): accept exactly the sizes a ratio in
-        // the bounds produces.
-        table.size >= Math.ceil(policy.ratio.min * items) &&
-          table.size <= Math.max(2, Math.ceil(policy.ratio.max * items))
-        ? null
-        : `table ratio n'/|X_int| = ${ratio.toFixed(3)} is outside the policy's [${policy.ratio.min}, ${policy.ratio.max}]`)
+      : `table of ${table.size} cells for ${items} items (ratio ${ratioText}) is outside what the policy's ratios [${policy.ratio.min}, ${policy.ratio.max}] give`)
   );
 }
 
@@ -447,11 +452,7 @@ function auditUnchecked(
 
   // Step 2: layout, bases, cells, proof (bound to header, recomputed root and filler seed).
   const root = computeRoot(headerBytes, cells);
-  const { cells: layout, dropped } = layoutCuckoo(
-    bundle.items as Uint8Array[],
-    header.table.nonces,
-    header.table.size,
-  );
+  const layout = layoutTable(bundle.items as Uint8Array[], header.table.nonces, header.table.size);
   const B = cellBases(suite, bundle.items, layout, bundle.fillerSeed);
   const P: Element[] = new Array(cells.length);
   for (let j = 0; j < cells.length; j++) {
@@ -499,7 +500,7 @@ function auditUnchecked(
     databaseId: id,
     itemsDigest: itemsDigest(bundle.items),
     cells: cells.length,
-    dropped: dropped.length,
+    dropped: layout.dropped.length,
     deploymentId: (claimed.deploymentId as Uint8Array).slice(),
     runId: (claimed.runId as Uint8Array).slice(),
     rule: claimed.rule,

@@ -1,12 +1,15 @@
 /**
  * Database build (SPEC §4 steps 1-5), run by the platform's builder.
  *
- * 1. Nonces first: the two 128-bit cell-hash nonces and the 32-byte filler seed are sampled
+ * 1. Nonces first: the three 128-bit cell-hash nonces and the 32-byte filler seed are sampled
  *    before the items are looked at, and never resampled because of them.
- * 2. Layout: deterministic cuckoo table of `n' = ⌈ratio·|X_int|⌉` cells (src/database/cuckoo.ts);
- *    items that cannot be placed are dropped and reported.
- * 3. Blinding: secret `α`, public `L = α·G`; cell `j` holds `P_j = α·B_j` with `B_j = H(x)` for
- *    a placed item `x` and `B_j = H_F(seed, j)` for a filler (src/database/items.ts).
+ * 2. Layout (SPEC v2 §4 "single-point table"): three positions per item, deterministic peeling
+ *    of a table of `n' = tableSize(|X_int|, ratio)` cells (src/database/table.ts); items left in
+ *    the 2-core are dropped and reported.
+ * 3. Blinding: secret `α`, public `L = α·G`; cell `j` holds `P_j = α·B_j`, where fillers are
+ *    `B_j = H_F(seed, j)` and, in reverse peeling order, each placed item's free cell gets
+ *    `B_c = H(x) − (its other two B)` (src/database/items.ts), so that
+ *    `P_{h1(x)} + P_{h2(x)} + P_{h3(x)} = α·H(x)`.
  * 4. Public data and its Merkle root; the database id is the root's first 16 bytes.
  * 5. Audit material: `X_int`, the nonces, the filler seed, the contributions and one batched
  *    DLEQ proof that `(G, L)` and every `(B_j, P_j)` share `α`.
@@ -26,7 +29,6 @@ import { ristretto255Sha512 } from '../core/ristretto255.js';
 import type { Element, Suite } from '../core/suite.js';
 import { concatBytes, copyBytes, defaultRng, type Rng } from '../core/utils.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
-import { layoutCuckoo, tableSize } from './cuckoo.js';
 import { canonicalItems, cellBases } from './items.js';
 import {
   checkVoucherParams,
@@ -35,6 +37,7 @@ import {
   encodeHeader,
   type VoucherParams,
 } from './pdata.js';
+import { layoutTable, tableSize } from './table.js';
 
 // The builder's subpath (`quorum-psi/builder`) also carries what it shares with the auditor, the
 // server and the client: the item hashes and the shape of its output.
@@ -51,7 +54,7 @@ export interface BuildOptions {
   suite?: Suite;
   /** Voucher parameters announced to clients. */
   params: VoucherParams;
-  /** Table ratio `n' / |X_int|` (default 2.1). */
+  /** Table ratio `n' / |X_int|` (default {@link DEFAULT_TABLE_RATIO}, 1.25; small tables get more, see `tableSize`). */
   ratio?: number;
   /**
    * Width in bytes of every item (the deployment's item width). Default: the width of the first
@@ -74,7 +77,8 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
   checkVoucherParams(opts.params);
   // Step 1: nonces and filler seed BEFORE looking at the items. Owned copies: an rng may hand
   // out views of a buffer it reuses, and these are kept in the returned audit material.
-  const nonces: [Uint8Array, Uint8Array] = [
+  const nonces: [Uint8Array, Uint8Array, Uint8Array] = [
+    copyBytes(rng(NONCE_LENGTH)),
     copyBytes(rng(NONCE_LENGTH)),
     copyBytes(rng(NONCE_LENGTH)),
   ];
@@ -91,7 +95,7 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
     throw new ParameterError('params.item-width', `every item must be ${itemWidth} bytes`);
   }
   const size = tableSize(items.length, ratio);
-  const { cells: layout, dropped } = layoutCuckoo(items, nonces, size);
+  const layout = layoutTable(items, nonces, size);
 
   // Step 3: blinding.
   const L = suite.mulBase(alpha);
@@ -132,7 +136,7 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
     databaseId: databaseId(root),
     alpha,
     items,
-    dropped: dropped.map((i) => items[i] as Uint8Array),
+    dropped: layout.dropped.map((i) => items[i] as Uint8Array),
     audit: Object.freeze({
       items,
       nonces,

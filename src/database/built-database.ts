@@ -32,7 +32,7 @@ export interface BuiltDatabase {
 /** Audit material (SPEC §4 step 5); encoded as an audit bundle by database/audit.ts. */
 export interface AuditMaterial {
   readonly items: readonly Uint8Array[];
-  readonly nonces: readonly [Uint8Array, Uint8Array];
+  readonly nonces: readonly [Uint8Array, Uint8Array, Uint8Array];
   readonly fillerSeed: Uint8Array;
   readonly contributions: readonly Uint8Array[];
   /** Batched DLEQ proof: `(G, L)` and `(B_j, P_j)` for all cells share `α`. */
@@ -42,7 +42,7 @@ export interface AuditMaterial {
 /**
  * The binding context of the audit proof (SPEC v2 §2.1: "for the audit the database header,
  * root, filler seed and nonces"): `u16 len ‖ header ‖ root (32) ‖ filler seed (32)`. The header
- * holds `L`, every voucher parameter, `n'`, the item width and both nonces.
+ * holds `L`, every voucher parameter, `n'`, the item width and the three nonces.
  */
 export function auditProofBinding(
   headerBytes: Uint8Array,

@@ -10,6 +10,7 @@ import { DST_PURPOSE, dst, MAX_ITEM_LENGTH } from '../core/constants.js';
 import { ParameterError } from '../core/errors.js';
 import type { Element, Suite } from '../core/suite.js';
 import { compareBytes, concatBytes, i2osp } from '../core/utils.js';
+import type { TableLayout } from './table.js';
 
 // DSTs per suite, computed on first use (a table built up front would name every suite, and so
 // bundle every suite's code: docs/decisions.md "Suites as separate modules; bundle budgets").
@@ -54,19 +55,33 @@ export function canonicalItems(items: readonly Uint8Array[]): Uint8Array[] {
 }
 
 /**
- * The base elements `B_j` of every cell: `H(x)` for placed items and `H_F(seed, j)` for fillers.
- * Shared by the builder and the audit (which recomputes them from the bundle).
+ * The base elements `B_j` of every cell of a single-point table (SPEC v2 §4): fillers
+ * `H_F(seed, j)` in the cells that are no placed item's free cell, then, in reverse peeling
+ * order, `B_c = H(x) − B_a − B_b` in the free cell `c` of each placed item `x` (other positions
+ * `a`, `b`). Afterwards `B_{p1} + B_{p2} + B_{p3} = H(x)` for every placed item. Shared by the
+ * builder and the audit (which recomputes them from the bundle); src/database/table.ts explains
+ * why every item's other two cells are final when it is assigned.
  */
 export function cellBases(
   suite: Suite,
   items: readonly Uint8Array[],
-  layout: Int32Array,
+  layout: TableLayout,
   fillerSeed: Uint8Array,
 ): Element[] {
-  const B: Element[] = new Array(layout.length);
-  for (let j = 0; j < layout.length; j++) {
-    const idx = layout[j] as number;
-    B[j] = idx >= 0 ? hashItem(suite, items[idx] as Uint8Array) : hashFiller(suite, fillerSeed, j);
+  const { size, positions, order, free } = layout;
+  const isFree = new Uint8Array(size);
+  for (const i of order) isFree[free[i] as number] = 1;
+  const B: Element[] = new Array(size);
+  for (let j = 0; j < size; j++) if (isFree[j] === 0) B[j] = hashFiller(suite, fillerSeed, j);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const i = order[k] as number;
+    const c = free[i] as number;
+    let b = hashItem(suite, items[i] as Uint8Array);
+    for (let t = 3 * i; t < 3 * i + 3; t++) {
+      const q = positions[t] as number;
+      if (q !== c) b = b.subtract(B[q] as Element);
+    }
+    B[c] = b;
   }
   return B;
 }

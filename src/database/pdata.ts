@@ -3,7 +3,7 @@
  *
  * `pdata = header ‖ cells`, where the header carries the suite, the voucher parameters
  * (`T`, `s_max`, synthetic rate `p`, payload size, 1 to 16 distinct reviewer keys), the table parameters
- * (`n'`, the item width, the distinct nonces of `h1`, `h2`) and `L = α·G`; the cells are `P_0 … P_{n'-1}`.
+ * (`n'`, the item width, the pairwise distinct nonces of `h1`, `h2`, `h3`) and `L = α·G`; the cells are `P_0 … P_{n'-1}`.
  *
  * Root: RFC 9162 §2.1 Merkle Tree Hash (SHA-256) over the `n' + 1` leaves
  * `[canonical header, encode(P_0), …, encode(P_{n'-1})]`. The database id is the root's leading
@@ -52,8 +52,8 @@ export interface TableParams {
    * an item of another width instead of creating a voucher that silently never matches.
    */
   readonly itemWidth: number;
-  /** Nonces of `h1` and `h2` (16 bytes each). */
-  readonly nonces: readonly [Uint8Array, Uint8Array];
+  /** Nonces of `h1`, `h2`, `h3` (16 bytes each, pairwise distinct; src/database/table.ts). */
+  readonly nonces: readonly [Uint8Array, Uint8Array, Uint8Array];
 }
 
 /** Decoded header of the public data. */
@@ -125,18 +125,21 @@ export function checkTableParams(t: TableParams): void {
       `item width must be in [1, ${MAX_ITEM_LENGTH}], got ${t.itemWidth}`,
     );
   }
-  const [n1, n2] = t.nonces;
+  const nonces: readonly unknown[] = Array.isArray(t.nonces) ? t.nonces : [];
   if (
-    !(n1 instanceof Uint8Array) ||
-    !(n2 instanceof Uint8Array) ||
-    n1.length !== NONCE_LENGTH ||
-    n2.length !== NONCE_LENGTH
+    nonces.length !== 3 ||
+    nonces.some((n) => !(n instanceof Uint8Array) || n.length !== NONCE_LENGTH)
   ) {
-    throw new ParameterError('params.nonces', `nonces are ${NONCE_LENGTH}-byte strings`);
+    throw new ParameterError('params.nonces', `three nonces of ${NONCE_LENGTH} bytes each`);
   }
-  // h1 and h2 must be different functions (SPEC §4 step 1: "domain-separated by its nonce").
-  if (equalBytes(n1, n2))
-    throw new ParameterError('params.nonces', 'the two cell-hash nonces are equal');
+  const [n1, n2, n3] = nonces as Uint8Array[];
+  // h1, h2, h3 must be different functions (SPEC §4 step 1: "domain-separated by its nonce").
+  if (
+    equalBytes(n1 as Uint8Array, n2 as Uint8Array) ||
+    equalBytes(n1 as Uint8Array, n3 as Uint8Array) ||
+    equalBytes(n2 as Uint8Array, n3 as Uint8Array)
+  )
+    throw new ParameterError('params.nonces', 'two cell-hash nonces are equal');
 }
 
 /** Canonical header bytes (the first Merkle leaf). */
@@ -162,6 +165,7 @@ export function encodeHeader(
     .u8(table.itemWidth)
     .bytes(table.nonces[0])
     .bytes(table.nonces[1])
+    .bytes(table.nonces[2])
     .bytes(Lbytes)
     .finish();
 }
@@ -178,7 +182,7 @@ export function headerLength(suite: Suite, reviewers: number): number {
     reviewers * REVIEWER_KEY_LENGTH +
     4 +
     1 +
-    2 * NONCE_LENGTH +
+    3 * NONCE_LENGTH +
     suite.elementLength
   );
 }
@@ -204,7 +208,7 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
   // loaded, is a DecodeError); magic, kind and version are checked by the strict decode of the
   // prefix below.
   const suiteLen = registeredSuite(pdata[4] as number).elementLength;
-  const len = prefix + 1 + reviewers * REVIEWER_KEY_LENGTH + 4 + 1 + 2 * NONCE_LENGTH + suiteLen;
+  const len = prefix + 1 + reviewers * REVIEWER_KEY_LENGTH + 4 + 1 + 3 * NONCE_LENGTH + suiteLen;
   if (pdata.length < len)
     throw new DecodeError('decode.truncated', 'public data: truncated header');
   const header = decodeWith('public data header', pdata.subarray(0, len), (r) => {
@@ -218,7 +222,8 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
     for (let i = 0; i < n; i++) reviewerKeys.push(r.bytes(REVIEWER_KEY_LENGTH).slice());
     const size = r.u32();
     const itemWidth = r.u8();
-    const nonces: [Uint8Array, Uint8Array] = [
+    const nonces: [Uint8Array, Uint8Array, Uint8Array] = [
+      r.bytes(NONCE_LENGTH).slice(),
       r.bytes(NONCE_LENGTH).slice(),
       r.bytes(NONCE_LENGTH).slice(),
     ];

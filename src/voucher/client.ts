@@ -49,9 +49,9 @@ import {
   type Rng,
 } from '../core/utils.js';
 import { ClientDatabase } from '../database/client-database.js';
-import { cellPositions } from '../database/cuckoo.js';
 import { hashItem } from '../database/items.js';
 import type { VoucherParams } from '../database/pdata.js';
+import { cellPositions } from '../database/table.js';
 import {
   type DhfKey,
   type DhfValue,
@@ -70,10 +70,8 @@ import {
   encodeVoucher,
   padPayload,
   rctAad,
-  SLOT_CT_LENGTH,
   slotKey,
   type VoucherBytes,
-  type VoucherSlot,
   verifyChecksum,
 } from './voucher.js';
 
@@ -618,23 +616,19 @@ function buildReal(
   // Step 3: rct under a fresh single-use rkey.
   const rkey = rng(32);
   const rct = sealSingleUse(rkey, rctPlaintext(suite, r, adct, d.x, y), rctAad(dbId, id));
-  // Step 4: two slots, one per cell position.
+  // Step 4 (v2 single slot): P_y = P_{h1(y)} + P_{h2(y)} + P_{h3(y)}; Q = β·H(y) + γ·G,
+  // S = β·P_y + γ·L. If y is placed, P_y = α·H(y) and S = α·Q; otherwise (Q, S) is uniform.
   const Hy = hashItem(suite, item);
-  const [w1, w2] = cellPositions(db.header.table.nonces, item, db.header.table.size);
-  const slot = (w: number): VoucherSlot => {
-    const Pw = db.cell(w);
-    const beta = suite.randomScalar(rng);
-    const gamma = suite.randomScalar(rng);
-    const Q = suite.mul(Hy, beta).add(suite.mulBase(gamma)); // Q_j = β·H(y) + γ·G
-    const S = suite.mul(Pw, beta).add(suite.mul(db.L, gamma)); // S_j = β·P_w + γ·L
-    const Qbytes = suite.encode(Q);
-    return { Q: Qbytes, ct: sealSingleUse(slotKey(suite, dbId, Qbytes, S), rkey, dbId) };
-  };
-  const s1 = slot(w1);
-  const s2 = slot(w2);
-  // Step 5: random order.
-  const swap = ((rng(1)[0] as number) & 1) === 1;
-  return encodeVoucher({ suite, databaseId: dbId, id, slots: swap ? [s2, s1] : [s1, s2], rct });
+  const [w1, w2, w3] = cellPositions(db.header.table.nonces, item, db.header.table.size);
+  const Py = db.cell(w1).add(db.cell(w2)).add(db.cell(w3));
+  const beta = suite.randomScalar(rng);
+  const gamma = suite.randomScalar(rng);
+  const Q = suite.mul(Hy, beta).add(suite.mulBase(gamma));
+  const S = suite.mul(Py, beta).add(suite.mul(db.L, gamma));
+  const Qbytes = suite.encode(Q);
+  const slot = { Q: Qbytes, ct: sealSingleUse(slotKey(suite, dbId, Qbytes, S), rkey, dbId) };
+  // Step 5: voucher = (database id, id, slot, rct).
+  return encodeVoucher({ suite, databaseId: dbId, id, slot, rct });
 }
 
 function buildSynthetic(
@@ -652,20 +646,11 @@ function buildSynthetic(
   const { z, rPrime } = deriveDummies(acct, id, d.xPrimeBytes);
   const rkey = rng(32);
   const rct = sealSingleUse(rkey, rctPlaintext(suite, rPrime, adct, d.x, z), rctAad(dbId, id));
-  // One slot that always opens: Q = β·G, S = β·L.
+  // The one slot always opens: Q = β·G, S = β·L.
   const beta = suite.randomScalar(rng);
   const Q = suite.mulBase(beta);
   const S = suite.mul(db.L, beta);
   const Qbytes = suite.encode(Q);
-  const open = { Q: Qbytes, ct: sealSingleUse(slotKey(suite, dbId, Qbytes, S), rkey, dbId) };
-  // One random slot: a uniformly random element and random bytes.
-  const junk = { Q: suite.encode(suite.mulBase(suite.randomScalar(rng))), ct: rng(SLOT_CT_LENGTH) };
-  const swap = ((rng(1)[0] as number) & 1) === 1;
-  return encodeVoucher({
-    suite,
-    databaseId: dbId,
-    id,
-    slots: swap ? [junk, open] : [open, junk],
-    rct,
-  });
+  const slot = { Q: Qbytes, ct: sealSingleUse(slotKey(suite, dbId, Qbytes, S), rkey, dbId) };
+  return encodeVoucher({ suite, databaseId: dbId, id, slot, rct });
 }

@@ -6,7 +6,7 @@
  *   at once, {@link DatabaseRegistry}).
  * - {@link ServerAccount}: per-account state: candidate tuples `(id, r, adct, share)` and the ids
  *   of non-matching vouchers. {@link ServerAccount.ingest} never throws for bad vouchers: every
- *   outcome (match, non-match, duplicate, unknown database, malformed, both slots open, …) is a
+ *   outcome (match, non-match, duplicate, unknown database, malformed, bad plaintext, …) is a
  *   value. A voucher that yields neither `match` nor `non-match` leaves the state untouched; a
  *   `non-match` records its id unless the id is already held (as a candidate or a non-match).
  *   Exportable/importable as integrity-checked bytes (SPEC v2 §7).
@@ -15,7 +15,8 @@
  *   A revealed `ad` is sealed to the reviewers; only they can open it (`openAsReviewer`), for
  *   the binding (database id, voucher id, context) the platform claims.
  *
- * Per voucher the server computes `α·Q_j` for both slots in constant time (α is secret).
+ * Per voucher the server computes one `α·Q` for its one slot (SPEC v2 §7), in constant time
+ * (α is secret).
  * Inputs are copied at the boundary and outputs are fresh copies: no result aliases the state,
  * and no state aliases a caller's buffer.
  * @module server
@@ -214,7 +215,7 @@ export type IngestOutcome =
   | { kind: 'conflict'; id: Uint8Array; reason: string }
   | { kind: 'unknown-database'; databaseId: Uint8Array }
   | { kind: 'parameter-mismatch'; reason: string }
-  | { kind: 'invalid'; id: Uint8Array; reason: 'both-slots-open' | 'bad-plaintext' }
+  | { kind: 'invalid'; id: Uint8Array; reason: 'bad-plaintext' }
   | { kind: 'malformed'; error: QuorumPsiError };
 
 /** One revealed real match: its id, its `ad` (sealed to the reviewers) and its database. */
@@ -352,25 +353,15 @@ export class ServerAccount {
         error: new DecodeError('decode.length', 'voucher: rct length does not match the database'),
       };
     }
-    // Both slots: α·Q_j, slot key, open ct_j, then rct.
-    let opened: Uint8Array | null = null;
-    let opens = 0;
-    for (const slot of env.slots) {
-      let Q: ReturnType<Suite['decode']>;
-      try {
-        Q = suite.decode(slot.Q);
-      } catch (e) {
-        return { kind: 'malformed', error: asQpError(e) };
-      }
-      const key = slotKey(suite, dbId, slot.Q, db.blind(Q));
-      const rkey = openSingleUse(key, slot.ct, dbId);
-      if (rkey === null) continue;
-      const pt = openSingleUse(rkey, env.rct, rctAad(dbId, id));
-      if (pt === null) continue;
-      opens++;
-      opened = pt;
+    // The one slot (SPEC v2 §7): α·Q, slot key, open ct, then rct. Opens or not.
+    let Q: ReturnType<Suite['decode']>;
+    try {
+      Q = suite.decode(env.slot.Q);
+    } catch (e) {
+      return { kind: 'malformed', error: asQpError(e) };
     }
-    if (opens === 2) return { kind: 'invalid', id: id.slice(), reason: 'both-slots-open' };
+    const rkey = openSingleUse(slotKey(suite, dbId, env.slot.Q, db.blind(Q)), env.slot.ct, dbId);
+    const opened = rkey === null ? null : openSingleUse(rkey, env.rct, rctAad(dbId, id));
     const key = bytesToHex(id);
     if (opened === null) {
       if (!this.#nonMatches.has(key) && !this.#candidates.has(key)) {

@@ -1,10 +1,9 @@
 /**
  * Voucher wire format, lengths, and what the client and the server both derive from a voucher
- * (SPEC §6 steps 1-5, §7; docs/wire-format.md "Voucher").
+ * (SPEC §6 steps 1-5 with v2 "single slot", §7; docs/wire-format.md "Voucher").
  *
  * ```
- * voucher = header(kind 0x02, suite) ‖ database id (16) ‖ u8 |id| ‖ id
- *         ‖ slot_a ‖ slot_b ‖ rct
+ * voucher = header(kind 0x02, suite) ‖ database id (16) ‖ u8 |id| ‖ id ‖ slot ‖ rct
  * slot    = Q (Ne) ‖ ct (48 = AEAD(slot key, rkey) : 32 + 16)
  * rct     = AEAD(rkey, r ‖ adct ‖ x ‖ y)      (single-use key, zero nonce)
  * r       = (s + 1) × u64 big-endian           (x', r_1 … r_s), each < ℓ
@@ -122,7 +121,8 @@ export function voucherLength(suite: Suite, params: VoucherParams, idLength: num
     DB_ID_LENGTH +
     1 +
     idLength +
-    2 * (suite.elementLength + SLOT_CT_LENGTH) +
+    suite.elementLength +
+    SLOT_CT_LENGTH +
     rctLength(suite, params)
   );
 }
@@ -147,7 +147,7 @@ export function checkAccountParams(suite: unknown, threshold: unknown, sMax: unk
 
 // ── Keys and associated data both roles derive (SPEC §6 steps 1, 3, 4; §7) ──────────────────
 
-/** Slot key `KDF(S_j, suite id ‖ database id ‖ Q_j)` (SPEC §6 step 4). */
+/** Slot key `KDF(S, suite id ‖ database id ‖ Q)` (SPEC §6 step 4, v2 single slot). */
 export function slotKey(
   suite: Suite,
   dbId: Uint8Array,
@@ -244,7 +244,8 @@ export interface VoucherEnvelope {
   readonly suite: Suite;
   readonly databaseId: Uint8Array;
   readonly id: Uint8Array;
-  readonly slots: readonly [VoucherSlot, VoucherSlot];
+  /** The voucher's one slot (SPEC v2 §6 "single slot"). */
+  readonly slot: VoucherSlot;
   readonly rct: Uint8Array;
 }
 
@@ -255,8 +256,7 @@ export function encodeVoucher(v: VoucherEnvelope): VoucherBytes {
     .bytes(v.databaseId)
     .u8(v.id.length)
     .bytes(v.id);
-  for (const s of v.slots) w.bytes(s.Q).bytes(s.ct);
-  return w.bytes(v.rct).finish();
+  return w.bytes(v.slot.Q).bytes(v.slot.ct).bytes(v.rct).finish();
 }
 
 /** Largest `rct` accepted by the envelope decoder (the server then checks the exact length). */
@@ -282,15 +282,11 @@ export function decodeVoucher(bytes: Uint8Array): VoucherEnvelope {
       );
     }
     const id = r.bytes(idLen);
-    const slot = (): VoucherSlot => ({
-      Q: r.bytes(suite.elementLength),
-      ct: r.bytes(SLOT_CT_LENGTH),
-    });
-    const slots: [VoucherSlot, VoucherSlot] = [slot(), slot()];
+    const slot: VoucherSlot = { Q: r.bytes(suite.elementLength), ct: r.bytes(SLOT_CT_LENGTH) };
     if (r.remaining < AEAD_TAG_LENGTH || r.remaining > MAX_RCT) {
       throw new DecodeError('decode.length', `voucher: rct of ${r.remaining} bytes`);
     }
     const rct = r.bytes(r.remaining);
-    return { suite, databaseId, id, slots, rct };
+    return { suite, databaseId, id, slot, rct };
   });
 }

@@ -95,6 +95,8 @@ export function computeKat(): KatCase[] {
       [items[5] as Uint8Array, '05'],
       [items[1] as Uint8Array, '06'],
       [items[2] as Uint8Array, '07'],
+      [te.encode('not-in-db-03'), '08'],
+      [te.encode('not-in-db-04'), '09'],
     ];
     for (const [itm, idHex] of uploads) {
       const id = Uint8Array.of(Number.parseInt(idHex, 16));
