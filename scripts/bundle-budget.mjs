@@ -290,7 +290,7 @@ async function buildFixtures(resolveDir, entryDir) {
       threshold: 2,
       syntheticRate: 0.05,
       maxSynthetics: 2,
-      tableRatio: 2.1,
+      tableRatio: 1.25,
       payloadSize: 16,
       deploymentId,
     });

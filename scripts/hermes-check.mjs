@@ -190,7 +190,7 @@ const fx = await step('fixture', () => {
       payloadSize: 64,
       reviewerKeys: [reviewer.publicKey],
     },
-    ratio: 2.1,
+    ratio: 1.25,
     contributions,
   });
   const bundle = audit.encodeAuditBundle(built, { version: VERSION });
@@ -202,7 +202,7 @@ const fx = await step('fixture', () => {
     sMax: { min: 1, max: 100 },
     syntheticRate: { min: 0.01, max: 0.5 },
     payloadSize: { min: 16, max: 1024 },
-    ratio: { min: 2, max: 3 },
+    ratio: { min: 1.2, max: 1.5 },
     lastSignedVersion: VERSION - 1,
   };
   const now = Math.floor(Date.now() / 1000);

@@ -235,7 +235,7 @@ async function cmdSimulate(argv: string[]): Promise<void> {
 
 const PHASE_TITLE: Record<string, string> = {
   'ngo-quorum': 'NGO quorum (verifiable k-party intersection)',
-  build: 'Builder: cuckoo table, blinding, Merkle root',
+  build: 'Builder: single-point table, blinding, Merkle root',
   audit: 'NGO audit of the database',
   manifest: 'Manifest co-signed by the auditing NGOs',
   'client-accept': 'Client checks the manifest quorum, deployment, version and root',

@@ -184,7 +184,7 @@ export const MAX_ITEM_LENGTH = 64;
 //    src/database/merkle.ts, src/threshold/params.ts; docs/protocol.md "Single-point table",
 //    docs/decisions.md "Single-point table") ─────────────────────────────────────────────────
 
-/** Label of the cell hash `h_j(y)` (SPEC §4 step 1); the nonce separates `h1`, `h2`, databases. */
+/** Label of the cell hash `h_j(y, M)` (SPEC §4 step 1); the nonce separates `h1`, `h2`, `h3` and databases. */
 export const CELL_HASH_LABEL = 'quorum-psi-v1-cell-hash';
 /** Smallest table: three cells, so every item has three distinct positions. */
 export const MIN_TABLE_CELLS = 3;

@@ -157,7 +157,7 @@ async function runSuite(suite: Suite, report: SuiteReport): Promise<void> {
   // High enough that most runs issue synthetic vouchers (at most s_max), so the reveals below
   // and at T also exercise the detection of synthetic candidates.
   const syntheticRate = 0.25;
-  const ratio = 2.1;
+  const ratio = 1.25;
   const payloadSize = 64;
   const itemWidth = 16;
   const L = lists(6, 3, 5); // UK 14, CA 14, NL 11 items; 9 backed by ≥ 2 jurisdictions
