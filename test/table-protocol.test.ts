@@ -19,8 +19,8 @@ import { seededRng } from './helpers/rng.js';
 
 describe.each([ristretto255Sha512, p256Sha256])('a table with drops on $name', (suite: Suite) => {
   const rng = seededRng(`table-protocol-${suite.shortName}`);
-  const members = Array.from({ length: 200 }, (_, i) => item('peel', i));
-  // Ratio 1: n' = |X_int| + SMALL_TABLE_SLACK, well below the peeling threshold for 200 items.
+  const members = Array.from({ length: 1000 }, (_, i) => item('peel', i));
+  // Ratio 1: n' = n + 4·⌊√n⌋ + 32 = 1.156·n for 1,000 items, below the peeling threshold.
   const built = buildDatabase(members, {
     suite,
     rng,
@@ -43,7 +43,7 @@ describe.each([ristretto255Sha512, p256Sha256])('a table with drops on $name', (
   const placed = built.items.filter((x) => !dropped.has(bytesToHex(x)));
 
   it('drops some items and places the rest (the table is below the peeling threshold)', () => {
-    expect(header.table.size).toBe(tableSize(200, 1));
+    expect(header.table.size).toBe(tableSize(1000, 1));
     expect(built.dropped.length).toBeGreaterThan(0);
     expect(placed.length).toBeGreaterThan(0);
     const layout = layoutTable(built.items as Uint8Array[], header.table.nonces, header.table.size);

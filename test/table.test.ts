@@ -26,6 +26,7 @@ import {
   MIN_TABLE_RATIO,
   NONCE_LENGTH,
   SMALL_TABLE_SLACK,
+  TABLE_SQRT_SLACK,
 } from '../src/core/constants.js';
 import { ParameterError } from '../src/core/errors.js';
 import { bytesToHex, compareBytes, hexToBytes } from '../src/core/utils.js';
@@ -362,29 +363,55 @@ describe('cellHash / cellPositions', () => {
 });
 
 describe('tableSize', () => {
-  /** The rule, in BigInt: max(⌈num/den · count⌉, count + SLACK, MIN_TABLE_CELLS). */
-  const want = (count: number, num: bigint, den: bigint) => {
-    const scaled = Number((BigInt(count) * num + den - 1n) / den);
-    return Math.max(scaled, count + SMALL_TABLE_SLACK, MIN_TABLE_CELLS);
+  /** ⌊√n⌋ in BigInt (Newton), independent of the implementation's double-based root. */
+  const isqrtBig = (n: bigint): bigint => {
+    if (n < 2n) return n;
+    let x = n;
+    let y = (x + 1n) / 2n;
+    while (y < x) {
+      x = y;
+      y = (x + n / x) / 2n;
+    }
+    return x;
   };
+  /** The rule, in BigInt: max(⌈num/den · count⌉ + SQRT·⌊√count⌋ + SLACK, MIN_TABLE_CELLS). */
+  const want = (count: number, num: bigint, den: bigint) => {
+    const c = BigInt(count);
+    const cells =
+      (c * num + den - 1n) / den +
+      BigInt(TABLE_SQRT_SLACK) * isqrtBig(c) +
+      BigInt(SMALL_TABLE_SLACK);
+    return Math.max(Number(cells), MIN_TABLE_CELLS);
+  };
+  const margin = (count: number) =>
+    TABLE_SQRT_SLACK * Math.floor(Math.sqrt(count)) + SMALL_TABLE_SLACK;
 
-  it('is max(⌈ratio · count⌉, count + SMALL_TABLE_SLACK) in exact decimal arithmetic', () => {
-    expect(tableSize(1000, 1.25)).toBe(1250);
-    expect(tableSize(100, 1.25)).toBe(Math.max(125, 100 + SMALL_TABLE_SLACK));
-    expect(tableSize(60, 1.25)).toBe(Math.max(75, 60 + SMALL_TABLE_SLACK));
+  it('is ⌈ratio · count⌉ + TABLE_SQRT_SLACK·⌊√count⌋ + SMALL_TABLE_SLACK in exact decimal arithmetic', () => {
+    expect(tableSize(1000, 1.25)).toBe(1250 + margin(1000));
+    expect(tableSize(10_000, 1.25)).toBe(12_500 + TABLE_SQRT_SLACK * 100 + SMALL_TABLE_SLACK);
+    expect(tableSize(100, 1.25)).toBe(125 + TABLE_SQRT_SLACK * 10 + SMALL_TABLE_SLACK);
     expect(tableSize(0, 1.25)).toBe(Math.max(MIN_TABLE_CELLS, SMALL_TABLE_SLACK));
-    expect(tableSize(1, 1)).toBe(Math.max(MIN_TABLE_CELLS, 1 + SMALL_TABLE_SLACK));
-    expect(tableSize(10_000, 1)).toBe(10_000 + SMALL_TABLE_SLACK);
+    expect(tableSize(1, 1)).toBe(
+      Math.max(MIN_TABLE_CELLS, 1 + TABLE_SQRT_SLACK + SMALL_TABLE_SLACK),
+    );
+    // ⌊√n⌋ exactly at and around perfect squares.
+    expect(tableSize(99, 1)).toBe(99 + TABLE_SQRT_SLACK * 9 + SMALL_TABLE_SLACK);
+    expect(tableSize(4_000_000, 1)).toBe(4_000_000 + TABLE_SQRT_SLACK * 2000 + SMALL_TABLE_SLACK);
+    expect(tableSize(3_999_999, 1)).toBe(3_999_999 + TABLE_SQRT_SLACK * 1999 + SMALL_TABLE_SLACK);
     // Binary floating point would add a cell: 1.1 · 330 = 363.00000000000006 and
     // 1.35 · 180 = 243.00000000000003.
     expect(1.1 * 330).toBeGreaterThan(363);
-    expect(tableSize(330, 1.1)).toBe(Math.max(363, 330 + SMALL_TABLE_SLACK));
+    expect(tableSize(330, 1.1)).toBe(363 + margin(330));
     expect(1.35 * 180).toBeGreaterThan(243);
-    expect(tableSize(180, 1.35)).toBe(Math.max(243, 180 + SMALL_TABLE_SLACK));
-    expect(tableSize(100_000, 1.15)).toBe(115_000); // binary: 114999.99999999999
-    expect(tableSize(1_000_000, 1.222)).toBe(1_222_000);
-    expect(tableSize(1_000_001, 1.25)).toBe(1_250_002); // 1250001.25 → 1250002
-    expect(tableSize(1000, DEFAULT_TABLE_RATIO)).toBe(want(1000, 125n, 100n));
+    expect(tableSize(180, 1.35)).toBe(243 + margin(180));
+    expect(tableSize(100_000, 1.15)).toBe(115_000 + margin(100_000)); // binary: 114999.99999999999
+    expect(tableSize(1_000_000, 1.222)).toBe(1_222_000 + margin(1_000_000));
+    expect(tableSize(1_000_001, 1.25)).toBe(1_250_002 + margin(1_000_001)); // 1250001.25 → 1250002
+    expect(tableSize(1000, DEFAULT_TABLE_RATIO)).toBe(want(1000, 123n, 100n));
+    // The size bound: at most 1.25 cells per item from 10^5 items on, at the default.
+    for (const n of [100_000, 300_000, 1_000_000, 10_000_000]) {
+      expect(tableSize(n, DEFAULT_TABLE_RATIO) / n).toBeLessThanOrEqual(1.25);
+    }
   });
 
   it('agrees with a BigInt reference for random counts and decimal ratios (fast-check)', () => {
@@ -410,9 +437,12 @@ describe('tableSize', () => {
     expect(codeOf(() => tableSize(10, Number.POSITIVE_INFINITY))).toBe('table.ratio');
     expect(codeOf(() => tableSize(10, MAX_TABLE_RATIO))).toBe('no error');
     expect(codeOf(() => tableSize(MAX_TABLE_CELLS, 1.25))).toBe('table.size');
-    // The slack alone can push the size over the limit.
-    expect(codeOf(() => tableSize(MAX_TABLE_CELLS - SMALL_TABLE_SLACK, 1))).toBe('no error');
-    expect(codeOf(() => tableSize(MAX_TABLE_CELLS - SMALL_TABLE_SLACK + 1, 1))).toBe('table.size');
+    // The margin alone can push the size over the limit: the largest count with ratio 1 that
+    // fits, and the next one.
+    let fits = MAX_TABLE_CELLS;
+    while (fits + margin(fits) > MAX_TABLE_CELLS) fits--;
+    expect(codeOf(() => tableSize(fits, 1))).toBe('no error');
+    expect(codeOf(() => tableSize(fits + 1, 1))).toBe('table.size');
     expect(codeOf(() => tableSize(-1, 1.25))).toBe('RangeError');
     expect(codeOf(() => tableSize(MAX_TABLE_CELLS + 1, 1.25))).toBe('RangeError');
     expect(codeOf(() => tableSize(1.5, 1.25))).toBe('TypeError');
@@ -449,7 +479,7 @@ describe('layoutTable', () => {
 
   it('is deterministic: same inputs, same layout; other nonces, another layout', () => {
     const items = itemsOf('det', 2000);
-    const nPrime = tableSize(items.length, 1.2); // below the threshold: a large 2-core
+    const nPrime = 2300; // 1.15 cells per item, below the threshold: a large 2-core
     const a = layoutTable(items, NONCES, nPrime);
     const b = layoutTable(
       items.map((x) => x.slice()),

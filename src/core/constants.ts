@@ -169,10 +169,11 @@ export const MAX_TABLE_CELLS = 1 << 26;
 export const MAX_ID_LENGTH = 64;
 /**
  * Default table ratio `n' / |X_int|` of the single-point table (SPEC v2 §4): just above the
- * peeling threshold of random 3-uniform hypergraphs (≈ 1.222). Chosen from the drop rates
+ * peeling threshold of random 3-uniform hypergraphs (≈ 1.2218); `tableSize` adds the
+ * finite-size margin `TABLE_SQRT_SLACK·⌊√n⌋ + SMALL_TABLE_SLACK`. Chosen from the drop rates
  * measured in docs/decisions.md "Single-point table".
  */
-export const DEFAULT_TABLE_RATIO = 1.25;
+export const DEFAULT_TABLE_RATIO = 1.23;
 /** Account seed length. */
 export const ACCOUNT_SEED_LENGTH = 32;
 /** Largest number of candidate tuples / non-matching ids a server account state may hold. */
@@ -189,10 +190,13 @@ export const CELL_HASH_LABEL = 'quorum-psi-v1-cell-hash';
 /** Smallest table: three cells, so every item has three distinct positions. */
 export const MIN_TABLE_CELLS = 3;
 /**
- * Small-table rule of the single-point table (SPEC v2 §4): `n' ≥ |X_int| + SMALL_TABLE_SLACK`.
- * Peeling needs relatively more room in small tables; measured in docs/decisions.md
- * "Single-point table".
+ * Finite-size margin of the single-point table (SPEC v2 §4), part of the layout rule:
+ * `n' = ⌈ratio·n⌉ + TABLE_SQRT_SLACK·⌊√n⌋ + SMALL_TABLE_SLACK`. Near the threshold a random
+ * table of `n` items keeps a 2-core with a probability that falls with `√n·(ratio − 1.2218)`,
+ * so small tables need relatively more room; measured in docs/decisions.md "Single-point table".
  */
+export const TABLE_SQRT_SLACK = 4;
+/** The constant term of the finite-size margin (see {@link TABLE_SQRT_SLACK}). */
 export const SMALL_TABLE_SLACK = 32;
 /** Smallest accepted table ratio `n' / |X_int|` (below 1 items are dropped by pigeonhole). */
 export const MIN_TABLE_RATIO = 1;
