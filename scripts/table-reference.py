@@ -205,8 +205,8 @@ def main():
         (b"mixed-d", 10, 11, lambda i: 1 + i % 11),
         (b"fifty", 50, 63, var_len),
         (b"two-hundred", 200, 250, var_len),
-        (b"sixty-slack", 60, 92, var_len),  # the small-table rule: tableSize(60, 1.25) = 60 + 32
-        (b"thousand", 1000, 1250, var_len),  # ratio 1.25, tableSize(1000, 1.25)
+        (b"sixty-slack", 60, 92, var_len),  # 1.53 cells per item
+        (b"thousand", 1000, 1250, var_len),  # 1.25 cells per item
     ]
     layouts = []
     for k, (tag, count, n_prime, lengths) in enumerate(layouts_spec):

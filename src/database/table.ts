@@ -186,8 +186,8 @@ function positionsInto(
   const p1 = hs[0].hash(item, nPrime);
   const t2 = hs[1].hash(item, nPrime - 1);
   const p2 = t2 >= p1 ? t2 + 1 : t2;
-  const lo = p1 < p2 ? p1 : p2;
-  const hi = p1 < p2 ? p2 : p1;
+  const lo = Math.min(p1, p2);
+  const hi = Math.max(p1, p2);
   let p3 = hs[2].hash(item, nPrime - 2);
   if (p3 >= lo) p3++;
   if (p3 >= hi) p3++;
