@@ -439,3 +439,24 @@ describe('P256-SHA256: SEC1 strictness', () => {
     );
   });
 });
+
+describe.each([ristretto255Sha512, p256Sha256])('$name: encodeAll', (suite) => {
+  it('gives exactly encode() of each point, for sums, multiples and hash outputs (any Z)', () => {
+    const dst = new TextEncoder().encode('encodeAll-test');
+    const next = scalarStream(suite === p256Sha256 ? 7n : 11n, suite.order);
+    const pts: Element[] = [];
+    for (let i = 0; i < 24; i++) {
+      const H = suite.hashToGroup(Uint8Array.of(i), dst);
+      pts.push(H, suite.mul(H, next()), H.add(suite.mulBase(next())).subtract(suite.G));
+    }
+    expect(suite.encodeAll(pts)).toEqual(pts.map((P) => suite.encode(P)));
+    expect(suite.encodeAll([pts[0] as Element])).toEqual([suite.encode(pts[0] as Element)]);
+    expect(suite.encodeAll([])).toEqual([]);
+  });
+
+  it('refuses the identity anywhere in the batch, as encode() does', () => {
+    const batch = [suite.G, suite.identity, suite.mulBase(5n)];
+    expect(thrown(() => suite.encode(suite.identity))).toBeInstanceOf(RangeError);
+    expect(thrown(() => suite.encodeAll(batch))).toBeInstanceOf(RangeError);
+  });
+});

@@ -196,7 +196,7 @@ function encodeAll(
     if (given.length !== xs.length) throw new RangeError('DLEQ: encodings do not match elements');
     return given;
   }
-  return xs.map((P) => suite.encode(P));
+  return suite.encodeAll(xs);
 }
 
 function checkStatement(st: DleqStatement): void {

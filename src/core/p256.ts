@@ -52,4 +52,5 @@ export const p256Sha256: Suite = makeSuite({
   bucketMsm: (points, scalars) =>
     msmP256(points as unknown as Parameters<typeof msmP256>[0], scalars),
   bucketThreshold: MSM_BUCKET_THRESHOLD.p256,
+  batchNormalize: true,
 });

@@ -54,4 +54,5 @@ export const ristretto255Sha512: Suite = makeSuite({
   // operation of ristretto255 is that of its representatives): src/core/msm25519.ts.
   bucketMsm: (points, scalars) => new ristretto255.Point(msmEd25519(points.map(edwards), scalars)),
   bucketThreshold: MSM_BUCKET_THRESHOLD.ristretto255,
+  batchNormalize: false,
 });

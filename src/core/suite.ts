@@ -16,7 +16,7 @@
  * {@link DecodeError} naming the module to import.
  * @module
  */
-import { type CurvePoint, mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import { type CurvePoint, mulAddUnsafe, normalizeZ } from '@noble/curves/abstract/curve.js';
 import { getMinHashLength, mapHashToField } from '@noble/curves/abstract/modular.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { FIXED_BASE_WINDOW, type SuiteShortName } from './constants.js';
@@ -113,6 +113,11 @@ export interface Suite {
   encode(P: Element): Uint8Array;
   /** Strict decoding: rejects non-canonical, off-group and identity with {@link DecodeError}. */
   decode(bytes: Uint8Array): Element;
+  /**
+   * `points.map(encode)`, cheaper for many points on suites whose encoding needs affine
+   * coordinates (one shared field inversion instead of one per point).
+   */
+  encodeAll(points: readonly Element[]): Uint8Array[];
   /** Canonical scalar encoding (`Ns` bytes, the suite's endianness). */
   encodeScalar(s: bigint): Uint8Array;
   /** Strict scalar decoding: rejects wrong length and values `≥ q` with {@link DecodeError}. */
@@ -162,6 +167,12 @@ export interface SuiteConfig {
   precheck(bytes: Uint8Array): void;
   /** Strict decoding of `elementLength` bytes; throws on anything but a canonical encoding. */
   fromBytes(bytes: Uint8Array): Element;
+  /**
+   * Whether `encodeAll` first brings its points to `Z = 1` with one shared inversion (noble
+   * `normalizeZ`): worth it where an encoding needs affine coordinates (P-256), not for
+   * ristretto255, whose encoding costs an inverse square root either way.
+   */
+  batchNormalize: boolean;
   /** Bucket-method MSM for large batches (public inputs only). */
   bucketMsm(points: Element[], scalars: bigint[]): Element;
   /** Batch size at and above which `msmVartime` uses `bucketMsm` instead of `mulAddUnsafe`. */
@@ -283,6 +294,12 @@ export function makeSuite(cfg: SuiteConfig): Suite {
     },
     encode(P) {
       return encodePoint(P);
+    },
+    encodeAll(points) {
+      // Same bytes as encode() per point; normalizeZ maps the identity to the identity, which
+      // encodePoint then refuses as encode() does.
+      const ps = cfg.batchNormalize && points.length > 1 ? normalizeZ(Point, [...points]) : points;
+      return ps.map((P: Element) => encodePoint(P));
     },
     decode(bytes) {
       checkBytes('element', bytes);

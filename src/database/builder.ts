@@ -101,12 +101,8 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
   const L = suite.mulBase(alpha);
   const Lbytes = suite.encode(L);
   const B = cellBases(suite, items, layout, fillerSeed);
-  const P: Element[] = new Array(size);
-  const cells: Uint8Array[] = new Array(size);
-  for (let j = 0; j < size; j++) {
-    P[j] = suite.mul(B[j] as Element, alpha);
-    cells[j] = suite.encode(P[j] as Element);
-  }
+  const P: Element[] = B.map((b) => suite.mul(b, alpha));
+  const cells = suite.encodeAll(P);
 
   // Step 4: public data and root.
   const headerBytes = encodeHeader(suite, opts.params, { size, itemWidth, nonces }, Lbytes);
