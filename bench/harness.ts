@@ -7,7 +7,9 @@
  * - {@link compare}: times an operation and its floor INTERLEAVED (op, floor, floor, op, …), so
  *   machine noise hits both alike, and reports the median of the per-round ratios `op ÷ floor`
  *   (robust to the machine's speed drifting between rounds, which it does on this VM).
- * - {@link printRows}: `name  ops/s  time/op  ×floor  floor` lines.
+ * - {@link compareFloors}: the same with several floors (one row per floor), the order of the
+ *   operation and its floors rotating every round.
+ * - {@link printRows}: `name  ops/s  time/op  ×floor  floor` lines (a row's note in brackets).
  *
  * Each bench module (bench/ec.ts, …) exports `run(ctx: BenchContext): Promise<BenchRow[]>` and
  * uses {@link wants} to skip rows the `--filter` excludes. See bench/README.md.
@@ -188,6 +190,52 @@ export function compare(
   });
 }
 
+/** One floor of {@link compareFloors}: its row-name suffix, what it is, and the floor itself. */
+export interface Floor {
+  /** Appended to the row name (ignored for the first floor, whose row is named `name`). */
+  suffix: string;
+  /** What the floor is (the row's `floorName`). */
+  name: string;
+  fn: () => unknown;
+}
+
+/**
+ * Time `fn` against SEVERAL floors in one run: each round times the operation and every floor
+ * back to back, the order rotating by one every round (op, F1, F2; F1, F2, op; F2, op, F1; …,
+ * with one floor this is {@link compare}'s ABBA pattern), so drift and noise affect all alike.
+ * Returns one row per floor: the first named `name`, the others `name + suffix`. Each row's
+ * `msPerOp` is the operation's median (the same in every row), `floorMsPerOp` that floor's
+ * median, and `ratio` the median over rounds of `op_s ÷ floor_s` for that floor.
+ */
+export function compareFloors(
+  name: string,
+  fn: () => unknown,
+  floors: readonly Floor[],
+  opts: TimeOpts = {},
+): BenchRow[] {
+  const o = { ...DEFAULT_OPTS, ...opts };
+  if (floors.length === 0) return [row(name, timeOp(fn, o))];
+  const fns = [fn, ...floors.map((f) => f.fn)];
+  const iters = fns.map((f) => batchSize(warmup(f, o.warmupMs), o));
+  const times: number[][] = fns.map(() => []);
+  for (let s = 0; s < o.samples; s++) {
+    for (let t = 0; t < fns.length; t++) {
+      const j = (s + t) % fns.length;
+      const it = iters[j] as number;
+      (times[j] as number[]).push(runBatch(fns[j] as () => unknown, it) / it);
+    }
+  }
+  const a = times[0] as number[];
+  return floors.map((f, i) => {
+    const b = times[i + 1] as number[];
+    return row(i === 0 ? name : name + f.suffix, median(a), {
+      name: f.name,
+      msPerOp: median(b),
+      ratio: median(a.map((x, s) => x / (b[s] as number))),
+    });
+  });
+}
+
 function fmtOps(x: number): string {
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
   if (x >= 1e4) return `${(x / 1e3).toFixed(1)}k`;
@@ -211,7 +259,9 @@ export function printRows(rows: BenchRow[]): void {
     fmtTime(r.msPerOp),
     r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`,
     r.floorName === null
-      ? ''
+      ? r.note
+        ? `[${r.note}]`
+        : ''
       : `${r.floorName} (${fmtTime(r.floorMsPerOp as number)})${r.note ? `  [${r.note}]` : ''}`,
   ]);
   const all = [header, ...cells];
