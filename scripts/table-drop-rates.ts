@@ -15,7 +15,7 @@
  *   SIZES=1000000 RATIOS=1.23,1.25 TRIALS=20 npx tsx scripts/table-drop-rates.ts
  *   SIZES=10,100,1000 RATIOS=1.25 SLACKS=0,32,256 TRIALS=10000 npx tsx scripts/table-drop-rates.ts
  *   RULE=lib SIZES=10,30,100,300,1000,3000,10000,100000 RATIOS=1.23 npx tsx scripts/table-drop-rates.ts
- * Env: SIZES, RATIOS, SLACKS (or SLACK), RULE, TRIALS (default max(10, min(20000, 2e7/n))).
+ * Env: SIZES, RATIOS, SLACKS (or SLACK), RULE, TRIALS (default max(10, min(20000, ⌊2e7/n⌋))).
  * Prints, per (size, ratio, slack): cells n', tables, tables that dropped anything (and how many
  * of them dropped fewer than 10 items: a small 2-core rather than a giant one), the failure
  * rate per table (with the 95% upper bound 3/tables when none failed), total and largest drops,
@@ -73,7 +73,9 @@ function cells(n: number, r: number, s: number): number {
   return c;
 }
 const trialsFor = (n: number) =>
-  process.env.TRIALS ? Number(process.env.TRIALS) : Math.max(10, Math.min(20_000, 2e7 / n));
+  process.env.TRIALS
+    ? Number(process.env.TRIALS)
+    : Math.max(10, Math.min(20_000, Math.floor(2e7 / n)));
 const exp = (x: number) => x.toExponential(2);
 /** A table dropping fewer items than this is counted as a small 2-core (not a giant one). */
 const SMALL_CORE = 10;
