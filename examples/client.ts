@@ -18,7 +18,7 @@
  *    shared by the account's devices, integrity-checked when loaded
  *  createVoucher(item, id, payload, context) per photo:
  *    payload padded and sealed to the reviewers (bound to database, id and context),
- *    Shamir share, DHF value, 2 blinded slots
+ *    Shamir share, DHF value, 1 blinded slot (the item's three cells summed)
  *  voucher (same length for every photo) ────────▶ server (ingest)
  *  nothing comes back
  */

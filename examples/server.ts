@@ -11,8 +11,8 @@
  *  server database secret (α, header) ◀─────────── builder (DatabaseRegistry, by database id;
  *                                                  integrity-checked when loaded)
  *  voucher ◀────────────────────────────────────── client (nothing is sent back)
- *  ingest(): α·Q_j for both slots; one opens → candidate (id, r, adct, share),
- *            none → non-match (keep the id), both → invalid; every outcome is a value
+ *  ingest(): α·Q for the one slot; it opens → candidate (id, r, adct, share),
+ *            or not → non-match (keep the id); every outcome is a value
  *  reveal(): < T candidates, or detection finds no T real → below-threshold
  *            ≥ T real: DHF detection, Lagrange for adkey, open every real adct
  *  (id, sealed payload, database id) of every ──▶ reviewers (openAsReviewer: it opens only for
