@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { DEFAULT_TABLE_RATIO } from '../core/constants.js';
+import { DEFAULT_TABLE_RATIO, MAX_TABLE_RATIO, MIN_TABLE_RATIO } from '../core/constants.js';
 import { QuorumPsiError } from '../core/errors.js';
 import { findSuite, type Suite } from '../core/group.js';
 import { generateReviewerKeyPair, openAsReviewer } from '../core/seal.js';
@@ -46,7 +46,49 @@ const USAGE = `usage:
                       [--suite ristretto255|p256] [--seed HEX] [--synthetic-rate P]
                       [--max-synthetics S] [--table-ratio R] [--payload-size N]
                       [--tamper ${TAMPER_KINDS.join('|')}] [--json]
-  quorum-psi help`;
+  quorum-psi help
+
+Run "quorum-psi demo --help" or "quorum-psi simulate --help" for what each flag does.`;
+
+const DEMO_HELP = `usage: quorum-psi demo [--suite ristretto255|p256] [--seed HEX]
+
+Plays one deployment end to end with the real role code (three NGOs, builder, auditors, client,
+server, reviewer), then shows the platform's attempts to get around the safeguards.
+
+  --suite S    group suite: ristretto255 (default) or p256
+  --seed HEX   seed of every party's randomness (default: a fixed seed, so runs repeat);
+               a different seed gives a different run`;
+
+const SIMULATE_HELP = `usage: quorum-psi simulate --ngo NAME:JURISDICTION:FILE [--ngo …] --rule M --client FILE
+                           --threshold T [options]
+
+Runs the protocol on your files: the NGO quorum, build, audit, manifest, client, server, reveal
+and reviewer, passing only serialized messages between the roles.
+
+required:
+  --ngo NAME:JURISDICTION:FILE  one NGO (repeat, at least two): its name, its jurisdiction, and
+                                a file of hex items, one per line, all the same width ("#"
+                                starts a comment line)
+  --rule M                      a hash enters the database when at least M distinct
+                                jurisdictions hold it (2 ≤ M ≤ number of jurisdictions)
+  --client FILE                 the client's uploads: lines "ID_HEX ITEM_HEX"
+  --threshold T                 real matches an account needs before anything is revealed,
+                                in [2, 1024]
+
+options:
+  --suite S             ristretto255 (default) or p256
+  --seed HEX            seed of every party's randomness; the same seed repeats the run byte
+                        for byte (default: fresh randomness)
+  --synthetic-rate P    probability that a voucher is synthetic, in (0, 1) (default 0.05)
+  --max-synthetics S    cap on synthetic vouchers per account, in [1, 500] (default 90)
+  --table-ratio R       cells per item of the database table, in [1, 16] (default ${DEFAULT_TABLE_RATIO};
+                        the table also gets a small-size margin)
+  --payload-size N      bytes every payload is padded to, in [32, 4096] (default 64)
+  --tamper KIND         tamper with one step and show which party catches it (default none):
+                        ${TAMPER_KINDS.join(', ')}
+  --json                print one JSON object instead of text
+
+Exit status: 0 when the run completed (whatever its outcome), 2 for bad usage or input.`;
 
 function parseHex(s: string, where: string): Uint8Array {
   const t = s.trim().toLowerCase();
@@ -202,8 +244,8 @@ async function cmdSimulate(argv: string[]): Promise<void> {
       'table-ratio',
       values['table-ratio'],
       DEFAULT_TABLE_RATIO,
-      (x) => x >= 1 && x <= 64,
-      'in [1, 64]',
+      (x) => x >= MIN_TABLE_RATIO && x <= MAX_TABLE_RATIO,
+      `in [${MIN_TABLE_RATIO}, ${MAX_TABLE_RATIO}]`,
     ),
     payloadSize: parseNumber(
       'payload-size',
@@ -224,7 +266,7 @@ async function cmdSimulate(argv: string[]): Promise<void> {
   const lines = [
     '',
     `intersection: ${res.intersection.length} items admitted, ${res.dropped} dropped, root ${res.root ?? '—'}`,
-    `audit: ${res.auditOk ? 'ok' : `FAILED — ${res.auditFailures[0] ?? ''}`}`,
+    `audit: ${res.auditOk ? 'ok' : res.auditFailures.length === 0 ? 'not run (no database was built)' : `FAILED — ${res.auditFailures[0]}`}`,
     `client: ${res.clientAccepted ? 'accepted the database' : `refused — ${res.clientRefusal ?? 'no database'}`}`,
     `vouchers: ${res.vouchers} (${res.syntheticIssued} synthetic), candidates at the server: ${res.candidates}`,
     `reveal: ${res.revealOutcome}${res.revealed ? ` — ids ${res.revealedIds.join(', ')}` : ''}`,
@@ -246,14 +288,26 @@ const PHASE_TITLE: Record<string, string> = {
   review: 'Reviewer opens the sealed payloads',
 };
 
+/**
+ * Each phase ends as one summary line on stdout. On a terminal a transient "… phase" line on
+ * stderr shows what is running and is erased when the phase ends; elsewhere (a pipe, a log) only
+ * the summaries are written, so no phase is printed twice.
+ */
 function printEvent(e: SimEvent): void {
-  if (e.type === 'phase-start') process.stderr.write(`… ${PHASE_TITLE[e.phase] ?? e.phase}\n`);
-  else if (e.type === 'progress') {
-    if (process.stderr.isTTY) process.stderr.write(`\r  ${e.done}/${e.total}`);
+  const title = PHASE_TITLE[e.phase] ?? e.phase;
+  if (e.type === 'phase-start') {
+    if (process.stderr.isTTY) process.stderr.write(`… ${title}`);
+  } else if (e.type === 'progress') {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K… ${title} ${e.done}/${e.total}`);
   } else {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     process.stdout.write(`  ${PHASE_TITLE[e.phase] ?? e.phase}: ${e.summary} (${fmtMs(e.ms)})\n`);
   }
+}
+
+/** `1 voucher`, `2 vouchers`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function fmtMs(ms: number): string {
@@ -359,16 +413,19 @@ async function cmdDemo(argv: string[]): Promise<void> {
     return server.ingest(v, registry);
   };
   const tU = performance.now();
-  process.stderr.write('… Client uploads photos (a few match known hashes)\n');
+  if (process.stderr.isTTY)
+    process.stderr.write('… Client uploads photos (a few match known hashes)');
   while (real < T - 1) {
     const isKnown = n % 7 === 3;
     upload(isKnown ? (known[nextKnown++] as Uint8Array) : hash('family-photo', n), isKnown);
     if (process.stderr.isTTY && n % 10 === 0)
-      process.stderr.write(`\r  ${n} vouchers, ${real} real matches`);
+      process.stderr.write(
+        `\r\x1b[K… Client uploads photos: ${plural(n, 'voucher')}, ${real} real`,
+      );
   }
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   out(
-    `  Client: ${n} vouchers, ${real} real matches (T − 1), ${account.syntheticCount} synthetic (${fmtMs(performance.now() - tU)})`,
+    `  Client: ${plural(n, 'voucher')}, ${real} real matches (T − 1), ${account.syntheticCount} synthetic (${fmtMs(performance.now() - tU)})`,
   );
   let r = server.reveal();
   out(
@@ -444,9 +501,12 @@ async function cmdDemo(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === 'demo') await cmdDemo(rest);
-    else if (cmd === 'simulate') {
-      if (rest.includes('--help') || rest.includes('-h')) process.stdout.write(`${USAGE}\n`);
+    const wantsHelp = rest.includes('--help') || rest.includes('-h');
+    if (cmd === 'demo') {
+      if (wantsHelp) process.stdout.write(`${DEMO_HELP}\n`);
+      else await cmdDemo(rest);
+    } else if (cmd === 'simulate') {
+      if (wantsHelp) process.stdout.write(`${SIMULATE_HELP}\n`);
       else await cmdSimulate(rest);
     } else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h')
       process.stdout.write(`${USAGE}\n`);

@@ -371,7 +371,12 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
         });
       } catch (e) {
         if (e instanceof NgoVerificationError || e instanceof NgoDecodeError) {
-          caught('ngo', `${e.code}: ${e.message}`);
+          // Name the culprit as the operator knows it: the NGO name(s) of its jurisdiction.
+          const { index, jurisdiction } = e.culprit;
+          const who = (byJurisdiction.get(jurisdiction) ?? []).map((n) => n.name).join(' + ');
+          const msg = e.message.replace(/ \(culprit: party \d+, [^)]*\)$/, '');
+          const named = who ? `${who} (${jurisdiction})` : jurisdiction;
+          caught('ngo', `${e.code}: ${msg} (culprit: ${named}, ring position ${index})`);
           return null;
         }
         throw e;
@@ -680,7 +685,7 @@ export async function runUploads(
       return out;
     },
     (v) =>
-      `${v.length} vouchers (${account.syntheticCount} synthetic), ${v[0]?.length ?? 0} bytes each`,
+      `${v.length} voucher${v.length === 1 ? '' : 's'} (${account.syntheticCount} synthetic), ${v[0]?.length ?? 0} bytes each`,
   );
   res.vouchers = vouchers.length;
   res.syntheticIssued = account.syntheticCount;
