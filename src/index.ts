@@ -26,6 +26,14 @@ export {
   type SuiteName,
 } from './core/group.js';
 export {
+  DEFAULT_SCRYPT,
+  type LockedSecretInfo,
+  lockSecret,
+  readLockedHeader,
+  type ScryptParams,
+  unlockSecret,
+} from './core/locked-secret.js';
+export {
   encodePayloadBinding,
   generateReviewerKeyPair,
   openAsReviewer,

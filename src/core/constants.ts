@@ -89,6 +89,8 @@ export const KIND = Object.freeze({
   serverDatabaseSecret: 0x05,
   auditBundle: 0x06,
   manifest: 0x07,
+  /** A secret encrypted under a passphrase (src/core/locked-secret.ts). */
+  lockedSecret: 0x08,
   ngoCommitment: 0x10,
   ngoMaskedList: 0x11,
   ngoBulletin: 0x12,
@@ -108,6 +110,7 @@ export const KIND_NAME: Readonly<Record<number, string>> = Object.freeze({
   [KIND.serverDatabaseSecret]: 'a server database secret',
   [KIND.auditBundle]: 'an audit bundle',
   [KIND.manifest]: 'a manifest',
+  [KIND.lockedSecret]: 'a locked secret',
   [KIND.ngoCommitment]: 'an NGO commitment',
   [KIND.ngoMaskedList]: 'an NGO masked list',
   [KIND.ngoBulletin]: 'an NGO bulletin board',
