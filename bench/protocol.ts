@@ -462,6 +462,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         suite,
         params: params(T, sMax, 0.05),
         contributions: q.contributions,
+        runId: q.runId,
       });
       const bundle = encodeAuditBundle(built, { version: 1 });
       const { cells } = splitPublicData(built.publicData);
@@ -474,7 +475,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         sMax: { min: 1, max: 500 },
         syntheticRate: { min: 0.01, max: 0.5 },
         payloadSize: { min: 16, max: 1024 },
-        ratio: { min: 1, max: 2 },
+        ratio: { min: 1.23, max: 2 },
         lastSignedVersion: 0,
       };
       const audit = () => {

@@ -192,6 +192,7 @@ const fx = await step('fixture', () => {
     },
     ratio: 1.25,
     contributions,
+    runId,
   });
   const bundle = audit.encodeAuditBundle(built, { version: VERSION });
   const policy = {
@@ -202,7 +203,7 @@ const fx = await step('fixture', () => {
     sMax: { min: 1, max: 100 },
     syntheticRate: { min: 0.01, max: 0.5 },
     payloadSize: { min: 16, max: 1024 },
-    ratio: { min: 1.2, max: 1.5 },
+    ratio: { min: 1.23, max: 1.5 },
     lastSignedVersion: VERSION - 1,
   };
   const now = Math.floor(Date.now() / 1000);

@@ -77,6 +77,7 @@ const trialsFor = (n: number) =>
     ? Number(process.env.TRIALS)
     : Math.max(10, Math.min(20_000, Math.floor(2e7 / n)));
 const exp = (x: number) => x.toExponential(2);
+const ub = (x: number) => exp(Math.min(1, x));
 /** A table dropping fewer items than this is counted as a small 2-core (not a giant one). */
 const SMALL_CORE = 10;
 
@@ -108,8 +109,8 @@ for (const n of sizes) {
     const st = stat.get(np);
     if (st === undefined) throw new Error('unreachable');
     const { failed, small, drops, maxDrop, ms } = st;
-    const fail = failed === 0 ? `0 (ub95 ${exp(3 / trials)})` : exp(failed / trials);
-    const rate = drops === 0 ? `0 (ub95 ${exp(3 / (n * trials))})` : exp(drops / (n * trials));
+    const fail = failed === 0 ? `0 (ub95 ${ub(3 / trials)})` : exp(failed / trials);
+    const rate = drops === 0 ? `0 (ub95 ${ub(3 / (n * trials))})` : exp(drops / (n * trials));
     console.log(
       `items=${n} ratio=${r} rule=${rule} slack=${s} cells=${np} (${(np / n).toFixed(3)}/item) ` +
         `tables=${trials} tables-dropping=${failed} (${small} small) fail/table=${fail} drops=${drops} ` +

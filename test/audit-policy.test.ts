@@ -9,9 +9,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MIN_POLICY_TABLE_RATIO } from '../src/core/constants.js';
 import { DecodeError, ParameterError } from '../src/core/errors.js';
 import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
-import { concatBytes } from '../src/core/utils.js';
+import { bytesToHex, concatBytes } from '../src/core/utils.js';
 import {
   type AuditPolicy,
   auditDatabase,
@@ -21,11 +22,18 @@ import {
 import { buildDatabase } from '../src/database/builder.js';
 import {
   computeRoot,
+  encodeHeader,
   rateToU32,
   splitPublicData,
   type VoucherParams,
 } from '../src/database/pdata.js';
-import { tableSize } from '../src/database/table.js';
+import {
+  type CellNonces,
+  cellHash,
+  cellNoncesForRun,
+  layoutTable,
+  tableSize,
+} from '../src/database/table.js';
 import { ClientDatabase } from '../src/voucher/client.js';
 import { runs } from './helpers/assert.js';
 import { quorumWorld } from './helpers/quorum.js';
@@ -45,7 +53,7 @@ const PARAMS: VoucherParams = {
 
 function setup(suite: Suite) {
   const w = quorumWorld(suite, `audit-policy-${suite.shortName}`);
-  // Small tables get n' ≥ |X_int| + SMALL_TABLE_SLACK whatever the ratio: bounds above that
+  // Small tables get a margin of 4·⌊√n⌋ + 32 cells whatever the ratio: bounds above that
   // minimum, so that a ratio below them gives a smaller table and one above a larger table.
   const RATIO_MIN = Math.ceil(tableSize(w.items.length, 1) / w.items.length) + 0.5;
   const RATIO = RATIO_MIN + 0.5;
@@ -73,6 +81,7 @@ function setup(suite: Suite) {
       params: { ...PARAMS, ...params },
       ratio,
       contributions,
+      runId: w.runId,
     });
   const audit = (
     built: ReturnType<typeof build>,
@@ -154,6 +163,83 @@ describe.each([ristretto255Sha512, p256Sha256])('audit policy on $name', (suite)
     for (const [params, ratio] of cases) {
       const v = audit(build(params, ratio));
       expect(v, JSON.stringify({ params, ratio })).toMatchObject({ ok: false, failure: 'policy' });
+    }
+  });
+
+  it('fails (policy) for cell-hash nonces the builder ground so that a chosen item drops (not the run-derived ones)', () => {
+    // The attack of the review of issue 13: with nonces of its own choosing, a builder makes a
+    // target x* share all three cells with another item of X_int, so both fall into the 2-core
+    // and are dropped, about 3·n' hash evaluations of work. The nonces are now derived from the
+    // quorum run id, and the audit recomputes them.
+    const items = honest.items as Uint8Array[];
+    const nPrime = splitPublicData(honest.publicData).header.table.size;
+    const [target, partner] = [items[0] as Uint8Array, items[1] as Uint8Array];
+    const grind = (j: number, modulus: number) => {
+      for (let t = 0; ; t++) {
+        const n = new Uint8Array(16);
+        new DataView(n.buffer).setUint32(0, t);
+        n[15] = j;
+        if (cellHash(n, target, modulus) === cellHash(n, partner, modulus)) return n;
+      }
+    };
+    const ground = [grind(1, nPrime), grind(2, nPrime - 1), grind(3, nPrime - 2)];
+    const layout = layoutTable(items, ground as unknown as CellNonces, nPrime);
+    expect(layout.dropped).toEqual(expect.arrayContaining([0, 1]));
+    // The builder hands its rng the ground nonces (it draws them first when given no run id).
+    let fed = 0;
+    const rng = (n: number) =>
+      fed < 3 ? (ground[fed++] as Uint8Array).slice(0, n) : seededRng('ground')(n);
+    const cheat = buildDatabase(items, {
+      suite,
+      rng,
+      params: PARAMS,
+      ratio: RATIO,
+      contributions: w.contributions,
+    });
+    expect(cheat.dropped.map(bytesToHex)).toEqual(
+      expect.arrayContaining([bytesToHex(target), bytesToHex(partner)]),
+    );
+    const v = audit(cheat);
+    expect(v).toMatchObject({ ok: false, failure: 'policy' });
+    expect(v.ok ? '' : v.reason).toMatch(/nonces are not the ones derived from the quorum run id/);
+    // The honest builder derives them from the run: the header carries exactly those.
+    expect(splitPublicData(honest.publicData).header.table.nonces).toEqual(
+      cellNoncesForRun(w.runId),
+    );
+  });
+
+  it('a policy cannot admit tables below the peeling threshold (ratio.min < MIN_POLICY_TABLE_RATIO)', () => {
+    expect(MIN_POLICY_TABLE_RATIO).toBeGreaterThan(1.2218);
+    for (const min of [1, 1.2, MIN_POLICY_TABLE_RATIO - 0.001]) {
+      expect(() => audit(honest, { policy: { ...policy, ratio: { min, max: 8 } } })).toThrow(
+        ParameterError,
+      );
+    }
+  });
+
+  it('accepts exactly the table sizes tableSize gives for the policy bounds (edges and one cell beyond)', () => {
+    const n = honest.items.length;
+    const lo = tableSize(n, policy.ratio.min);
+    const hi = tableSize(n, policy.ratio.max);
+    expect(hi).toBeGreaterThan(lo + 1);
+    // Republish the honest database's header with another n' (cells padded or cut): the size
+    // check runs before the proof, so the verdict says whether the size was admitted.
+    const { header, cells } = splitPublicData(honest.publicData);
+    const withSize = (size: number) => {
+      const next = Array.from({ length: size }, (_, j) => cells[j % cells.length] as Uint8Array);
+      const hb = encodeHeader(suite, header.params, { ...header.table, size }, header.Lbytes);
+      return { pdata: concatBytes(hb, ...next), root: computeRoot(hb, next) };
+    };
+    for (const [size, admitted] of [
+      [lo - 1, false],
+      [lo, true],
+      [hi, true],
+      [hi + 1, false],
+    ] as const) {
+      const t = withSize(size);
+      const v = audit(honest, t);
+      if (admitted) expect(v.ok ? 'ok' : v.failure, `n' = ${size}`).not.toBe('policy');
+      else expect(v, `n' = ${size}`).toMatchObject({ ok: false, failure: 'policy' });
     }
   });
 

@@ -28,10 +28,18 @@ function setup(suite: Suite) {
       reviewerKeys: [TEST_REVIEWER_KEY],
     },
     contributions: w.contributions,
+    runId: w.runId,
   });
   const bundle = encodeAuditBundle(built, { version: 1 });
   const policy = lenientPolicy(w, [TEST_REVIEWER_KEY]);
-  return { built, bundle, qualifiedItems: w.qualifiedItems, items: w.items, policy };
+  return {
+    built,
+    bundle,
+    qualifiedItems: w.qualifiedItems,
+    items: w.items,
+    policy,
+    runId: w.runId,
+  };
 }
 
 function republish(
@@ -49,7 +57,7 @@ function republish(
 }
 
 describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
-  const { built, bundle, qualifiedItems, policy, items } = setup(suite);
+  const { built, bundle, qualifiedItems, policy, items, runId } = setup(suite);
   const audit = (pdata: Uint8Array, root: Uint8Array) =>
     auditDatabase(pdata, bundle, { claimedRoot: root, qualifiedItems, policy });
 
@@ -139,8 +147,8 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
   });
 
   it('fails (proof) for an added cell and for a removed cell', () => {
-    // A table with room above the policy's smallest size (n' = |X_int| + SMALL_TABLE_SLACK at
-    // the default ratio), so that one cell fewer is still a size the policy allows and only the
+    // A table with room above the policy's smallest size (the small-table margin dominates at
+    // the default ratio for these few items), so that one cell fewer is still a size the policy allows and only the
     // proof can catch it; below that size the policy refuses it first.
     const roomy = buildDatabase(items, {
       suite,
@@ -148,6 +156,7 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
       params: splitPublicData(built.publicData).header.params,
       ratio: 8,
       contributions: built.audit.contributions,
+      runId,
     });
     const roomyBundle = encodeAuditBundle(roomy, { version: 1 });
     const { header } = splitPublicData(roomy.publicData);
@@ -217,6 +226,7 @@ describe.each([ristretto255Sha512, p256Sha256])('audit on $name', (suite) => {
       suite,
       rng: seededRng('other'),
       params: splitPublicData(built.publicData).header.params,
+      runId,
     });
     const forged = encodeAuditBundle(
       { ...built, audit: { ...built.audit, proof: other.audit.proof } },

@@ -392,6 +392,7 @@ function world(suite: Suite) {
       reviewerKeys: [TEST_REVIEWER_KEY],
     },
     contributions: run.contributions,
+    runId: config.runId,
   });
   const bundle = encodeAuditBundle(built, { version: 1 });
   const policy: AuditPolicy = lenientPolicy(scope, [TEST_REVIEWER_KEY]);
@@ -449,8 +450,9 @@ describe.each([ristretto255Sha512, p256Sha256])('buffer views on $name', (suite)
     };
     viewCheck(
       'buildDatabase',
-      (rng, its, p, contributions) => buildDatabase(its, { suite, rng, params: p, contributions }),
-      [items, params, w.run.contributions],
+      (rng, its, p, contributions, runId) =>
+        buildDatabase(its, { suite, rng, params: p, contributions, runId }),
+      [items, params, w.run.contributions, w.config.runId],
     );
     viewCheck('canonicalItems', (_r, its) => canonicalItems(its), [items]);
     viewCheck('hashItem', (_r, x) => hashItem(suite, x), [items[0] as Uint8Array]);

@@ -92,6 +92,7 @@ describe.each([ristretto255Sha512, p256Sha256])(
         suite,
         params,
         contributions: w.contributions,
+        runId: w.runId,
         rng,
       });
       const audit = (db: typeof honest, bundle = encodeAuditBundle(db, { version: 1 })) =>
@@ -107,6 +108,7 @@ describe.each([ristretto255Sha512, p256Sha256])(
           suite,
           params,
           contributions: w.contributions,
+          runId: w.runId,
           rng,
         });
         expect(audit(extra)).toMatchObject({ ok: false, failure: 'items' });

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { DEFAULT_TABLE_RATIO, MAX_TABLE_RATIO, MIN_TABLE_RATIO } from '../core/constants.js';
+import { DEFAULT_TABLE_RATIO, MAX_TABLE_RATIO, MIN_POLICY_TABLE_RATIO } from '../core/constants.js';
 import { QuorumPsiError } from '../core/errors.js';
 import { findSuite, type Suite } from '../core/group.js';
 import { generateReviewerKeyPair, openAsReviewer } from '../core/seal.js';
@@ -81,7 +81,7 @@ options:
                         for byte (default: fresh randomness)
   --synthetic-rate P    probability that a voucher is synthetic, in (0, 1) (default 0.05)
   --max-synthetics S    cap on synthetic vouchers per account, in [1, 500] (default 90)
-  --table-ratio R       cells per item of the database table, in [1, 16] (default ${DEFAULT_TABLE_RATIO};
+  --table-ratio R       cells per item of the database table, in [${MIN_POLICY_TABLE_RATIO}, ${MAX_TABLE_RATIO}] (default ${DEFAULT_TABLE_RATIO};
                         the table also gets a small-size margin)
   --payload-size N      bytes every payload is padded to, in [32, 4096] (default 64)
   --tamper KIND         tamper with one step and show which party catches it (default none):
@@ -244,8 +244,8 @@ async function cmdSimulate(argv: string[]): Promise<void> {
       'table-ratio',
       values['table-ratio'],
       DEFAULT_TABLE_RATIO,
-      (x) => x >= MIN_TABLE_RATIO && x <= MAX_TABLE_RATIO,
-      `in [${MIN_TABLE_RATIO}, ${MAX_TABLE_RATIO}]`,
+      (x) => x >= MIN_POLICY_TABLE_RATIO && x <= MAX_TABLE_RATIO,
+      `in [${MIN_POLICY_TABLE_RATIO}, ${MAX_TABLE_RATIO}] (every NGO's audit policy refuses tables below the peeling threshold)`,
     ),
     payloadSize: parseNumber(
       'payload-size',

@@ -459,6 +459,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
       ratio: input.tableRatio,
       itemWidth,
       contributions: quorum.contributions,
+      runId: config.runId,
       rng,
     });
   const built = await phase(

@@ -190,6 +190,8 @@ export const MAX_ITEM_LENGTH = 64;
 
 /** Label of the cell hash `h_j(y, M)` (SPEC §4 step 1); the nonce separates `h1`, `h2`, `h3` and databases. */
 export const CELL_HASH_LABEL = 'quorum-psi-v1-cell-hash';
+/** Label of the cell-hash nonces derived from a quorum run id (src/database/table.ts). */
+export const CELL_NONCE_LABEL = 'quorum-psi-v1-cell-nonce';
 /** Smallest table: three cells, so every item has three distinct positions. */
 export const MIN_TABLE_CELLS = 3;
 /**
@@ -201,8 +203,17 @@ export const MIN_TABLE_CELLS = 3;
 export const TABLE_SQRT_SLACK = 4;
 /** The constant term of the finite-size margin (see {@link TABLE_SQRT_SLACK}). */
 export const SMALL_TABLE_SLACK = 32;
-/** Smallest accepted table ratio `n' / |X_int|` (below 1 items are dropped by pigeonhole). */
+/**
+ * Smallest table ratio `n' / |X_int|` the builder accepts (below 1 items are dropped by
+ * pigeonhole). Ratios below the peeling threshold (≈ 1.2218) drop a large share of the items:
+ * useful only to test drops; an audit policy cannot allow them ({@link MIN_POLICY_TABLE_RATIO}).
+ */
 export const MIN_TABLE_RATIO = 1;
+/**
+ * Smallest `ratio.min` an NGO's audit policy may set: the default ratio, above the peeling
+ * threshold, so that no policy admits a table that drops a large share of `X_int`.
+ */
+export const MIN_POLICY_TABLE_RATIO = DEFAULT_TABLE_RATIO;
 /** Largest accepted table ratio. */
 export const MAX_TABLE_RATIO = 16;
 /** Largest Poisson mean accepted by the threshold helper (SPEC §8). */

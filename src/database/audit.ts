@@ -14,7 +14,8 @@
  * 3. recomputes the root byte for byte and compares it with the claimed root;
  * 4. (v2) checks the header against the policy: the reviewer keys are exactly the agreed ones
  *    (the platform can never name itself, or nobody), and `T`, `s_max`, `p`, the payload size and
- *    the table ratio lie within the policy's bounds; the version exceeds the last one it signed.
+ *    the table ratio lie within the policy's bounds; the cell-hash nonces are the ones derived
+ *    from the policy's quorum run id; the version exceeds the last one it signed.
  * The verdict says which check failed; {@link auditDatabase} never throws for bad data. Only an
  * `ok` verdict should be followed by signing the manifest ({@link manifestBodyFor}).
  * @module audit
@@ -30,7 +31,7 @@ import {
   MAX_TABLE_CELLS,
   MAX_TABLE_RATIO,
   MAX_THRESHOLD,
-  MIN_TABLE_RATIO,
+  MIN_POLICY_TABLE_RATIO,
   NGO_MAX_DEPLOYMENT_ID_BYTES,
   REVIEWER_KEY_LENGTH,
   RUN_ID_LENGTH,
@@ -59,7 +60,7 @@ import {
   type PublicHeader,
   splitPublicData,
 } from './pdata.js';
-import { layoutTable, tableSize } from './table.js';
+import { cellNoncesForRun, layoutTable, tableSize } from './table.js';
 
 /** Decoded audit bundle. */
 export interface AuditBundle {
@@ -183,7 +184,10 @@ export interface AuditPolicy {
   readonly syntheticRate: Bounds;
   /** Bounds on the payload size in bytes. */
   readonly payloadSize: Bounds;
-  /** Bounds on the table ratio `n' / |X_int|`. */
+  /**
+   * Bounds on the table ratio `n' / |X_int|`: the table must have a size `tableSize` gives for a
+   * ratio in these bounds; `min` may not be below `MIN_POLICY_TABLE_RATIO` (the default ratio).
+   */
   readonly ratio: Bounds;
   /**
    * The highest database version this NGO has signed for the deployment (0 if none): the
@@ -226,7 +230,8 @@ export function checkAuditPolicy(p: AuditPolicy): void {
   // p is announced as a 32-bit fraction: the smallest non-zero rate is 2^-32.
   bounds('syntheticRate', p.syntheticRate, 2 ** -32, 1, false);
   bounds('payloadSize', p.payloadSize, 0, 65_533, true);
-  bounds('ratio', p.ratio, MIN_TABLE_RATIO, MAX_TABLE_RATIO, false);
+  // A policy may not admit tables below the peeling threshold (they drop much of X_int).
+  bounds('ratio', p.ratio, MIN_POLICY_TABLE_RATIO, MAX_TABLE_RATIO, false);
   if (!Number.isSafeInteger(p.lastSignedVersion) || p.lastSignedVersion < 0)
     bad('version', 'lastSignedVersion must be an integer ≥ 0');
 }
@@ -443,6 +448,15 @@ function auditUnchecked(
   // against the NGO's own policy, and the proposed version against the last one signed.
   const violation = policyViolation(header, bundle.items.length, policy);
   if (violation !== null) return fail('policy', violation);
+  // The cell-hash nonces must be the ones the quorum run fixes: a builder choosing them could
+  // grind them until chosen items share their three cells and drop.
+  const runNonces = cellNoncesForRun(policy.runId);
+  if (!runNonces.every((n, j) => equalBytes(n, header.table.nonces[j] as Uint8Array))) {
+    return fail(
+      'policy',
+      'the cell-hash nonces are not the ones derived from the quorum run id (a builder choosing them could make chosen items drop)',
+    );
+  }
   if (bundle.version <= policy.lastSignedVersion) {
     return fail(
       'policy',

@@ -1,8 +1,9 @@
 /**
  * Database build (SPEC §4 steps 1-5), run by the platform's builder.
  *
- * 1. Nonces first: the three 128-bit cell-hash nonces and the 32-byte filler seed are sampled
- *    before the items are looked at, and never resampled because of them.
+ * 1. Nonces first: the three 128-bit cell-hash nonces are derived from the quorum run id
+ *    (fixed before `X_int` exists, checked by every audit), the 32-byte filler seed is sampled
+ *    before the items are looked at; neither depends on them.
  * 2. Layout (SPEC v2 §4 "single-point table"): three positions per item, deterministic peeling
  *    of a table of `n' = tableSize(|X_int|, ratio)` cells (src/database/table.ts); items left in
  *    the 2-core are dropped and reported.
@@ -37,7 +38,7 @@ import {
   encodeHeader,
   type VoucherParams,
 } from './pdata.js';
-import { layoutTable, tableSize } from './table.js';
+import { cellNoncesForRun, layoutTable, tableSize } from './table.js';
 
 // The builder's subpath (`quorum-psi/builder`) also carries what it shares with the auditor, the
 // server and the client: the item hashes and the shape of its output.
@@ -54,7 +55,7 @@ export interface BuildOptions {
   suite?: Suite;
   /** Voucher parameters announced to clients. */
   params: VoucherParams;
-  /** Table ratio `n' / |X_int|` (default {@link DEFAULT_TABLE_RATIO}, 1.25; small tables get more, see `tableSize`). */
+  /** Table ratio `n' / |X_int|` (default {@link DEFAULT_TABLE_RATIO}, 1.23; small tables get more, see `tableSize`). */
   ratio?: number;
   /**
    * Width in bytes of every item (the deployment's item width). Default: the width of the first
@@ -63,6 +64,14 @@ export interface BuildOptions {
   itemWidth?: number;
   /** Signed NGO contributions backing the items (opaque here; checked by the audit). */
   contributions?: readonly Uint8Array[];
+  /**
+   * The id of the quorum run whose contributions back `X_int` (SPEC v2 §3 step 0). The cell-hash
+   * nonces are derived from it (`cellNoncesForRun`), so they are fixed before `X_int` exists and
+   * the builder cannot grind them to make chosen items collide and drop; every audit checks
+   * them. Without it the nonces come from `rng` (tests, benchmarks), and every audit refuses
+   * the database.
+   */
+  runId?: Uint8Array;
   /** Randomness (default: platform CSPRNG). */
   rng?: Rng;
 }
@@ -77,11 +86,10 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
   checkVoucherParams(opts.params);
   // Step 1: nonces and filler seed BEFORE looking at the items. Owned copies: an rng may hand
   // out views of a buffer it reuses, and these are kept in the returned audit material.
-  const nonces: [Uint8Array, Uint8Array, Uint8Array] = [
-    copyBytes(rng(NONCE_LENGTH)),
-    copyBytes(rng(NONCE_LENGTH)),
-    copyBytes(rng(NONCE_LENGTH)),
-  ];
+  const nonces: [Uint8Array, Uint8Array, Uint8Array] =
+    opts.runId !== undefined
+      ? cellNoncesForRun(opts.runId)
+      : [copyBytes(rng(NONCE_LENGTH)), copyBytes(rng(NONCE_LENGTH)), copyBytes(rng(NONCE_LENGTH))];
   const fillerSeed = copyBytes(rng(FILLER_SEED_LENGTH));
   const alpha = suite.randomScalar(rng);
 

@@ -61,11 +61,13 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
   CELL_HASH_LABEL,
+  CELL_NONCE_LABEL,
   MAX_TABLE_CELLS,
   MAX_TABLE_RATIO,
   MIN_TABLE_CELLS,
   MIN_TABLE_RATIO,
   NONCE_LENGTH,
+  RUN_ID_LENGTH,
   SMALL_TABLE_SLACK,
   TABLE_SQRT_SLACK,
 } from '../core/constants.js';
@@ -211,6 +213,30 @@ export function cellPositions(
   const out = new Int32Array(3);
   positionsInto([hasherFor(n1), hasherFor(n2), hasherFor(n3)], item, nPrime, out, 0);
   return [out[0] as number, out[1] as number, out[2] as number];
+}
+
+const NONCE_LABEL_BYTES = new TextEncoder().encode(CELL_NONCE_LABEL);
+
+/**
+ * The cell-hash nonces a quorum run fixes (SPEC §4 step 1, made checkable): `N_j =
+ * SHA-256(u8(len(CELL_NONCE_LABEL)) ‖ CELL_NONCE_LABEL ‖ run id ‖ u8(j))[0..16]` for `j = 1, 2,
+ * 3`. The run id is fixed by the NGOs' signed run nonces before `X_int` exists, so nonces derived
+ * from it are chosen before looking at `X_int` and cannot be ground by the builder to make chosen
+ * items collide and drop; every auditing NGO recomputes them from the run it took part in.
+ * @param runId - the quorum run id, {@link RUN_ID_LENGTH} bytes.
+ */
+export function cellNoncesForRun(runId: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
+  checkBytes('runId', runId, RUN_ID_LENGTH);
+  const nonce = (j: number) =>
+    sha256
+      .create()
+      .update(Uint8Array.of(NONCE_LABEL_BYTES.length))
+      .update(NONCE_LABEL_BYTES)
+      .update(runId)
+      .update(Uint8Array.of(j))
+      .digest()
+      .slice(0, NONCE_LENGTH);
+  return [nonce(1), nonce(2), nonce(3)];
 }
 
 /** Parse the shortest round-trip decimal form of `ratio` into `num / 10^scale`, exactly. */

@@ -219,6 +219,7 @@ async function runSuite(suite: Suite, report: SuiteReport): Promise<void> {
       ratio,
       itemWidth,
       contributions: quorum.run.contributions,
+      runId: quorum.config.runId,
     }),
   );
   report.dropped = built.dropped.length;

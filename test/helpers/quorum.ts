@@ -4,6 +4,7 @@
  * with CA, so it qualified); before the current run UK withdrew it.
  */
 
+import { MIN_POLICY_TABLE_RATIO } from '../../src/core/constants.js';
 import type { Suite } from '../../src/core/group.js';
 import { generateSigningKeyPair } from '../../src/core/sign.js';
 import type { Rng } from '../../src/core/utils.js';
@@ -117,7 +118,7 @@ export function lenientPolicy(
     sMax: { min: 1, max: 500 },
     syntheticRate: { min: 2 ** -32, max: 1 },
     payloadSize: { min: 0, max: 65_533 },
-    ratio: { min: 1, max: 16 },
+    ratio: { min: MIN_POLICY_TABLE_RATIO, max: 16 },
     lastSignedVersion: 0,
   };
 }
