@@ -275,18 +275,39 @@ describe.each([ristretto255Sha512, p256Sha256])('audit policy on $name', (suite)
     }
   });
 
-  it('a header with two equal cell-hash nonces is a verdict (malformed), and the client refuses it', () => {
+  it('a header with two equal cell-hash nonces (any pair) is a verdict (malformed), and the client refuses it', () => {
     const { header, headerBytes, cells } = splitPublicData(honest.publicData);
-    const hb = headerBytes.slice();
+    expect(new Set(header.table.nonces.map(bytesToHex)).size).toBe(3);
     // Header layout: ... u32 n' ‖ u8 width ‖ nonce1 (16) ‖ nonce2 (16) ‖ nonce3 (16) ‖ L.
-    const n1 = hb.length - suite.elementLength - 48;
-    hb.set(hb.subarray(n1, n1 + 16), n1 + 16);
-    expect(header.table.nonces[0]).not.toEqual(header.table.nonces[1]);
-    const pdata = concatBytes(hb, ...cells);
-    const root = computeRoot(hb, cells);
-    const v = audit(honest, { pdata, root });
-    expect(v).toMatchObject({ ok: false, failure: 'malformed' });
-    expect(() => ClientDatabase.load(pdata, root)).toThrow(DecodeError);
+    const n1 = headerBytes.length - suite.elementLength - 48;
+    for (const [from, to] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
+      const hb = headerBytes.slice();
+      hb.set(hb.subarray(n1 + 16 * from, n1 + 16 * from + 16), n1 + 16 * to);
+      const pdata = concatBytes(hb, ...cells);
+      const root = computeRoot(hb, cells);
+      const v = audit(honest, { pdata, root });
+      expect(v, `nonces ${from} and ${to}`).toMatchObject({ ok: false, failure: 'malformed' });
+      expect(() => ClientDatabase.load(pdata, root)).toThrow(DecodeError);
+    }
+  });
+
+  it('a header announcing fewer than three cells is refused by the client (DecodeError)', () => {
+    const { headerBytes, cells } = splitPublicData(honest.publicData);
+    // n' is the u32 before the item width byte and the three nonces.
+    const at = headerBytes.length - suite.elementLength - 48 - 1 - 4;
+    for (const size of [0, 1, 2]) {
+      const hb = headerBytes.slice();
+      new DataView(hb.buffer).setUint32(at, size);
+      const cut = cells.slice(0, size);
+      const pdata = concatBytes(hb, ...cut);
+      expect(() => ClientDatabase.load(pdata, computeRoot(hb, cut)), `n' = ${size}`).toThrow(
+        DecodeError,
+      );
+    }
   });
 
   it('never throws for mutated public data or bundle bytes: always a verdict', () => {
