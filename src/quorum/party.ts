@@ -523,7 +523,7 @@ function randomPermutation(n: number, rng: Rng): Uint32Array {
   let pos = 0;
   const next32 = (): number => {
     if (pos + 4 > buf.length) {
-      buf = checkBytes('rng output', rng(4 * Math.min(Math.max(n, 16), 1 << 16)));
+      buf = checkBytes('rng output', rng(4 * Math.min(Math.max(n, 16), 1 << 14)));
       pos = 0;
     }
     const v =
