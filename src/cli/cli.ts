@@ -25,6 +25,7 @@ import {
   ServerDatabase,
   unpadPayload,
 } from '../voucher/server.js';
+import { CliUsageError, cmdKeygen, KEYGEN_HELP } from './keys.js';
 import {
   type SimEvent,
   type SimNgo,
@@ -46,9 +47,11 @@ const USAGE = `usage:
                       [--suite ristretto255|p256] [--seed HEX] [--synthetic-rate P]
                       [--max-synthetics S] [--table-ratio R] [--payload-size N]
                       [--tamper ${TAMPER_KINDS.join('|')}] [--json]
+  quorum-psi keygen ngo|auditor|reviewer --out DIR
   quorum-psi help
 
-Run "quorum-psi demo --help" or "quorum-psi simulate --help" for what each flag does.`;
+Run "quorum-psi demo --help", "quorum-psi simulate --help" or "quorum-psi keygen --help" for
+what each flag does.`;
 
 const DEMO_HELP = `usage: quorum-psi demo [--suite ristretto255|p256] [--seed HEX]
 
@@ -502,7 +505,10 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     const wantsHelp = rest.includes('--help') || rest.includes('-h');
-    if (cmd === 'demo') {
+    if (cmd === 'keygen') {
+      if (wantsHelp) process.stdout.write(`${KEYGEN_HELP}\n`);
+      else await cmdKeygen(rest);
+    } else if (cmd === 'demo') {
       if (wantsHelp) process.stdout.write(`${DEMO_HELP}\n`);
       else await cmdDemo(rest);
     } else if (cmd === 'simulate') {
@@ -513,7 +519,7 @@ async function main(argv: string[]): Promise<number> {
     else throw new UsageError(`unknown command "${cmd}" (try: quorum-psi help)`);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof CliUsageError) {
       process.stderr.write(`quorum-psi: ${e.message}\n`);
       return 2;
     }

@@ -91,6 +91,10 @@ export const KIND = Object.freeze({
   manifest: 0x07,
   /** A secret encrypted under a passphrase (src/core/locked-secret.ts). */
   lockedSecret: 0x08,
+  /** Inner kinds of locked secrets: a raw 32-byte Ed25519 signing secret key… */
+  signingSecretKey: 0x09,
+  /** …and a raw 32-byte X25519 reviewer secret key. */
+  reviewerSecretKey: 0x0a,
   ngoCommitment: 0x10,
   ngoMaskedList: 0x11,
   ngoBulletin: 0x12,
@@ -111,6 +115,8 @@ export const KIND_NAME: Readonly<Record<number, string>> = Object.freeze({
   [KIND.auditBundle]: 'an audit bundle',
   [KIND.manifest]: 'a manifest',
   [KIND.lockedSecret]: 'a locked secret',
+  [KIND.signingSecretKey]: 'a signing secret key',
+  [KIND.reviewerSecretKey]: 'a reviewer secret key',
   [KIND.ngoCommitment]: 'an NGO commitment',
   [KIND.ngoMaskedList]: 'an NGO masked list',
   [KIND.ngoBulletin]: 'an NGO bulletin board',
