@@ -1,15 +1,12 @@
 /**
  * `quorum-psi keygen` (src/cli/keys.ts; issue 14): key pairs written as a locked secret key and a
  * hex public key, the passphrase from `QPSI_PASSPHRASE` (never a flag), never overwriting, and
- * exit status 2 with one line and nothing written on bad input. Spawns the CLI as
- * test/cli-simulate.test.ts does.
+ * exit status 2 with one line and nothing written on bad input. Spawns the CLI through
+ * test/helpers/cli.ts.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KIND } from '../src/core/constants.js';
 import { VerificationError } from '../src/core/errors.js';
@@ -18,34 +15,14 @@ import { reviewerPublicKey } from '../src/core/seal.js';
 import { signingPublicKey } from '../src/core/sign.js';
 import { bytesToHex } from '../src/core/utils.js';
 import { thrown } from './helpers/assert.js';
+import { type CliRun, runCli } from './helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 const dir = mkdtempSync(join(tmpdir(), 'qpsi-keygen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function cli(args: string[], passphrase: string | undefined): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.QPSI_PASSPHRASE;
-  if (passphrase !== undefined) env.QPSI_PASSPHRASE = passphrase;
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [TSX_CLI, 'src/cli/cli.ts', ...args],
-      { cwd: ROOT, timeout: 60_000, env },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-      },
-    );
-    child.stdin?.end(); // stdin is a pipe, never a terminal: no prompt
-  });
-}
-const oneLine = (r: Run, message: RegExp) => {
+const cli = (args: string[], passphrase: string | undefined) =>
+  runCli(args, { QPSI_PASSPHRASE: passphrase });
+const oneLine = (r: CliRun, message: RegExp) => {
   expect(r.code).toBe(2);
   const lines = r.stderr.trimEnd().split('\n');
   expect(lines).toHaveLength(1);

@@ -9,21 +9,16 @@
  * - each `--tamper` kind is detected by the party that must catch it, on both suites;
  * - malformed input exits non-zero with one specific line on stderr and no stack trace.
  *
- * The CLI runs through tsx's own entry point (`node …/tsx/dist/cli.mjs src/cli/cli.ts`), which
- * is what `npx tsx src/cli/cli.ts` runs, minus npm's start-up and its warnings on stderr. Runs are
- * small (3 NGOs × ~18 items, 15 uploads, T = 4, s_max = 4) and at most three run at once.
+ * The CLI runs through test/helpers/cli.ts (tsx's own entry point, at most three at once). Runs
+ * are small (3 NGOs × ~18 items, 15 uploads, T = 4, s_max = 4).
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 const T = 4;
 const M = 2;
 
@@ -62,35 +57,7 @@ const matchingIds = uploads
   .sort();
 
 // ── Running the CLI ─────────────────────────────────────────────────────────────────────────
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let running = 0;
-const queue: (() => void)[] = [];
-/** Spawn the CLI (at most three at once: the machine has two cores and tsx start-up is ~1 s). */
-async function cli(args: string[]): Promise<Run> {
-  if (running >= 3) await new Promise<void>((resolve) => queue.push(resolve));
-  running++;
-  try {
-    return await new Promise<Run>((resolve) => {
-      execFile(
-        process.execPath,
-        [TSX_CLI, 'src/cli/cli.ts', ...args],
-        { cwd: ROOT, timeout: 60_000, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: '1' } },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  } finally {
-    running--;
-    queue.shift()?.();
-  }
-}
+const cli = (args: string[]) => runCli(args);
 
 let dir = '';
 const file = (name: string) => join(dir, name);

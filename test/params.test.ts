@@ -21,8 +21,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParameterError } from '../src/core/errors.js';
 import { logPoissonTail, poissonTail, smallestThreshold } from '../src/threshold/params.js';
+import { codeOf } from './helpers/assert.js';
 
 // [λ, T, P[Poisson(λ) ≥ T], ln P] from mpmath (40 digits, rounded to doubles).
 const REFERENCE: [number, number, number, number][] = [
@@ -50,15 +50,6 @@ const REFERENCE: [number, number, number, number][] = [
   [100000, 100000, 0.5004205221103651, -0.6923064898187249],
   [100000, 101000, 0.000799801041554541, -7.131147559283661],
 ];
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof ParameterError ? e.code : (e as Error).name;
-  }
-  return 'no error';
-}
 
 describe('poissonTail', () => {
   it('matches 40-digit reference values to ~1e-12 relative, in linear and log space', () => {

@@ -28,7 +28,6 @@ import {
   SMALL_TABLE_SLACK,
   TABLE_SQRT_SLACK,
 } from '../src/core/constants.js';
-import { ParameterError } from '../src/core/errors.js';
 import { bytesToHex, compareBytes, hexToBytes } from '../src/core/utils.js';
 import {
   type CellNonces,
@@ -38,6 +37,7 @@ import {
   type TableLayout,
   tableSize,
 } from '../src/database/table.js';
+import { codeOf } from './helpers/assert.js';
 import kat from './vectors/quorum-psi-table-kat.json' with { type: 'json' };
 
 const SLOW = !!process.env.QPSI_SLOW;
@@ -57,16 +57,6 @@ function itemsOf(tag: string, n: number): Uint8Array[] {
   return canonical(Array.from({ length: n }, (_, i) => detBytes(tag, i)));
 }
 const NONCES: CellNonces = [detBytes('n1', 0, 16), detBytes('n2', 0, 16), detBytes('n3', 0, 16)];
-
-/** Error code of a call: a ParameterError's code, another error's name, or 'no error'. */
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof ParameterError ? e.code : (e as Error).name;
-  }
-  return 'no error';
-}
 
 /** A third, straightforward cell hash (BigInt reduction of the whole 128-bit prefix). */
 function refCellHash(nonce: Uint8Array, item: Uint8Array, modulus: number): number {

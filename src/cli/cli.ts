@@ -38,9 +38,6 @@ import {
   type TamperKind,
 } from './simulate.js';
 
-/** Bad usage or input: reported as one line, exit code 2. */
-class UsageError extends Error {}
-
 const USAGE = `usage:
   quorum-psi demo [--suite ristretto255|p256] [--seed HEX]
   quorum-psi simulate --ngo NAME:JURISDICTION:FILE [--ngo …] --rule M --client FILE --threshold T
@@ -96,7 +93,7 @@ Exit status: 0 when the run completed (whatever its outcome), 2 for bad usage or
 function parseHex(s: string, where: string): Uint8Array {
   const t = s.trim().toLowerCase();
   if (t.length === 0 || t.length % 2 !== 0 || !/^[0-9a-f]+$/.test(t))
-    throw new UsageError(`${where}: not a hex string: "${s.trim().slice(0, 40)}"`);
+    throw new CliUsageError(`${where}: not a hex string: "${s.trim().slice(0, 40)}"`);
   return hexToBytes(t);
 }
 
@@ -105,7 +102,7 @@ function readLines(file: string): string[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(
+    throw new CliUsageError(
       `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
@@ -122,13 +119,13 @@ function parseNumber(
   if (v === undefined) return def;
   const x = Number(v);
   if (!Number.isFinite(x) || !check(x))
-    throw new UsageError(`--${name} must be ${what}, got "${v}"`);
+    throw new CliUsageError(`--${name} must be ${what}, got "${v}"`);
   return x;
 }
 
 function suiteArg(v: string | undefined): Suite {
   const s = findSuite(v ?? 'ristretto255');
-  if (!s) throw new UsageError(`--suite must be ristretto255 or p256, got "${v}"`);
+  if (!s) throw new CliUsageError(`--suite must be ristretto255 or p256, got "${v}"`);
   return s;
 }
 
@@ -156,21 +153,21 @@ async function cmdSimulate(argv: string[]): Promise<void> {
   });
   const ngoSpecs = values.ngo ?? [];
   if (ngoSpecs.length < 2)
-    throw new UsageError('at least two --ngo NAME:JURISDICTION:FILE are required');
-  if (!values.client) throw new UsageError('--client FILE is required');
-  if (values.rule === undefined) throw new UsageError('--rule M is required');
-  if (values.threshold === undefined) throw new UsageError('--threshold T is required');
+    throw new CliUsageError('at least two --ngo NAME:JURISDICTION:FILE are required');
+  if (!values.client) throw new CliUsageError('--client FILE is required');
+  if (values.rule === undefined) throw new CliUsageError('--rule M is required');
+  if (values.threshold === undefined) throw new CliUsageError('--threshold T is required');
   const suite = suiteArg(values.suite);
   let width: number | null = null;
   const names = new Set<string>();
   const ngos: SimNgo[] = ngoSpecs.map((spec) => {
     const parts = spec.split(':');
     if (parts.length < 3 || !parts[0] || !parts[1] || !parts.slice(2).join(':')) {
-      throw new UsageError(`--ngo expects NAME:JURISDICTION:FILE, got "${spec}"`);
+      throw new CliUsageError(`--ngo expects NAME:JURISDICTION:FILE, got "${spec}"`);
     }
     const [name, jurisdiction] = parts as [string, string];
     const file = parts.slice(2).join(':');
-    if (names.has(name)) throw new UsageError(`--ngo: duplicate NGO name "${name}"`);
+    if (names.has(name)) throw new CliUsageError(`--ngo: duplicate NGO name "${name}"`);
     names.add(name);
     const items: Uint8Array[] = [];
     readLines(file).forEach((line, i) => {
@@ -178,15 +175,15 @@ async function cmdSimulate(argv: string[]): Promise<void> {
       const x = parseHex(line, `${file}:${i + 1}`);
       if (width === null) width = x.length;
       else if (x.length !== width)
-        throw new UsageError(
+        throw new CliUsageError(
           `${file}:${i + 1}: item of ${x.length} bytes, but items are ${width} bytes wide`,
         );
       items.push(x);
     });
-    if (items.length === 0) throw new UsageError(`${file}: no items`);
+    if (items.length === 0) throw new CliUsageError(`${file}: no items`);
     return { name, jurisdiction, items };
   });
-  if ((width ?? 0) > 64) throw new UsageError(`items are ${width} bytes; at most 64`);
+  if ((width ?? 0) > 64) throw new CliUsageError(`items are ${width} bytes; at most 64`);
   const k = new Set(ngos.map((n) => n.jurisdiction)).size;
   const rule = parseNumber(
     'rule',
@@ -195,26 +192,28 @@ async function cmdSimulate(argv: string[]): Promise<void> {
     (x) => Number.isInteger(x) && x >= 2,
     'an integer ≥ 2',
   );
-  if (rule > k) throw new UsageError(`--rule ${rule} exceeds the number of jurisdictions (${k})`);
+  if (rule > k)
+    throw new CliUsageError(`--rule ${rule} exceeds the number of jurisdictions (${k})`);
   const uploads: SimUpload[] = [];
   readLines(values.client).forEach((line, i) => {
     if (line === '' || line.startsWith('#')) return;
     const f = line.split(/\s+/);
     if (f.length !== 2)
-      throw new UsageError(`${values.client}:${i + 1}: expected "ID_HEX ITEM_HEX"`);
+      throw new CliUsageError(`${values.client}:${i + 1}: expected "ID_HEX ITEM_HEX"`);
     const id = parseHex(f[0] as string, `${values.client}:${i + 1}`);
-    if (id.length > 64) throw new UsageError(`${values.client}:${i + 1}: id longer than 64 bytes`);
+    if (id.length > 64)
+      throw new CliUsageError(`${values.client}:${i + 1}: id longer than 64 bytes`);
     const item = parseHex(f[1] as string, `${values.client}:${i + 1}`);
     // An item of another width could never match: refuse it instead of uploading a dud.
     if (item.length !== width)
-      throw new UsageError(
+      throw new CliUsageError(
         `${values.client}:${i + 1}: item of ${item.length} bytes, but the NGO lists' items are ${width} bytes wide`,
       );
     uploads.push({ id, item });
   });
   const tamper = (values.tamper ?? 'none') as TamperKind;
   if (!TAMPER_KINDS.includes(tamper))
-    throw new UsageError(
+    throw new CliUsageError(
       `--tamper must be one of ${TAMPER_KINDS.join('|')}, got "${values.tamper}"`,
     );
   const input: SimulateInput = {
@@ -516,10 +515,10 @@ async function main(argv: string[]): Promise<number> {
       else await cmdSimulate(rest);
     } else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h')
       process.stdout.write(`${USAGE}\n`);
-    else throw new UsageError(`unknown command "${cmd}" (try: quorum-psi help)`);
+    else throw new CliUsageError(`unknown command "${cmd}" (try: quorum-psi help)`);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof CliUsageError) {
+    if (e instanceof CliUsageError) {
       process.stderr.write(`quorum-psi: ${e.message}\n`);
       return 2;
     }

@@ -105,7 +105,7 @@ async function promptHidden(question: string): Promise<string> {
 }
 
 /** The passphrase for a new locked secret: the environment variable, or asked twice. */
-export async function newPassphrase(): Promise<string> {
+async function newPassphrase(): Promise<string> {
   const env = process.env[PASSPHRASE_ENV];
   if (env !== undefined) {
     if (env.length === 0) throw new CliUsageError(`${PASSPHRASE_ENV} is set but empty`);
@@ -123,16 +123,21 @@ export async function newPassphrase(): Promise<string> {
   return a;
 }
 
-/**
- * Write every `[path, bytes]` atomically (temporary file, then rename), or none: an existing
- * target is refused before anything is written, and a failure removes what was written.
- */
-export function writeAllOrNothing(
-  files: readonly [path: string, data: Uint8Array | string, mode: number][],
-): void {
-  for (const [path] of files) {
+/** Refuse to go on when any of `paths` exists: files are never overwritten. */
+function refuseExisting(paths: readonly string[]): void {
+  for (const path of paths) {
     if (existsSync(path)) throw new CliUsageError(`${path} already exists (not overwritten)`);
   }
+}
+
+/**
+ * Write every `[path, bytes, mode]` atomically (temporary file, then rename), or none: an existing
+ * target is refused before anything is written, and a failure removes what was written.
+ */
+function writeAllOrNothing(
+  files: readonly [path: string, data: Uint8Array | string, mode: number][],
+): void {
+  refuseExisting(files.map(([path]) => path));
   const done: string[] = [];
   try {
     for (const [path, data, mode] of files) {
@@ -168,9 +173,7 @@ export async function cmdKeygen(argv: string[]): Promise<void> {
   const dir = values.out;
   const keyPath = join(dir, `${spec.stem}.key`);
   const pubPath = join(dir, `${spec.stem}.pub`);
-  for (const p of [keyPath, pubPath]) {
-    if (existsSync(p)) throw new CliUsageError(`${p} already exists (not overwritten)`);
-  }
+  refuseExisting([keyPath, pubPath]); // before asking for a passphrase in vain
   const passphrase = await newPassphrase();
   const { secretKey, publicKey } = spec.generate();
   const locked = lockSecret(spec.innerKind, secretKey, passphrase);

@@ -24,7 +24,7 @@ import { scrypt } from '@noble/hashes/scrypt.js';
 import { KIND, KIND_NAME } from './constants.js';
 import { decodeWith, Writer } from './encoding.js';
 import { DecodeError, ParameterError, VerificationError } from './errors.js';
-import { checkBytes, defaultRng, type Rng } from './utils.js';
+import { checkBytes, concatBytes, defaultRng, type Rng } from './utils.js';
 
 /** scrypt work factors of a locked secret. */
 export interface ScryptParams {
@@ -117,7 +117,7 @@ export function lockSecret(
     .bytes(nonce)
     .finish();
   const ct = xchacha20poly1305(deriveKey(pass, salt, k), nonce, head).encrypt(plain);
-  return new Writer().bytes(head).bytes(ct).finish();
+  return concatBytes(head, ct);
 }
 
 /** What {@link readLockedHeader} reports without a passphrase. */

@@ -536,24 +536,17 @@ export interface NgoContribution {
  *  commitment digest ‖ digest of sorted Q_i`.
  */
 export function contributionStatement(c: Omit<NgoContribution, 'signature'>): Uint8Array {
-  return new Writer()
-    .u8(c.suite.id)
-    .bytes(c.sessionDigest)
-    .u16(c.index)
-    .bytes(vec8(c.deploymentId))
-    .bytes(checkBytes('runId', c.runId, RUN_ID_LENGTH))
-    .u16(c.m)
-    .bytes(vec8(jurisdictionBytes(c.jurisdiction)))
-    .bytes(c.signingPublicKey)
-    .bytes(c.commitmentDigest)
+  return writeContributionFields(new Writer().u8(c.suite.id), c)
     .bytes(contributionItemsDigest(c.items, c.itemWidth))
     .finish();
 }
 
-/** Encode a contribution (items must already be sorted and deduplicated). */
-export function encodeNgoContribution(c: NgoContribution): Uint8Array {
-  const w = new Writer()
-    .header(KIND.ngoContribution, c.suite)
+/**
+ * The fields a contribution's statement and its encoding share, in that order: session, index,
+ * deployment id, run id, `m`, jurisdiction, signing key, commitment digest.
+ */
+function writeContributionFields(w: Writer, c: Omit<NgoContribution, 'signature'>): Writer {
+  return w
     .bytes(c.sessionDigest)
     .u16(c.index)
     .bytes(vec8(c.deploymentId))
@@ -561,7 +554,12 @@ export function encodeNgoContribution(c: NgoContribution): Uint8Array {
     .u16(c.m)
     .bytes(vec8(jurisdictionBytes(c.jurisdiction)))
     .bytes(c.signingPublicKey)
-    .bytes(c.commitmentDigest)
+    .bytes(c.commitmentDigest);
+}
+
+/** Encode a contribution (items must already be sorted and deduplicated). */
+export function encodeNgoContribution(c: NgoContribution): Uint8Array {
+  const w = writeContributionFields(new Writer().header(KIND.ngoContribution, c.suite), c)
     .u8(c.itemWidth)
     .u32(c.items.length);
   for (const x of c.items) w.bytes(x);

@@ -1,5 +1,6 @@
 /** Shared test helpers: property-run scaling and error assertions. */
 import { expect } from 'vitest';
+import { QuorumPsiError } from '../../src/core/errors.js';
 
 /** Multiplier for fast-check runs: 1 in CI, 20 under `npm run test:slow` (QPSI_SLOW=1). */
 export const SLOW_FACTOR = process.env.QPSI_SLOW ? 20 : 1;
@@ -15,6 +16,13 @@ export function thrown(f: () => unknown): unknown {
     return e;
   }
   return undefined;
+}
+
+/** Error code of a call: a `QuorumPsiError`'s code, another error's name, or `'no error'`. */
+export function codeOf(f: () => unknown): string {
+  const e = thrown(f);
+  if (e === undefined) return 'no error';
+  return e instanceof QuorumPsiError ? e.code : (e as Error).name;
 }
 
 /** Assert `f` throws an instance of `cls` (and, if given, with `code`). */
