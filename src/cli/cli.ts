@@ -25,7 +25,8 @@ import {
   ServerDatabase,
   unpadPayload,
 } from '../voucher/server.js';
-import { CliUsageError, cmdKeygen, KEYGEN_HELP } from './keys.js';
+import { CliUsageError } from './io.js';
+import { cmdKeygen, KEYGEN_HELP } from './keys.js';
 import {
   type SimEvent,
   type SimNgo,

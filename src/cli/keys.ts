@@ -10,20 +10,16 @@
  * existing file; nothing is written when a step fails. Node only.
  * @module
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KIND } from '../core/constants.js';
-import { lockSecret } from '../core/locked-secret.js';
 import { generateReviewerKeyPair } from '../core/seal.js';
 import { generateSigningKeyPair } from '../core/sign.js';
 import { bytesToHex } from '../core/utils.js';
+import { CliUsageError, getPassphrase, lock, PASSPHRASE_ENV, writeFiles } from './io.js';
 
-/** Bad usage or input: the CLI prints one line and exits with status 2. */
-export class CliUsageError extends Error {}
-
-/** Environment variable holding the passphrase of locked secrets. */
-export const PASSPHRASE_ENV = 'QPSI_PASSPHRASE';
+export { CliUsageError, PASSPHRASE_ENV } from './io.js';
 
 /** Key kinds `keygen` makes: file stem, locked inner kind, how to generate. */
 const KEY_KINDS = {
@@ -70,89 +66,6 @@ terminal (twice); it is never taken from a flag. The secret key is encrypted wit
 (N = 2^17, r = 8, p = 1) and XChaCha20-Poly1305 (docs/wire-format.md "Locked secret").
 Exit status: 0 on success, 2 for bad usage or input (nothing is written).`;
 
-/** Read a passphrase without echo from a terminal. */
-async function promptHidden(question: string): Promise<string> {
-  const stdin = process.stdin;
-  process.stderr.write(question);
-  stdin.setRawMode(true);
-  stdin.resume();
-  let text = '';
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        for (const ch of chunk.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') {
-            stdin.off('data', onData);
-            resolve(text);
-            return;
-          }
-          if (ch === '\u0003') {
-            stdin.off('data', onData);
-            reject(new CliUsageError('cancelled'));
-            return;
-          }
-          if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
-          else text += ch;
-        }
-      };
-      stdin.on('data', onData);
-    });
-  } finally {
-    stdin.setRawMode(false);
-    stdin.pause();
-    process.stderr.write('\n');
-  }
-}
-
-/** The passphrase for a new locked secret: the environment variable, or asked twice. */
-async function newPassphrase(): Promise<string> {
-  const env = process.env[PASSPHRASE_ENV];
-  if (env !== undefined) {
-    if (env.length === 0) throw new CliUsageError(`${PASSPHRASE_ENV} is set but empty`);
-    return env;
-  }
-  if (!process.stdin.isTTY) {
-    throw new CliUsageError(
-      `no passphrase: set ${PASSPHRASE_ENV} or run in a terminal to be asked for one`,
-    );
-  }
-  const a = await promptHidden('passphrase for the new secret key: ');
-  if (a.length === 0) throw new CliUsageError('empty passphrase');
-  const b = await promptHidden('again: ');
-  if (a !== b) throw new CliUsageError('the two passphrases differ');
-  return a;
-}
-
-/** Refuse to go on when any of `paths` exists: files are never overwritten. */
-function refuseExisting(paths: readonly string[]): void {
-  for (const path of paths) {
-    if (existsSync(path)) throw new CliUsageError(`${path} already exists (not overwritten)`);
-  }
-}
-
-/**
- * Write every `[path, bytes, mode]` atomically (temporary file, then rename), or none: an existing
- * target is refused before anything is written, and a failure removes what was written.
- */
-function writeAllOrNothing(
-  files: readonly [path: string, data: Uint8Array | string, mode: number][],
-): void {
-  refuseExisting(files.map(([path]) => path));
-  const done: string[] = [];
-  try {
-    for (const [path, data, mode] of files) {
-      const tmp = `${path}.tmp-${process.pid}`;
-      writeFileSync(tmp, data, { mode, flag: 'wx' });
-      renameSync(tmp, path);
-      done.push(path);
-    }
-  } catch (e) {
-    for (const p of done) rmSync(p, { force: true });
-    for (const [path] of files) rmSync(`${path}.tmp-${process.pid}`, { force: true });
-    throw new CliUsageError(`cannot write: ${(e as Error).message.split('\n')[0]}`);
-  }
-}
-
 /** `quorum-psi keygen KIND --out DIR`. */
 export async function cmdKeygen(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -173,16 +86,14 @@ export async function cmdKeygen(argv: string[]): Promise<void> {
   const dir = values.out;
   const keyPath = join(dir, `${spec.stem}.key`);
   const pubPath = join(dir, `${spec.stem}.pub`);
-  refuseExisting([keyPath, pubPath]); // before asking for a passphrase in vain
-  const passphrase = await newPassphrase();
-  const { secretKey, publicKey } = spec.generate();
-  const locked = lockSecret(spec.innerKind, secretKey, passphrase);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new CliUsageError(`cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  for (const path of [keyPath, pubPath]) {
+    // Before asking for a passphrase in vain (writeFiles checks again).
+    if (existsSync(path)) throw new CliUsageError(`${path} already exists (not overwritten)`);
   }
-  writeAllOrNothing([
+  const passphrase = await getPassphrase({ confirm: true, what: 'the new secret key' });
+  const { secretKey, publicKey } = spec.generate();
+  const locked = lock(spec.innerKind, secretKey, passphrase);
+  writeFiles([
     [keyPath, locked, 0o600],
     [pubPath, `${bytesToHex(publicKey)}\n`, 0o644],
   ]);

@@ -95,6 +95,12 @@ export const KIND = Object.freeze({
   signingSecretKey: 0x09,
   /** …and a raw 32-byte X25519 reviewer secret key. */
   reviewerSecretKey: 0x0a,
+  /** An NGO's quorum party between protocol steps (`NgoParty.toBytes`; holds `k_i`: lock it). */
+  ngoPartyState: 0x0b,
+  /** An NGO before its run starts (CLI `ngo init`: roster, key, list, own run nonce). */
+  ngoSetupState: 0x0c,
+  /** An auditing NGO's record of the database versions it signed (CLI `audit`). */
+  auditorState: 0x0d,
   ngoCommitment: 0x10,
   ngoMaskedList: 0x11,
   ngoBulletin: 0x12,
@@ -117,6 +123,9 @@ export const KIND_NAME: Readonly<Record<number, string>> = Object.freeze({
   [KIND.lockedSecret]: 'a locked secret',
   [KIND.signingSecretKey]: 'a signing secret key',
   [KIND.reviewerSecretKey]: 'a reviewer secret key',
+  [KIND.ngoPartyState]: 'an NGO party state',
+  [KIND.ngoSetupState]: 'an NGO set-up state',
+  [KIND.auditorState]: 'an auditor state',
   [KIND.ngoCommitment]: 'an NGO commitment',
   [KIND.ngoMaskedList]: 'an NGO masked list',
   [KIND.ngoBulletin]: 'an NGO bulletin board',
@@ -358,4 +367,10 @@ export const STATE_CHECKSUM_LABEL = Object.freeze({
   serverAccount: 'quorum-psi-v1-state-server-account',
   /** Server database secret (kind 0x05). */
   serverDatabase: 'quorum-psi-v1-state-server-database',
+  /** NGO party state (kind 0x0b). */
+  ngoParty: 'quorum-psi-v1-state-ngo-party',
+  /** NGO set-up state (kind 0x0c). */
+  ngoSetup: 'quorum-psi-v1-state-ngo-setup',
+  /** Auditor state (kind 0x0d). */
+  auditor: 'quorum-psi-v1-state-auditor',
 } as const);

@@ -1,43 +1,17 @@
-/**
- * Voucher wire format, lengths, and what the client and the server both derive from a voucher
- * (SPEC §6 steps 1-5 with v2 "single slot", §7; docs/wire-format.md "Voucher").
- *
- * ```
- * voucher = header(kind 0x02, suite) ‖ database id (16) ‖ u8 |id| ‖ id ‖ slot ‖ rct
- * slot    = Q (Ne) ‖ ct (48 = AEAD(slot key, rkey) : 32 + 16)
- * rct     = AEAD(rkey, r ‖ adct ‖ x ‖ y)      (single-use key, zero nonce)
- * r       = (s + 1) × u64 big-endian           (x', r_1 … r_s), each < ℓ
- * adct    = nonce (24) ‖ AEAD(adkey-key, ad)   ad = seal(padded payload) to the reviewers,
- *                                              bound to (database id, id, context)
- * ```
- *
- * Every voucher of a database, real or synthetic, matching or not, has the same length for the
- * same id length: every length above depends only on the public parameters.
- *
- * Also here, because both roles need them and a role never imports another: the slot key and
- * the AADs of `rct` and `adct` (SPEC §6 steps 1, 3, 4), the payload padding (a reviewer unpads
- * after opening), and the integrity checksum that ends every stored state (SPEC v2 §6, §7).
- * @module voucher
- */
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   DB_ID_LENGTH,
   KIND,
-  KIND_NAME,
   LABEL,
-  MAGIC,
   MAX_ID_LENGTH,
   MAX_S_MAX,
   MAX_THRESHOLD,
-  STATE_CHECKSUM_LABEL,
-  STATE_CHECKSUM_LENGTH,
 } from '../core/constants.js';
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, ParameterError } from '../core/errors.js';
 import { sealedLength } from '../core/seal-format.js';
 import { type Element, isRegisteredSuite, type Suite } from '../core/suite.js';
 import { AEAD_KEY_LENGTH, AEAD_TAG_LENGTH, kdf, XNONCE_LENGTH } from '../core/symmetric.js';
-import { checkBytes, concatBytes, equalBytes } from '../core/utils.js';
+import { checkBytes, concatBytes } from '../core/utils.js';
 import type { VoucherParams } from '../database/pdata.js';
 
 /** Serialized voucher. */
@@ -172,64 +146,8 @@ export function adctAad(dbId: Uint8Array, id: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(0x61), dbId, Uint8Array.of(id.length), id);
 }
 
-// ── Stored-state integrity (SPEC v2 §6, §7; docs/wire-format.md "Integrity checksum") ──────
-
-function stateChecksum(label: string, body: Uint8Array): Uint8Array {
-  return sha256(concatBytes(new TextEncoder().encode(label), Uint8Array.of(0), body));
-}
-
-/** `body ‖ SHA-256(label ‖ 0x00 ‖ body)`: a stored state with its integrity checksum. */
-export function appendChecksum(label: string, body: Uint8Array): Uint8Array {
-  return concatBytes(body, stateChecksum(label, body));
-}
-
-/** The checksum label of each kind of stored state. */
-const STATE_LABEL_BY_KIND: ReadonlyMap<number, string> = new Map([
-  [KIND.accountState, STATE_CHECKSUM_LABEL.clientAccount],
-  [KIND.serverAccountState, STATE_CHECKSUM_LABEL.serverAccount],
-  [KIND.serverDatabaseSecret, STATE_CHECKSUM_LABEL.serverDatabase],
-]);
-
-/**
- * Copy `bytes` (never alias the caller's buffer), verify the checksum that ends it, and return
- * the body (a view of the private copy). Every failure is a {@link DecodeError}: `decode.truncated`
- * below the checksum's length, `decode.integrity` for a mismatch. `TypeError` for a non-byte array.
- */
-export function verifyChecksum(
-  what: string,
-  label: string,
-  bytes: Uint8Array,
-  kind?: number,
-): Uint8Array {
-  checkBytes(what, bytes);
-  const own = Uint8Array.from(bytes);
-  if (own.length < STATE_CHECKSUM_LENGTH) {
-    throw new DecodeError('decode.truncated', `${what}: shorter than its checksum`);
-  }
-  const body = own.subarray(0, own.length - STATE_CHECKSUM_LENGTH);
-  const sum = own.subarray(body.length);
-  if (!equalBytes(stateChecksum(label, body), sum)) {
-    // Another kind of stored state (a person handed over the wrong file) is named as such, but
-    // only when its own checksum proves it: a flipped kind byte is corruption, not another kind.
-    const k = own.length > 2 && own[0] === MAGIC[0] && own[1] === MAGIC[1] ? own[2] : undefined;
-    if (kind !== undefined && k !== undefined && k !== kind) {
-      const name = (x: number) => KIND_NAME[x] ?? `an unknown object (kind 0x${x.toString(16)})`;
-      const other = STATE_LABEL_BY_KIND.get(k);
-      if (other !== undefined && equalBytes(stateChecksum(other, body), sum)) {
-        throw new DecodeError('decode.kind', `${what}: this is ${name(k)}, not ${name(kind)}`);
-      }
-      throw new DecodeError(
-        'decode.integrity',
-        `${what}: checksum mismatch (its header names ${name(k)}: corrupted, or not ${name(kind)})`,
-      );
-    }
-    throw new DecodeError(
-      'decode.integrity',
-      `${what}: checksum mismatch (corrupted, truncated or not this kind of state)`,
-    );
-  }
-  return body;
-}
+// Stored-state integrity lives in core (src/core/state.ts), shared with the quorum's states.
+export { appendChecksum, verifyChecksum } from '../core/state.js';
 
 // ── Envelope ─────────────────────────────────────────────────────────────────────────────────
 
