@@ -25,7 +25,11 @@ import {
   ServerDatabase,
   unpadPayload,
 } from '../voucher/server.js';
-import { CliUsageError } from './io.js';
+import { CLIENT_COMMANDS } from './cmd-client.js';
+import { DATABASE_COMMANDS } from './cmd-database.js';
+import { NGO_COMMANDS } from './cmd-ngo.js';
+import { SERVER_COMMANDS } from './cmd-server.js';
+import { CliUsageError, type Command } from './io.js';
 import { cmdKeygen, KEYGEN_HELP } from './keys.js';
 import {
   type SimEvent,
@@ -501,10 +505,59 @@ async function cmdDemo(argv: string[]): Promise<void> {
 
 // ── main ──────────────────────────────────────────────────────────────────────────────────
 
+/** The file-driven commands, one per protocol step (docs/cli-design.md, docs/runbooks.md). */
+const COMMANDS: readonly Command[] = [
+  ...NGO_COMMANDS,
+  ...DATABASE_COMMANDS,
+  ...CLIENT_COMMANDS,
+  ...SERVER_COMMANDS,
+];
+
+/** The command named by the first one or two words of `argv`, and the rest of `argv`. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command) return { command, rest: argv.slice(words) };
+  }
+  return null;
+}
+
+/** `quorum-psi GROUP` alone (e.g. `ngo`): the group's commands and what each does. */
+function groupHelp(group: string): string | null {
+  const members = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+  if (members.length === 0) return null;
+  const width = Math.max(...members.map((c) => c.name.length));
+  return `usage: quorum-psi ${group} ${members.map((c) => c.name.slice(group.length + 1)).join('|')} …\n\n${members
+    .map((c) => `  quorum-psi ${c.name.padEnd(width)}  ${c.summary}`)
+    .join(
+      '\n',
+    )}\n\nRun "quorum-psi ${members[0]?.name} --help" (and so on) for each command's flags and files.`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     const wantsHelp = rest.includes('--help') || rest.includes('-h');
+    const found = findCommand(argv);
+    if (found) {
+      if (found.rest.includes('--help') || found.rest.includes('-h'))
+        process.stdout.write(`${found.command.help}\n`);
+      else await found.command.run(found.rest);
+      return 0;
+    }
+    const group = cmd === undefined ? null : groupHelp(cmd);
+    if (group !== null) {
+      if (wantsHelp && rest.length === 1) {
+        process.stdout.write(`${group}\n`);
+        return 0;
+      }
+      if (rest.length === 0)
+        throw new CliUsageError(`"${cmd}" needs a command (try: quorum-psi ${cmd} --help)`);
+      throw new CliUsageError(
+        `unknown command "${cmd} ${rest[0]}" (try: quorum-psi ${cmd} --help)`,
+      );
+    }
     if (cmd === 'keygen') {
       if (wantsHelp) process.stdout.write(`${KEYGEN_HELP}\n`);
       else await cmdKeygen(rest);
