@@ -33,7 +33,7 @@ import {
   NGO_RUN_NONCE_BYTES,
   RUN_ID_LENGTH,
 } from '../core/constants.js';
-import { decodeWith, Writer } from '../core/encoding.js';
+import { decodeWith, type Reader, Writer } from '../core/encoding.js';
 import { DecodeError, ParameterError } from '../core/errors.js';
 import type { Element, Suite } from '../core/group.js';
 import { SIGNATURE_LENGTH, SIGNING_PUBLIC_KEY_LENGTH } from '../core/sign.js';
@@ -203,6 +203,54 @@ export function createQuorumConfig(
     runId,
     sessionDigest: taggedHash(NGO_DIGEST_LABEL.session, roster.rosterDigest, runId),
   });
+}
+
+/**
+ * A roster's fields, as its digest covers them (for stored states): `u8 |deployment id| ‖
+ * deployment id ‖ u16 m ‖ u8 width ‖ u16 k ‖ k × (u8 |jurisdiction| ‖ jurisdiction ‖ key (32))`.
+ * The suite travels in the enclosing object's header.
+ */
+export function writeRoster(w: Writer, roster: QuorumRosterOptions): Writer {
+  w.u8(roster.deploymentId.length).bytes(roster.deploymentId).u16(roster.m).u8(roster.itemWidth);
+  w.u16(roster.members.length);
+  for (const mem of roster.members) {
+    const j = jurisdictionBytes(mem.jurisdiction);
+    w.u8(j.length).bytes(j).bytes(mem.signingPublicKey);
+  }
+  return w;
+}
+
+/** Inverse of {@link writeRoster}, validated as {@link createQuorumRoster} validates (DecodeError). */
+export function readRoster(r: Reader, suite: Suite): QuorumRoster {
+  const depLength = r.u8();
+  if (depLength < 1 || depLength > NGO_MAX_DEPLOYMENT_ID_BYTES)
+    throw new DecodeError('decode.range', `${r.what}: deployment id length ${depLength}`);
+  const deploymentId = r.bytes(depLength).slice();
+  const m = r.u16();
+  const itemWidth = r.u8();
+  const k = r.u16();
+  if (k < 2 || k > NGO_MAX_PARTIES)
+    throw new DecodeError('decode.range', `${r.what}: ${k} roster members`);
+  const members: NgoMember[] = [];
+  for (let i = 0; i < k; i++) {
+    const jl = r.u8();
+    if (jl < 1 || jl > NGO_MAX_JURISDICTION_BYTES)
+      throw new DecodeError('decode.range', `${r.what}: jurisdiction length ${jl}`);
+    let jurisdiction: string;
+    try {
+      jurisdiction = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes(jl));
+    } catch {
+      throw new DecodeError('decode.invalid', `${r.what}: jurisdiction is not UTF-8`);
+    }
+    members.push({ jurisdiction, signingPublicKey: r.bytes(SIGNING_PUBLIC_KEY_LENGTH).slice() });
+  }
+  try {
+    return createQuorumRoster({ suite, deploymentId, m, itemWidth, members });
+  } catch (e) {
+    throw new DecodeError('decode.range', `${r.what}: roster: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
 }
 
 /** Salted commitment to a sorted, deduplicated list (SPEC §3 step 1). */

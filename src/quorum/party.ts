@@ -7,11 +7,15 @@ import {
   DLEQ_PURPOSE,
   DST_PURPOSE,
   dst,
+  KIND,
   NGO_COMMITMENT_SALT_BYTES,
   NGO_MAX_LIST_SIZE,
+  RUN_ID_LENGTH,
   SIG_LABEL,
+  STATE_CHECKSUM_LABEL,
 } from '../core/constants.js';
 import { dleqConfig, generateProof } from '../core/dleq.js';
+import { decodeWith, Writer } from '../core/encoding.js';
 import {
   DecodeError,
   NgoDecodeError,
@@ -20,8 +24,9 @@ import {
   StateError,
   VerificationError,
 } from '../core/errors.js';
-import type { Element } from '../core/group.js';
+import type { Element, Suite } from '../core/group.js';
 import { signingPublicKey, signStatement } from '../core/sign.js';
+import { appendChecksum, verifyChecksum } from '../core/state.js';
 import {
   checkBytes,
   checkInt,
@@ -50,6 +55,7 @@ import {
   commitmentBody,
   commitmentDigest,
   contributionStatement,
+  createQuorumConfig,
   decodeElementList,
   decodeNgoBulletin,
   decodeNgoChain,
@@ -63,7 +69,9 @@ import {
   type NgoStage,
   openingProofBinding,
   type QuorumConfig,
+  readRoster,
   stageStatement,
+  writeRoster,
 } from './ngo-messages.js';
 
 /** For each own item: the other lists (owner indices) whose fully-masked list holds it. */
@@ -92,6 +100,7 @@ export class NgoParty {
   readonly #rng: Rng;
   #commitment: Uint8Array | null = null;
   #verified: VerifiedCommitments | null = null;
+  #receivedCommitments: Uint8Array[] | null = null;
   #ownStage0: Uint8Array | null = null;
   #stage0Bytes: Uint8Array | null = null;
   #opening: Uint8Array | null = null;
@@ -137,13 +146,193 @@ export class NgoParty {
       );
     }
     this.#rng = checkRng(rng);
-    this.#k = config.suite.randomScalar(rng);
+    // NgoParty.fromBytes restores the secrets it decoded instead of drawing new ones.
+    const kept = restoring;
+    restoring = null;
+    this.#k = kept ? kept.k : config.suite.randomScalar(rng);
     this.#K = config.suite.mulBase(this.#k);
     this.maskingPublicKey = config.suite.encode(this.#K);
-    this.#salt = copyBytes(
-      checkBytes('rng output', rng(NGO_COMMITMENT_SALT_BYTES), NGO_COMMITMENT_SALT_BYTES),
-    );
-    this.#order = randomPermutation(n, rng);
+    this.#salt = kept
+      ? kept.salt
+      : copyBytes(
+          checkBytes('rng output', rng(NGO_COMMITMENT_SALT_BYTES), NGO_COMMITMENT_SALT_BYTES),
+        );
+    this.#order = kept ? kept.order : randomPermutation(n, rng);
+  }
+
+  /**
+   * The party between protocol steps (docs/wire-format.md "NGO party state"), so that an NGO can
+   * take part over days, one process per step:
+   *
+   * ```
+   * header(kind 0x0b, suite) ‖ roster (see writeRoster) ‖ run id (32) ‖ u16 index ‖
+   * signing secret key (32) ‖ k_i (Ns) ‖ salt (32) ‖ u32 n ‖ n × item (width, sorted) ‖
+   * n × u32 order ‖ u8 progress ‖ [k × (u32 len ‖ commitment)] (progress ≥ 1) ‖
+   * [stage 0 (n·Ne)] (progress ≥ 2) ‖ u16 #lists processed ‖ u16 owner* ‖
+   * u16 #known hops ‖ (u16 owner ‖ u16 stage ‖ u16 len ‖ fingerprint)* ‖
+   * [n × (u16 count ‖ u16 list*)] (progress = 3: holders of each sorted item) ‖ checksum (32)
+   * ```
+   * progress: 0 = created, 1 = commitments received, 2 = own list masked, 3 = qualified.
+   *
+   * **It holds the masking key `k_i`, the signing key and the private list in the clear**: store
+   * it only encrypted, e.g. `lockSecret(KIND.ngoPartyState, party.toBytes(), passphrase)` (what
+   * the `quorum-psi ngo` commands do).
+   */
+  toBytes(): Uint8Array {
+    const { config } = this;
+    const { suite } = config;
+    const w = new Writer().header(KIND.ngoPartyState, suite);
+    writeRoster(w, config).bytes(config.runId).u16(this.index);
+    w.bytes(this.#signingSecretKey).bytes(suite.encodeScalar(this.#k)).bytes(this.#salt);
+    w.u32(this.#items.length);
+    for (const x of this.#items) w.bytes(x);
+    for (const p of this.#order) w.u32(p);
+    const progress = this.#holders ? 3 : this.#ownStage0 ? 2 : this.#verified ? 1 : 0;
+    w.u8(progress);
+    if (this.#verified) for (const c of this.#receivedCommitments as Uint8Array[]) w.vec32(c);
+    if (this.#ownStage0) w.bytes(this.#ownStage0);
+    const owners = [...this.#processed].sort((a, b) => a - b);
+    w.u16(owners.length);
+    for (const o of owners) w.u16(o);
+    const hops = [...this.#knownHops.entries()].map(([key, fp]) => {
+      const [o, t] = key.split(':').map(Number) as [number, number];
+      return { o, t, fp };
+    });
+    hops.sort((a, b) => a.o - b.o || a.t - b.t);
+    w.u16(hops.length);
+    for (const h of hops) w.u16(h.o).u16(h.t).vec16(h.fp);
+    if (this.#holders) {
+      for (const h of this.#holders) {
+        w.u16(h.lists.length);
+        for (const j of h.lists) w.u16(j);
+      }
+    }
+    return appendChecksum(STATE_CHECKSUM_LABEL.ngoParty, w.finish());
+  }
+
+  /**
+   * Strict inverse of {@link toBytes}: the checksum first (corruption, truncation or another kind
+   * of state is a {@link DecodeError}), then every field checked as the protocol made it (the
+   * signing key against the roster, `k_i ≠ 0`, canonical items, a permutation, the commitments
+   * re-verified, holders naming other lists in increasing order). `rng` serves the proofs still
+   * to come (default: platform CSPRNG).
+   */
+  static fromBytes(bytes: Uint8Array, rng: Rng = defaultRng): NgoParty {
+    const what = 'NGO party state';
+    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.ngoParty, bytes, KIND.ngoPartyState);
+    const bad = (msg: string): never => {
+      throw new DecodeError('decode.range', `${what}: ${msg}`);
+    };
+    return decodeWith(what, body, (r) => {
+      const suite = r.header(KIND.ngoPartyState) as Suite;
+      const roster = readRoster(r, suite);
+      const runId = r.bytes(RUN_ID_LENGTH).slice();
+      const config = createQuorumConfig({ ...roster, runId });
+      const k = roster.members.length;
+      const index = r.u16();
+      if (index >= k) bad(`index ${index} ≥ ${k}`);
+      const sk = r.bytes(32).slice();
+      const secret = r.scalar(suite);
+      if (secret === 0n) bad('masking key 0');
+      const salt = r.bytes(NGO_COMMITMENT_SALT_BYTES).slice();
+      const n = r.u32In('list size', 1, NGO_MAX_LIST_SIZE);
+      const w = roster.itemWidth;
+      const items: Uint8Array[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        items[i] = r.bytes(w).slice();
+        if (i > 0 && compareBytes(items[i - 1] as Uint8Array, items[i] as Uint8Array) >= 0)
+          bad('items not sorted and distinct');
+      }
+      const order = new Uint32Array(n);
+      const seen = new Uint8Array(n);
+      for (let p = 0; p < n; p++) {
+        const v = r.u32();
+        if (v >= n || seen[v]) bad('the order is not a permutation');
+        seen[v] = 1;
+        order[p] = v;
+      }
+      const progress = r.u8();
+      if (progress > 3) bad(`progress ${progress}`);
+      const commitments: Uint8Array[] = [];
+      if (progress >= 1)
+        for (let j = 0; j < k; j++) commitments.push(r.vec32('commitment', 1 << 12).slice());
+      const Ne = suite.elementLength;
+      const stage0 = progress >= 2 ? r.bytes(n * Ne).slice() : null;
+      const processed: number[] = [];
+      const np = r.u16();
+      for (let i = 0; i < np; i++) {
+        const o = r.u16();
+        if (o >= k || o === index || (i > 0 && o <= (processed[i - 1] as number)))
+          bad('processed lists out of range or order');
+        processed.push(o);
+      }
+      const hops: [string, Uint8Array][] = [];
+      const nh = r.u16();
+      for (let i = 0; i < nh; i++) {
+        const o = r.u16();
+        const t = r.u16();
+        if (o >= k || t < 1 || t >= k) bad('known hop out of range');
+        hops.push([`${o}:${t}`, r.vec16('fingerprint', 64 + 2 * suite.scalarLength).slice()]);
+      }
+      const holders: NgoItemHolders[] | null = progress === 3 ? [] : null;
+      if (holders) {
+        for (let i = 0; i < n; i++) {
+          const c = r.u16();
+          if (c >= k) bad('holder count');
+          const lists: number[] = [];
+          for (let q = 0; q < c; q++) {
+            const j = r.u16();
+            if (j >= k || j === index || (q > 0 && j <= (lists[q - 1] as number)))
+              bad('holders out of range or order');
+            lists.push(j);
+          }
+          holders.push({ item: items[i] as Uint8Array, lists });
+        }
+      }
+      // The constructor checks the signing key against the roster and keeps these secrets.
+      restoring = { k: secret, salt, order };
+      let party: NgoParty;
+      try {
+        party = new NgoParty(config, index, sk, items, rng);
+      } catch (e) {
+        throw new DecodeError('decode.range', `${what}: ${(e as Error).message}`, { cause: e });
+      } finally {
+        restoring = null;
+      }
+      party.#restore(commitments, stage0, processed, hops, holders);
+      return party;
+    });
+  }
+
+  /** The progress fields of {@link fromBytes} (commitments re-verified as when received). */
+  #restore(
+    commitments: Uint8Array[],
+    stage0: Uint8Array | null,
+    processed: number[],
+    hops: [string, Uint8Array][],
+    holders: NgoItemHolders[] | null,
+  ): void {
+    if (commitments.length > 0) {
+      try {
+        this.receiveCommitments(commitments);
+      } catch (e) {
+        throw new DecodeError('decode.invalid', `NGO party state: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+    }
+    if (stage0) {
+      this.#ownStage0 = stage0;
+      this.#stage0Bytes = stage0;
+    }
+    for (const o of processed) this.#processed.add(o);
+    for (const [key, fp] of hops) this.#knownHops.set(key, fp);
+    if (holders) {
+      this.#holders = holders;
+      this.#qualified = holders
+        .filter((h) => h.lists.length >= this.config.m - 1)
+        .map((h) => h.item);
+    }
   }
 
   /** `|X_i|` after deduplication. */
@@ -244,15 +433,20 @@ export class NgoParty {
     return copyBytes(this.#commitment);
   }
 
-  /** Receive every party's commitment (in ring order, own included) and verify them. */
+  /**
+   * Receive every party's commitment (in ring order, own included) and verify them; the own
+   * commitment must be the one {@link commit} gives.
+   */
   receiveCommitments(commitments: readonly Uint8Array[]): void {
-    if (!this.#commitment)
-      throw new StateError('ngo.state', 'commit() before receiving commitments');
+    // The own commitment is a function of the state (Ed25519 signatures are deterministic), so a
+    // party restored before it sent its commitment (NgoParty.fromBytes) computes the same bytes.
+    const own = this.commit();
     const vc = verifyCommitments(this.config, commitments);
-    if (!equalBytes(commitments[this.index] as Uint8Array, this.#commitment)) {
+    if (!equalBytes(commitments[this.index] as Uint8Array, own)) {
       throw new VerificationError('ngo.commitment.own', 'own commitment was replaced');
     }
     this.#verified = vc;
+    this.#receivedCommitments = commitments.map((c) => copyBytes(c));
   }
 
   #need(): VerifiedCommitments {
@@ -512,6 +706,9 @@ export class NgoParty {
     return encodeNgoContribution({ ...body, signature });
   }
 }
+
+/** Secrets {@link NgoParty.fromBytes} hands to the constructor (module-private). */
+let restoring: { k: bigint; salt: Uint8Array; order: Uint32Array } | null = null;
 
 // ── Helpers ─────────────────────────────────────────────────────────────────────────────────
 
