@@ -27,7 +27,7 @@ import {
 } from '../voucher/server.js';
 import { CLIENT_COMMANDS } from './cmd-client.js';
 import { DATABASE_COMMANDS } from './cmd-database.js';
-import { NGO_COMMANDS } from './cmd-ngo.js';
+import { ArbiterFinding, NGO_COMMANDS } from './cmd-ngo.js';
 import { SERVER_COMMANDS } from './cmd-server.js';
 import { CliUsageError, type Command } from './io.js';
 import { cmdKeygen, KEYGEN_HELP } from './keys.js';
@@ -572,6 +572,7 @@ async function main(argv: string[]): Promise<number> {
     else throw new CliUsageError(`unknown command "${cmd}" (try: quorum-psi help)`);
     return 0;
   } catch (e) {
+    if (e instanceof ArbiterFinding) return e.exitCode;
     if (e instanceof CliUsageError) {
       process.stderr.write(`quorum-psi: ${e.message}\n`);
       return 2;

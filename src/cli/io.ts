@@ -261,11 +261,7 @@ export type OutputFile = readonly [path: string, data: Uint8Array | string, mode
  * so a crash leaves the old state or the new one, never half of either.
  */
 export function writeFiles(files: readonly OutputFile[], opts: { replace?: boolean } = {}): void {
-  if (!opts.replace) {
-    for (const [path] of files) {
-      if (existsSync(path)) throw new CliUsageError(`${path} already exists (not overwritten)`);
-    }
-  }
+  if (!opts.replace) refuseExisting(files.map(([path]) => path));
   const tmps: string[] = [];
   try {
     for (const [path, data, mode] of files) {
@@ -282,6 +278,23 @@ export function writeFiles(files: readonly OutputFile[], opts: { replace?: boole
   files.forEach(([path], i) => {
     renameSync(tmps[i] as string, path);
   });
+}
+
+/** Refuse to go on when an output exists: outputs are never overwritten. */
+export function refuseExisting(paths: readonly string[]): void {
+  for (const path of paths) {
+    if (existsSync(path)) throw new CliUsageError(`${path} already exists (not overwritten)`);
+  }
+}
+
+/**
+ * A step's outputs (which must not exist) and its updated state files (replaced), written
+ * together atomically as {@link writeFiles} does: the existence check comes before anything is
+ * written, so a refused step leaves the state as it was.
+ */
+export function commitStep(outputs: readonly OutputFile[], states: readonly OutputFile[]): void {
+  refuseExisting(outputs.map(([path]) => path));
+  writeFiles([...outputs, ...states], { replace: true });
 }
 
 // ── Passphrases and locked secrets ────────────────────────────────────────────────────────────
