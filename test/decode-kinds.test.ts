@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../src/core/errors.js';
 import { ristretto255Sha512 } from '../src/core/group.js';
-import { ClientAccount } from '../src/voucher/client.js';
+import { encodeAuditBundle } from '../src/database/audit.js';
+import { ClientAccount, ClientDatabase } from '../src/voucher/client.js';
 import { ServerAccount } from '../src/voucher/server.js';
 import { makeWorld } from './helpers/protocol.js';
 
@@ -26,6 +27,18 @@ describe('decode errors name object kinds', () => {
     );
     expect(() => ServerAccount.fromBytes(w.account.toBytes())).toThrow(
       /this is a client account state, not a server account state/,
+    );
+  });
+
+  it('an audit bundle or a server state handed over as public data is named, not a bad field', () => {
+    // Before: the public-data decoder read a field of the bundle as the reviewer count and
+    // reported "154 reviewer keys > 16".
+    const bundle = encodeAuditBundle(w.built, { version: 1 });
+    expect(() => ClientDatabase.load(bundle, w.built.root)).toThrow(
+      /this is an audit bundle, not public data/,
+    );
+    expect(() => ClientDatabase.load(w.server.toBytes(), w.built.root)).toThrow(
+      /this is a server account state, not public data/,
     );
   });
 });

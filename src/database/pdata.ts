@@ -195,6 +195,11 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
   if (!(pdata instanceof Uint8Array)) throw new TypeError('"pdata" expected Uint8Array');
   // Peek at the reviewer count to find the header's end, then decode exactly that prefix.
   const prefix = 5 + 2 + 2 + 4 + 4;
+  // Magic, kind and version first: another object handed over as public data is named as such,
+  // not reported as a malformed field.
+  decodeWith('public data', pdata.subarray(0, Math.min(pdata.length, 5)), (r) => {
+    r.header(KIND.publicData, true);
+  });
   if (pdata.length < prefix + 1)
     throw new DecodeError('decode.truncated', 'public data: truncated header');
   const reviewers = pdata[prefix] as number;
