@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../src/core/errors.js';
 import { ristretto255Sha512 } from '../src/core/group.js';
 import { encodeAuditBundle } from '../src/database/audit.js';
+import { acceptDatabase } from '../src/database/manifest.js';
 import { ClientAccount, ClientDatabase } from '../src/voucher/client.js';
 import { ServerAccount } from '../src/voucher/server.js';
 import { makeWorld } from './helpers/protocol.js';
@@ -35,6 +36,11 @@ describe('decode errors name object kinds', () => {
     // reported "154 reviewer keys > 16".
     const bundle = encodeAuditBundle(w.built, { version: 1 });
     expect(() => ClientDatabase.load(bundle, w.built.root)).toThrow(
+      /this is an audit bundle, not public data/,
+    );
+    // acceptDatabase names it before comparing it with the manifest's header.
+    const opts = { trust: [], m: 1, deploymentId: Uint8Array.of(1), minVersion: 0 };
+    expect(() => acceptDatabase(bundle, new Uint8Array(64), opts)).toThrow(
       /this is an audit bundle, not public data/,
     );
     expect(() => ClientDatabase.load(w.server.toBytes(), w.built.root)).toThrow(

@@ -41,6 +41,7 @@ import {
 } from '../core/sign.js';
 import { bytesToHex, checkBytes, equalBytes } from '../core/utils.js';
 import { type AcceptedManifest, ClientDatabase } from './client-database.js';
+import { checkPublicDataKind } from './pdata.js';
 
 /** The statement NGOs sign (SPEC v2 §5 step 5). */
 export interface ManifestBody {
@@ -267,6 +268,8 @@ export function acceptDatabase(
   // The bytes checked are the bytes used: copy first (a Buffer's slice() would be a view).
   const pdata = Uint8Array.from(checkBytes('pdata', pdataIn));
   const manifestBytes = Uint8Array.from(checkBytes('manifest', manifestIn));
+  // Another object handed over as public data is named as such before anything else.
+  checkPublicDataKind(pdata);
   const manifest = decodeManifest(manifestBytes);
   const { body } = manifest;
   const jurisdictions = signingJurisdictions(manifest, trust);

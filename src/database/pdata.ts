@@ -188,6 +188,16 @@ export function headerLength(suite: Suite, reviewers: number): number {
 }
 
 /**
+ * Magic, kind and version of public data, checked first: another object handed over as public
+ * data (an audit bundle, a manifest) is a `decode.kind` naming it, not a malformed field.
+ */
+export function checkPublicDataKind(pdata: Uint8Array): void {
+  decodeWith('public data', pdata.subarray(0, Math.min(pdata.length, 5)), (r) => {
+    r.header(KIND.publicData, true);
+  });
+}
+
+/**
  * Decode the header at the start of `pdata` (strict: magic, kind, version, suite, ranges, `L`
  * a valid non-identity element). Returns the header and its length in bytes.
  */
@@ -195,11 +205,7 @@ export function decodeHeader(pdata: Uint8Array): { header: PublicHeader; length:
   if (!(pdata instanceof Uint8Array)) throw new TypeError('"pdata" expected Uint8Array');
   // Peek at the reviewer count to find the header's end, then decode exactly that prefix.
   const prefix = 5 + 2 + 2 + 4 + 4;
-  // Magic, kind and version first: another object handed over as public data is named as such,
-  // not reported as a malformed field.
-  decodeWith('public data', pdata.subarray(0, Math.min(pdata.length, 5)), (r) => {
-    r.header(KIND.publicData, true);
-  });
+  checkPublicDataKind(pdata);
   if (pdata.length < prefix + 1)
     throw new DecodeError('decode.truncated', 'public data: truncated header');
   const reviewers = pdata[prefix] as number;
