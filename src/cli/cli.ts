@@ -43,17 +43,26 @@ import {
   type TamperKind,
 } from './simulate.js';
 
-const USAGE = `usage:
+const USAGE_HEAD = `usage:
   quorum-psi demo [--suite ristretto255|p256] [--seed HEX]
   quorum-psi simulate --ngo NAME:JURISDICTION:FILE [--ngo …] --rule M --client FILE --threshold T
                       [--suite ristretto255|p256] [--seed HEX] [--synthetic-rate P]
                       [--max-synthetics S] [--table-ratio R] [--payload-size N]
                       [--tamper ${TAMPER_KINDS.join('|')}] [--json]
   quorum-psi keygen ngo|auditor|reviewer --out DIR
-  quorum-psi help
+  quorum-psi help`;
 
-Run "quorum-psi demo --help", "quorum-psi simulate --help" or "quorum-psi keygen --help" for
-what each flag does.`;
+/** The usage text: the in-process commands, then one line per file-driven command. */
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `${USAGE_HEAD}
+
+Every role from files, one command per protocol step (docs/runbooks.md):
+${COMMANDS.map((c) => `  quorum-psi ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run "quorum-psi COMMAND --help" (e.g. "quorum-psi ngo hop --help") for what each flag does and
+the files each command reads and writes.`;
+}
 
 const DEMO_HELP = `usage: quorum-psi demo [--suite ristretto255|p256] [--seed HEX]
 
@@ -568,7 +577,7 @@ async function main(argv: string[]): Promise<number> {
       if (wantsHelp) process.stdout.write(`${SIMULATE_HELP}\n`);
       else await cmdSimulate(rest);
     } else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h')
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${usage()}\n`);
     else throw new CliUsageError(`unknown command "${cmd}" (try: quorum-psi help)`);
     return 0;
   } catch (e) {

@@ -17,7 +17,14 @@ import { KIND } from '../core/constants.js';
 import { generateReviewerKeyPair } from '../core/seal.js';
 import { generateSigningKeyPair } from '../core/sign.js';
 import { bytesToHex } from '../core/utils.js';
-import { CliUsageError, getPassphrase, lock, PASSPHRASE_ENV, writeFiles } from './io.js';
+import {
+  CliUsageError,
+  getPassphrase,
+  lock,
+  PASSPHRASE_ENV,
+  SCRYPT_ENV,
+  writeFiles,
+} from './io.js';
 
 export { CliUsageError, PASSPHRASE_ENV } from './io.js';
 
@@ -64,6 +71,7 @@ options:
 The passphrase is read from the environment variable ${PASSPHRASE_ENV}, or asked for on the
 terminal (twice); it is never taken from a flag. The secret key is encrypted with scrypt
 (N = 2^17, r = 8, p = 1) and XChaCha20-Poly1305 (docs/wire-format.md "Locked secret").
+${SCRYPT_ENV} (10..20, default 17) sets log2 N: lower values are for tests and demos only.
 Exit status: 0 on success, 2 for bad usage or input (nothing is written).`;
 
 /** `quorum-psi keygen KIND --out DIR`. */
