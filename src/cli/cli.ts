@@ -60,8 +60,9 @@ function usage(): string {
 Every role from files, one command per protocol step (docs/runbooks.md):
 ${COMMANDS.map((c) => `  quorum-psi ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-Run "quorum-psi COMMAND --help" (e.g. "quorum-psi ngo hop --help") for what each flag does and
-the files each command reads and writes.`;
+Run "quorum-psi demo --help", "quorum-psi simulate --help", "quorum-psi keygen --help" or
+"quorum-psi COMMAND --help" (e.g. "quorum-psi ngo hop --help") for what each flag does and the
+files each command reads and writes.`;
 }
 
 const DEMO_HELP = `usage: quorum-psi demo [--suite ristretto255|p256] [--seed HEX]
