@@ -38,7 +38,7 @@ import {
   unpadPayload,
 } from '../src/voucher/server.js';
 import { thrown } from './helpers/assert.js';
-import { type CliRun, runCli } from './helpers/cli.js';
+import { type CliRun, expectOneLine, runCli } from './helpers/cli.js';
 import { seededRng } from './helpers/rng.js';
 
 const PASS = 'client passphrase';
@@ -52,13 +52,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const cli = (args: string[], passphrase: string | undefined = PASS) =>
   runCli(args, { QPSI_PASSPHRASE: passphrase, QPSI_SCRYPT_LOG_N: '10' });
 const ok = (r: CliRun) => expect(r.code, r.stderr).toBe(0);
-const oneLine = (r: CliRun, message: RegExp) => {
-  expect(r.code, r.stdout).toBe(2);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^quorum-psi: /);
-  expect(lines[0]).toMatch(message);
-};
 
 /** A 16-byte item `tag#i`. */
 function item16(tag: string, i: number): Uint8Array {
@@ -356,9 +349,9 @@ describe('client accept refuses, and leaves the state untouched', () => {
         acceptArgs(join(dir, 'trust.json'), join(dir, 's3'), join(dir, 'cell.pdata'), manifest()),
       ),
     ]);
-    oneLine(dep, /^quorum-psi: refused: manifest\.deployment: /);
-    oneLine(untrusted, /^quorum-psi: refused: manifest\.quorum: .*0 distinct trusted/);
-    oneLine(cell, /^quorum-psi: refused: manifest\.root: /);
+    expectOneLine(dep, /^quorum-psi: refused: manifest\.deployment: /);
+    expectOneLine(untrusted, /^quorum-psi: refused: manifest\.quorum: .*0 distinct trusted/);
+    expectOneLine(cell, /^quorum-psi: refused: manifest\.root: /);
     for (const s of ['s1', 's2', 's3']) expect(existsSync(join(dir, s))).toBe(false);
   });
 
@@ -369,7 +362,7 @@ describe('client accept refuses, and leaves the state untouched', () => {
     ok(v2);
     expect(v2.stdout).toMatch(/^accepted database version 2 .*account created/);
     const before = snapshot(state);
-    oneLine(
+    expectOneLine(
       await cli(acceptArgs(trust, state, pdata(), manifest())),
       /^quorum-psi: refused: manifest\.rollback: .*version 1 is older than version 2/,
     );
@@ -392,7 +385,7 @@ describe('client accept refuses, and leaves the state untouched', () => {
     const trust = join(dir, 'trust.json');
     ok(await cli(acceptArgs(trust, state, pdata(), manifest())));
     const before = snapshot(state);
-    oneLine(
+    expectOneLine(
       await cli(acceptArgs(trust, state, join(dir, 't4.pdata'), join(dir, 't4.manifest'))),
       /^quorum-psi: refused: params\.pinned: the database announces T = 4 \(account: 3\)/,
     );
@@ -497,7 +490,7 @@ describe('client voucher checks every line first, and writes nothing on failure'
       }),
     );
     runs.forEach((r, i) => {
-      oneLine(r, (cases[i] as (typeof cases)[number]).message);
+      expectOneLine(r, (cases[i] as (typeof cases)[number]).message);
     });
     for (const c of cases) expect(existsSync(join(dir, `${c.name}.bin`))).toBe(false);
     expect(snapshot(state)).toEqual(before);
@@ -529,9 +522,9 @@ describe('client voucher checks every line first, and writes nothing on failure'
         join(dir, 'no-db.bin'),
       ]),
     ]);
-    oneLine(exists, /exists\.bin already exists \(not overwritten\)/);
+    expectOneLine(exists, /exists\.bin already exists \(not overwritten\)/);
     expect(readFileSync(join(dir, 'exists.bin'), 'utf8')).toBe('already here');
-    oneLine(noDb, /no accepted database .*run "quorum-psi client accept" first/);
+    expectOneLine(noDb, /no accepted database .*run "quorum-psi client accept" first/);
     expect(existsSync(join(dir, 'no-db.bin'))).toBe(false);
     expect(snapshot(state)).toEqual(before);
   });

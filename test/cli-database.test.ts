@@ -43,7 +43,7 @@ import {
   startRunLocally,
 } from '../src/quorum/ngo.js';
 import { ServerDatabase } from '../src/voucher/server.js';
-import { type CliRun, runCli } from './helpers/cli.js';
+import { type CliRun, expectOneLine, runCli } from './helpers/cli.js';
 import { threeLists } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
 
@@ -171,14 +171,6 @@ const cli = (args: string[], passphrase?: string) =>
   runCli(args, { QPSI_PASSPHRASE: passphrase, QPSI_SCRYPT_LOG_N: '10' });
 
 /** Exit 2 with exactly one line on stderr, `quorum-psi: …`, matching `message`. */
-function oneLine(r: CliRun, message: RegExp): void {
-  expect(r.code, r.stderr).toBe(2);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^quorum-psi: /);
-  expect(lines[0]).toMatch(message);
-}
-
 const bytesOf = (path: string) => new Uint8Array(readFileSync(path));
 
 /** A manifest body file, decoded by the library (wrapped as a manifest without signatures). */
@@ -398,8 +390,8 @@ describe.concurrent('build → audit ×2 → manifest assemble → manifest veri
         `^accepted: version 1 of deployment "${w.deploymentId}", database ${bytesToHex(body.databaseId)}, valid until .*; signed by Alpha \\(UK\\), Beta \\(CA\\)\\n$`,
       ),
     );
-    oneLine(rollback, /^quorum-psi: refused: manifest\.rollback: /);
-    oneLine(again, /audit FAILED \(policy\): database version 1 is not above version 1/);
+    expectOneLine(rollback, /^quorum-psi: refused: manifest\.rollback: /);
+    expectOneLine(again, /audit FAILED \(policy\): database version 1 is not above version 1/);
     expect(existsSync(w.file('alpha-signed-again.bin'))).toBe(false);
     expect(auditorState(states[0] as string).version).toBe(1);
   });
@@ -438,7 +430,7 @@ describe.concurrent('audit refuses: exit 2, one line, no signature, state untouc
   async function refused(tag: string, db: AuditFiles, message: RegExp, opts = {}) {
     const state = R.file(`${tag}.state`);
     const out = R.file(`${tag}-signed.bin`);
-    oneLine(await audit(R, alpha(), db, state, out, opts), message);
+    expectOneLine(await audit(R, alpha(), db, state, out, opts), message);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(state)).toBe(false);
   }
@@ -515,10 +507,16 @@ describe.concurrent('audit refuses: exit 2, one line, no signature, state untouc
       run(db1, other, R.file('k3-signed.bin')),
       run(db1, alpha().key, R.file('k4-signed.bin')),
     ]);
-    oneLine(bundleAsPdata, /audit-bundle\.bin: decode\.kind: .*audit bundle, not public data/);
-    oneLine(missing, /cannot read audit bundle .*nope\.bin: ENOENT/);
-    oneLine(otherState, /other-deployment\.state: the state of deployment "other", not "cli-db-/);
-    oneLine(keyAsState, /alpha\.key: decode\.integrity: auditor state: checksum mismatch/);
+    expectOneLine(
+      bundleAsPdata,
+      /audit-bundle\.bin: decode\.kind: .*audit bundle, not public data/,
+    );
+    expectOneLine(missing, /cannot read audit bundle .*nope\.bin: ENOENT/);
+    expectOneLine(
+      otherState,
+      /other-deployment\.state: the state of deployment "other", not "cli-db-/,
+    );
+    expectOneLine(keyAsState, /alpha\.key: decode\.integrity: auditor state: checksum mismatch/);
     for (const i of [1, 2, 3, 4]) expect(existsSync(R.file(`k${i}-signed.bin`))).toBe(false);
     expect(existsSync(R.file('k1.state')) || existsSync(R.file('k2.state'))).toBe(false);
     expect(auditorState(other).version).toBe(3);
@@ -540,13 +538,19 @@ describe.concurrent('manifest assemble and verify refuse', SLOW, () => {
       assemble(R, db1.body, [alphaOk], outs[2] as string),
       assemble(R, db1.body, [alphaOk, R.contributions[1] as string], outs[3] as string),
     ]);
-    oneLine(other, /asm-beta-other\.bin: signs another manifest body than .*manifest-body\.bin/);
-    oneLine(
+    expectOneLine(
+      other,
+      /asm-beta-other\.bin: signs another manifest body than .*manifest-body\.bin/,
+    );
+    expectOneLine(
       untrusted,
       /asm-stranger\.bin: signed by key [0-9a-f]{64}, which is not in the trust list/,
     );
-    oneLine(few, /only 1 distinct jurisdiction\(s\) signed \(UK\); the trust list's rule needs 2/);
-    oneLine(wrongKind, /contribution-1\.bin: decode\.[a-z]+: /);
+    expectOneLine(
+      few,
+      /only 1 distinct jurisdiction\(s\) signed \(UK\); the trust list's rule needs 2/,
+    );
+    expectOneLine(wrongKind, /contribution-1\.bin: decode\.[a-z]+: /);
     for (const o of outs) expect(existsSync(o)).toBe(false);
   });
 
@@ -571,9 +575,12 @@ describe.concurrent('manifest assemble and verify refuse', SLOW, () => {
     ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/signed by Alpha \(UK\), Gamma \(NL\)\n$/);
-    oneLine(otherDeployment, /^quorum-psi: refused: manifest\.deployment: /);
-    oneLine(pdataAsManifest, /db1\/pdata\.bin: decode\.[a-z]+: manifest/);
-    oneLine(bundleAsPdata, /audit-bundle\.bin: decode\.kind: .*audit bundle, not public data/);
+    expectOneLine(otherDeployment, /^quorum-psi: refused: manifest\.deployment: /);
+    expectOneLine(pdataAsManifest, /db1\/pdata\.bin: decode\.[a-z]+: manifest/);
+    expectOneLine(
+      bundleAsPdata,
+      /audit-bundle\.bin: decode\.kind: .*audit bundle, not public data/,
+    );
   });
 });
 
@@ -598,10 +605,13 @@ describe.concurrent('build refuses, and every command documents its flags', SLOW
       ],
       BUILDER_PASS,
     );
-    oneLine(missing, /cannot read contribution .*no-such-contribution\.bin: ENOENT/);
+    expectOneLine(missing, /cannot read contribution .*no-such-contribution\.bin: ENOENT/);
     expect(existsSync(out)).toBe(false);
     const before = bytesOf(db1.pdata);
-    oneLine(await build(R, R.file('db1')), /db1\/pdata\.bin already exists \(not overwritten\)/);
+    expectOneLine(
+      await build(R, R.file('db1')),
+      /db1\/pdata\.bin already exists \(not overwritten\)/,
+    );
     expect(equalBytes(bytesOf(db1.pdata), before)).toBe(true);
   });
 

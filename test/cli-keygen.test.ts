@@ -15,21 +15,13 @@ import { reviewerPublicKey } from '../src/core/seal.js';
 import { signingPublicKey } from '../src/core/sign.js';
 import { bytesToHex } from '../src/core/utils.js';
 import { thrown } from './helpers/assert.js';
-import { type CliRun, runCli } from './helpers/cli.js';
+import { expectOneLine, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qpsi-keygen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = (args: string[], passphrase: string | undefined) =>
   runCli(args, { QPSI_PASSPHRASE: passphrase });
-const oneLine = (r: CliRun, message: RegExp) => {
-  expect(r.code).toBe(2);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^quorum-psi: /);
-  expect(lines[0]).toMatch(message);
-};
-
 describe('quorum-psi keygen', () => {
   it('ngo: a locked signing key and its hex public key; the passphrase unlocks it, another does not', async () => {
     const out = join(dir, 'ngo');
@@ -66,23 +58,26 @@ describe('quorum-psi keygen', () => {
     const out = join(dir, 'twice');
     expect((await cli(['keygen', 'auditor', '--out', out], 'pw')).code).toBe(0);
     const before = readFileSync(join(out, 'auditor-signing.key'));
-    oneLine(await cli(['keygen', 'auditor', '--out', out], 'pw'), /already exists/);
+    expectOneLine(await cli(['keygen', 'auditor', '--out', out], 'pw'), /already exists/);
     expect(readFileSync(join(out, 'auditor-signing.key'))).toEqual(before);
   });
 
   it('bad input: exit 2, one line, nothing written', async () => {
     const out = join(dir, 'bad');
-    oneLine(
+    expectOneLine(
       await cli(['keygen', 'ngo', '--out', out], undefined),
       /no passphrase: set QPSI_PASSPHRASE/,
     );
-    oneLine(await cli(['keygen', 'ngo', '--out', out], ''), /QPSI_PASSPHRASE is set but empty/);
-    oneLine(
+    expectOneLine(
+      await cli(['keygen', 'ngo', '--out', out], ''),
+      /QPSI_PASSPHRASE is set but empty/,
+    );
+    expectOneLine(
       await cli(['keygen', 'wizard', '--out', out], 'pw'),
       /keygen needs one kind: ngo, auditor, reviewer/,
     );
-    oneLine(await cli(['keygen', 'ngo'], 'pw'), /--out DIR is required/);
-    oneLine(
+    expectOneLine(await cli(['keygen', 'ngo'], 'pw'), /--out DIR is required/);
+    expectOneLine(
       await cli(['keygen', 'ngo', '--out', out, '--passphrase', 'x'], 'pw'),
       /Unknown option '--passphrase'/,
     );

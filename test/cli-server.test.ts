@@ -32,7 +32,7 @@ import { bytesToHex } from '../src/core/utils.js';
 import { ClientAccount, createVoucher } from '../src/voucher/client.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/voucher/server.js';
 import { padPayload } from '../src/voucher/voucher.js';
-import { type CliRun, runCli } from './helpers/cli.js';
+import { type CliRun, expectOneLine, runCli } from './helpers/cli.js';
 import { seededRng } from './helpers/rng.js';
 
 const PASS = 'platform passphrase';
@@ -46,13 +46,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const cli = (args: string[], passphrase: string | undefined = PASS) =>
   runCli(args, { QPSI_PASSPHRASE: passphrase, QPSI_SCRYPT_LOG_N: '10' });
 const ok = (r: CliRun) => expect(r.code, r.stderr).toBe(0);
-const oneLine = (r: CliRun, message: RegExp) => {
-  expect(r.code, r.stdout).toBe(2);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^quorum-psi: /);
-  expect(lines[0]).toMatch(message);
-};
 
 /** A 16-byte item `tag#i`. */
 function item16(tag: string, i: number): Uint8Array {
@@ -431,10 +424,10 @@ describe('server ingest, reveal and reviewer open on one deployment', () => {
         p('erin.json'),
       ]),
     ]);
-    oneLine(truncated, /dan-truncated\.bin: record 3: truncated$/);
+    expectOneLine(truncated, /dan-truncated\.bin: record 3: truncated$/);
     expect(existsSync(p('truncated'))).toBe(false);
-    oneLine(ingestCorrupt, /erin\.state: decode\.integrity: /);
-    oneLine(revealCorrupt, /erin\.state: decode\.integrity: /);
+    expectOneLine(ingestCorrupt, /erin\.state: decode\.integrity: /);
+    expectOneLine(revealCorrupt, /erin\.state: decode\.integrity: /);
     expect(new Uint8Array(readFileSync(p('corrupt/erin.state')))).toEqual(corrupted);
     expect(readdirSync(p('corrupt'))).toEqual(['erin.state']); // the lock was released
     expect(existsSync(p('erin.json'))).toBe(false);
@@ -447,7 +440,7 @@ describe('server ingest, reveal and reviewer open on one deployment', () => {
     const held = await cli(
       ingestArgs(dir, 'frank', stream('frank.bin', vouchers(f, 'frank', rows(f, 'frank', 1, 0)))),
     );
-    oneLine(
+    expectOneLine(
       held,
       /account frank is being ingested by another process \(.*frank\.lock; remove it if no process holds it\)/,
     );
@@ -552,15 +545,15 @@ describe('server ingest, reveal and reviewer open on one deployment', () => {
     ok(two);
     expect(two.stdout).toBe(`${bytesToHex(twoId)}: "second slot"\n`);
     expect(readFileSync(p(`o6/${bytesToHex(twoId)}.payload`), 'utf8')).toBe('second slot');
-    oneLine(
+    expectOneLine(
       relabelled,
       new RegExp(
         `ivy-relabelled\\.json: id ${hex('ivy:0')}: the payload does not open with this key for account "mallory"`,
       ),
     );
-    oneLine(wrongPass, /reviewer\.key: wrong passphrase/);
-    oneLine(extra, /ivy-extra\.json: unknown field "extra"/);
-    oneLine(
+    expectOneLine(wrongPass, /reviewer\.key: wrong passphrase/);
+    expectOneLine(extra, /ivy-extra\.json: unknown field "extra"/);
+    expectOneLine(
       last,
       new RegExp(
         `ivy-last\\.json: id ${bytesToHex(r.revealed[T - 1]?.id as Uint8Array)}: the payload does not open`,

@@ -485,6 +485,22 @@ ${EXIT_HELP}`,
   },
 };
 
+/** `--state S --out F`: a message made from the party, which is not changed. */
+async function writeFromParty(
+  argv: string[],
+  make: (party: NgoParty) => Uint8Array,
+  done: (out: string, party: NgoParty) => string,
+): Promise<void> {
+  const f = parseFlags(argv, { state: { type: 'string' }, out: { type: 'string' } }, [
+    'state',
+    'out',
+  ]);
+  const { party } = await openParty(f.state as string);
+  const bytes = about(f.state as string, () => make(party));
+  writeFiles([[f.out as string, bytes]]);
+  say(done(f.out as string, party));
+}
+
 const ngoContribute: Command = {
   name: 'ngo contribute',
   summary: 'sign the qualifying items for the builder',
@@ -497,16 +513,12 @@ to the deployment, the run and its commitment. Send it to the builder (and to ev
   --out FILE     the contribution (binary, kind 0x13)
 ${STATE_HELP}
 ${EXIT_HELP}`,
-  async run(argv) {
-    const f = parseFlags(argv, { state: { type: 'string' }, out: { type: 'string' } }, [
-      'state',
-      'out',
-    ]);
-    const { party } = await openParty(f.state as string);
-    const bytes = about(f.state as string, () => party.contribute());
-    writeFiles([[f.out as string, bytes]]);
-    say(`contribution written to ${f.out}`);
-  },
+  run: (argv) =>
+    writeFromParty(
+      argv,
+      (party) => party.contribute(),
+      (out) => `contribution written to ${out}`,
+    ),
 };
 
 const ngoOpen: Command = {
@@ -523,16 +535,12 @@ only to the arbiter the NGOs agreed on.
   --out FILE     the opening (binary, kind 0x15)
 ${STATE_HELP}
 ${EXIT_HELP}`,
-  async run(argv) {
-    const f = parseFlags(argv, { state: { type: 'string' }, out: { type: 'string' } }, [
-      'state',
-      'out',
-    ]);
-    const { party } = await openParty(f.state as string);
-    const bytes = about(f.state as string, () => party.opening());
-    writeFiles([[f.out as string, bytes]]);
-    say(`opening of ${party.listSize} items written to ${f.out} (for the arbiter only)`);
-  },
+  run: (argv) =>
+    writeFromParty(
+      argv,
+      (party) => party.opening(),
+      (out, party) => `opening of ${party.listSize} items written to ${out} (for the arbiter only)`,
+    ),
 };
 
 const arbiter: Command = {

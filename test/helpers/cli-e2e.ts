@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { type CliRun, runCli } from './cli.js';
+import { type CliRun, expectOneLine, runCli } from './cli.js';
 
 export const T = 3;
 export const M = 2;
@@ -82,13 +82,9 @@ export async function refused(
   outputs: readonly string[] = [],
 ): Promise<string> {
   const r = await as(party, args);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(r.code, `${party}: ${args.join(' ')}\n${r.stderr}`).toBe(2);
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^quorum-psi: /);
-  expect(lines[0]).toMatch(message);
+  expectOneLine(r, message);
   for (const o of outputs) expect(existsSync(o), `${o} must not be written`).toBe(false);
-  return lines[0] as string;
+  return r.stderr.trim();
 }
 
 /** A byte-flipped copy of `from` written to `to` (at `at`, from the end when negative). */

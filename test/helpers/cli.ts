@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
@@ -53,4 +54,13 @@ export async function runCli(
     running--;
     queue.shift()?.();
   }
+}
+
+/** A refusal: exit status 2 and exactly one line on stderr, `quorum-psi: …` matching `message`. */
+export function expectOneLine(r: CliRun, message: RegExp): void {
+  expect(r.code, `${r.stdout}${r.stderr}`).toBe(2);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^quorum-psi: /);
+  expect(lines[0]).toMatch(message);
 }
