@@ -601,6 +601,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `quorum-psi … | head`: a reader that stops early is not an error of this command.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -507,7 +507,8 @@ const ngoContribute: Command = {
   help: `usage: quorum-psi ngo contribute --state STATE --out CONTRIBUTION
 
 SPEC §3 step 6. Writes the NGO's signed contribution: its qualifying items in the clear, bound
-to the deployment, the run and its commitment. Send it to the builder (and to every auditor).
+to the deployment, the run and its commitment. Send it to the builder (it reaches the
+auditors inside the audit bundle).
 
   --state FILE   the NGO's state (after ngo qualify); not changed
   --out FILE     the contribution (binary, kind 0x13)
