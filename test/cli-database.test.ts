@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson } from '../src/cli/io.js';
-import { KIND, PROTOCOL_VERSION, STATE_CHECKSUM_LABEL } from '../src/core/constants.js';
+import { AUDITOR_STATE_LABEL, KIND, PROTOCOL_VERSION } from '../src/core/constants.js';
 import type { Suite } from '../src/core/group.js';
 import { lockSecret, unlockSecret } from '../src/core/locked-secret.js';
 import { p256Sha256 } from '../src/core/p256.js';
@@ -180,7 +180,7 @@ const bodyOf = (bytes: Uint8Array): ManifestBody => decodeManifest(encodeManifes
 function auditorState(path: string): { deploymentId: string; version: number } {
   const body = verifyChecksum(
     'auditor state',
-    STATE_CHECKSUM_LABEL.auditor,
+    AUDITOR_STATE_LABEL,
     bytesOf(path),
     KIND.auditorState,
   );
@@ -499,7 +499,7 @@ describe.concurrent('audit refuses: exit 2, one line, no signature, state untouc
       te.encode('other'),
       Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 3), // last signed version 3
     );
-    writeFileSync(other, appendChecksum(STATE_CHECKSUM_LABEL.auditor, stateBody));
+    writeFileSync(other, appendChecksum(AUDITOR_STATE_LABEL, stateBody));
     const run = (db: AuditFiles, state: string, out: string) => audit(R, alpha(), db, state, out);
     const [bundleAsPdata, missing, otherState, keyAsState] = await Promise.all([
       run({ ...db1, pdata: db1.bundle }, R.file('k1.state'), R.file('k1-signed.bin')),

@@ -6,7 +6,7 @@
  * foreign or inconsistent state is a DecodeError.
  */
 import { describe, expect, it } from 'vitest';
-import { KIND, STATE_CHECKSUM_LABEL } from '../src/core/constants.js';
+import { KIND, NGO_PARTY_STATE_LABEL } from '../src/core/constants.js';
 import { DecodeError, NgoVerificationError, StateError } from '../src/core/errors.js';
 import { ristretto255Sha512 as ristretto } from '../src/core/group.js';
 import { p256Sha256 as p256 } from '../src/core/p256.js';
@@ -155,7 +155,7 @@ describe('NgoParty state: bad bytes', () => {
 
   it('fields the protocol never produces are refused even under a valid checksum', () => {
     const body = good.subarray(0, good.length - 32);
-    const reseal = (b: Uint8Array) => appendChecksum(STATE_CHECKSUM_LABEL.ngoParty, b);
+    const reseal = (b: Uint8Array) => appendChecksum(NGO_PARTY_STATE_LABEL, b);
     // Locate fields from the encoding: header 5, roster, run id, index, key, k_i, salt, n.
     const rosterLength = 1 + 14 + 2 + 1 + 2 + 3 * (1 + 2 + 32);
     const off = { index: 5 + rosterLength + 32 };

@@ -13,6 +13,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  AUDITOR_STATE_LABEL,
   DEFAULT_TABLE_RATIO,
   KIND,
   MAX_PAYLOAD_SIZE,
@@ -22,7 +23,6 @@ import {
   MIN_POLICY_TABLE_RATIO,
   NGO_MAX_DEPLOYMENT_ID_BYTES,
   SIG_LABEL,
-  STATE_CHECKSUM_LABEL,
 } from '../core/constants.js';
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, QuorumPsiError, VerificationError } from '../core/errors.js';
@@ -288,7 +288,7 @@ const AUDITOR_STATE = 'auditor state';
 
 /**
  * An auditor's state: `header(kind 0x0d, suite 0) ‖ u8 |deployment id| ‖ deployment id ‖
- * u64 last signed version ‖ checksum` (src/core/state.ts, label `STATE_CHECKSUM_LABEL.auditor`).
+ * u64 last signed version ‖ checksum` (src/core/state.ts, label `AUDITOR_STATE_LABEL`).
  */
 function encodeAuditorState(deploymentId: Uint8Array, lastSignedVersion: number): Uint8Array {
   const body = new Writer()
@@ -297,19 +297,14 @@ function encodeAuditorState(deploymentId: Uint8Array, lastSignedVersion: number)
     .bytes(deploymentId)
     .u64(lastSignedVersion)
     .finish();
-  return appendChecksum(STATE_CHECKSUM_LABEL.auditor, body);
+  return appendChecksum(AUDITOR_STATE_LABEL, body);
 }
 
 function decodeAuditorState(bytes: Uint8Array): {
   deploymentId: Uint8Array;
   lastSignedVersion: number;
 } {
-  const body = verifyChecksum(
-    AUDITOR_STATE,
-    STATE_CHECKSUM_LABEL.auditor,
-    bytes,
-    KIND.auditorState,
-  );
+  const body = verifyChecksum(AUDITOR_STATE, AUDITOR_STATE_LABEL, bytes, KIND.auditorState);
   return decodeWith(AUDITOR_STATE, body, (r) => {
     if (r.header(KIND.auditorState, true) !== null)
       throw new DecodeError('decode.suite', `${AUDITOR_STATE}: names a suite (it has none)`);

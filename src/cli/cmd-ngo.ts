@@ -11,7 +11,7 @@ import {
   KIND_NAME,
   NGO_MAX_LIST_SIZE,
   NGO_RUN_NONCE_BYTES,
-  STATE_CHECKSUM_LABEL,
+  NGO_SETUP_STATE_LABEL,
 } from '../core/constants.js';
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, NgoDecodeError, NgoVerificationError } from '../core/errors.js';
@@ -79,12 +79,12 @@ function encodeSetup(s: NgoSetup): Uint8Array {
   writeRoster(w, s.roster).u16(s.index).bytes(s.signingSecretKey).bytes(s.runNonce);
   w.u32(s.items.length);
   for (const x of s.items) w.bytes(x);
-  return appendChecksum(STATE_CHECKSUM_LABEL.ngoSetup, w.finish());
+  return appendChecksum(NGO_SETUP_STATE_LABEL, w.finish());
 }
 
 function decodeSetup(bytes: Uint8Array): NgoSetup {
   const what = 'NGO set-up state';
-  const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.ngoSetup, bytes, KIND.ngoSetupState);
+  const body = verifyChecksum(what, NGO_SETUP_STATE_LABEL, bytes, KIND.ngoSetupState);
   return decodeWith(what, body, (r) => {
     const suite = r.header(KIND.ngoSetupState) as Suite;
     const roster = readRoster(r, suite);

@@ -367,10 +367,13 @@ export const STATE_CHECKSUM_LABEL = Object.freeze({
   serverAccount: 'quorum-psi-v1-state-server-account',
   /** Server database secret (kind 0x05). */
   serverDatabase: 'quorum-psi-v1-state-server-database',
-  /** NGO party state (kind 0x0b). */
-  ngoParty: 'quorum-psi-v1-state-ngo-party',
-  /** NGO set-up state (kind 0x0c). */
-  ngoSetup: 'quorum-psi-v1-state-ngo-setup',
-  /** Auditor state (kind 0x0d). */
-  auditor: 'quorum-psi-v1-state-auditor',
 } as const);
+
+/**
+ * Checksum labels of the quorum's and the auditor's stored states, apart from
+ * {@link STATE_CHECKSUM_LABEL} so that a client bundle, which never reads them, does not carry
+ * them.
+ */
+export const NGO_PARTY_STATE_LABEL = 'quorum-psi-v1-state-ngo-party';
+export const NGO_SETUP_STATE_LABEL = 'quorum-psi-v1-state-ngo-setup';
+export const AUDITOR_STATE_LABEL = 'quorum-psi-v1-state-auditor';

@@ -30,9 +30,6 @@ const STATE_LABEL_BY_KIND: ReadonlyMap<number, string> = new Map([
   [KIND.accountState, STATE_CHECKSUM_LABEL.clientAccount],
   [KIND.serverAccountState, STATE_CHECKSUM_LABEL.serverAccount],
   [KIND.serverDatabaseSecret, STATE_CHECKSUM_LABEL.serverDatabase],
-  [KIND.ngoPartyState, STATE_CHECKSUM_LABEL.ngoParty],
-  [KIND.ngoSetupState, STATE_CHECKSUM_LABEL.ngoSetup],
-  [KIND.auditorState, STATE_CHECKSUM_LABEL.auditor],
 ]);
 
 /**

@@ -10,9 +10,9 @@ import {
   KIND,
   NGO_COMMITMENT_SALT_BYTES,
   NGO_MAX_LIST_SIZE,
+  NGO_PARTY_STATE_LABEL,
   RUN_ID_LENGTH,
   SIG_LABEL,
-  STATE_CHECKSUM_LABEL,
 } from '../core/constants.js';
 import { dleqConfig, generateProof } from '../core/dleq.js';
 import { decodeWith, Writer } from '../core/encoding.js';
@@ -207,7 +207,7 @@ export class NgoParty {
         for (const j of h.lists) w.u16(j);
       }
     }
-    return appendChecksum(STATE_CHECKSUM_LABEL.ngoParty, w.finish());
+    return appendChecksum(NGO_PARTY_STATE_LABEL, w.finish());
   }
 
   /**
@@ -219,7 +219,7 @@ export class NgoParty {
    */
   static fromBytes(bytes: Uint8Array, rng: Rng = defaultRng): NgoParty {
     const what = 'NGO party state';
-    const body = verifyChecksum(what, STATE_CHECKSUM_LABEL.ngoParty, bytes, KIND.ngoPartyState);
+    const body = verifyChecksum(what, NGO_PARTY_STATE_LABEL, bytes, KIND.ngoPartyState);
     const bad = (msg: string): never => {
       throw new DecodeError('decode.range', `${what}: ${msg}`);
     };
