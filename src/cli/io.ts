@@ -566,3 +566,62 @@ export interface Command {
 export function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
+
+// ── Progress ──────────────────────────────────────────────────────────────────────────────────
+
+/** A step's progress as the library reports it: a phase, elements done and to do. */
+export interface ProgressEvent {
+  readonly phase: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Phases smaller than this never print a line when stderr is not a terminal. */
+export const PROGRESS_MIN_LINES = 10_000;
+
+/**
+ * Progress on stderr for a long step (issue 15): on a terminal, one bar redrawn in place and
+ * cleared at the end; otherwise one line per tenth of a phase of at least
+ * {@link PROGRESS_MIN_LINES} elements (small steps stay silent, so logs hold only what matters);
+ * nothing with `quiet`. Standard output stays the step's result.
+ */
+export function progressReporter(
+  label: string,
+  opts: { quiet?: boolean; tty?: boolean; write?: (s: string) => void } = {},
+): { readonly onProgress: (p: ProgressEvent) => void; done(): void } {
+  const write = opts.write ?? ((s: string) => process.stderr.write(s));
+  const tty = opts.tty ?? process.stderr.isTTY === true;
+  if (opts.quiet) return { onProgress: () => {}, done: () => {} };
+  let lastTenth = new Map<string, number>();
+  let drawn = false;
+  let lastDraw = 0;
+  return {
+    onProgress(p) {
+      if (!(p.total > 0)) return;
+      const frac = Math.min(1, p.done / p.total);
+      if (tty) {
+        const now = Date.now();
+        if (now - lastDraw < 100 && p.done < p.total) return;
+        lastDraw = now;
+        const width = 24;
+        const fill = Math.round(frac * width);
+        write(
+          `\r${label}: ${p.phase} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.done}/${p.total}\u001b[K`,
+        );
+        drawn = true;
+        return;
+      }
+      if (p.total < PROGRESS_MIN_LINES) return;
+      const tenth = Math.floor(frac * 10);
+      if (tenth <= (lastTenth.get(p.phase) ?? 0) && p.done < p.total) return;
+      if (lastTenth.get(p.phase) === 10) return;
+      lastTenth.set(p.phase, tenth);
+      write(`${label}: ${p.phase} ${p.done}/${p.total} (${tenth * 10}%)\n`);
+    },
+    done() {
+      if (drawn) write('\r\u001b[K');
+      drawn = false;
+      lastTenth = new Map();
+    },
+  };
+}
