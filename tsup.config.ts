@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One entry per subpath of package.json "exports" and per "bin", so the build stays in lock-step
-// with the public API without globbing src/. Every subpath names four files of one entry X
+// with the public API without globbing src/, plus the INTERNAL_ENTRIES below. Every subpath names four files of one entry X
 // (X keeps its layer folder, so dist mirrors src/: ./dist/core/group.* <- src/core/group.ts):
 //   { "import":  { "types": "./dist/X.d.ts",  "default": "./dist/X.js"  },
 //     "require": { "types": "./dist/X.d.cts", "default": "./dist/X.cjs" },
@@ -24,6 +24,15 @@ function collectDist(target: ExportTarget, out: Set<string>): void {
     for (const t of Object.values(target)) collectDist(t, out);
   }
 }
+
+/**
+ * Entries that are no subpath: files the package loads by path at run time. The worker pool
+ * (quorum-psi/workers, src/node/worker-pool.ts) starts its threads on dist/node/worker.js,
+ * found beside itself; nothing imports it, so the build keeps it a file of its own.
+ */
+export const INTERNAL_ENTRIES: Readonly<Record<string, string>> = Object.freeze({
+  'node/worker': 'src/node/worker.ts',
+});
 
 function entriesFromExports(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
@@ -47,6 +56,10 @@ function entriesFromExports(): Record<string, string> {
   }
   if (Object.keys(entry).length === 0) {
     throw new Error('no build entries found in package.json exports');
+  }
+  for (const [name, src] of Object.entries(INTERNAL_ENTRIES)) {
+    if (entry[name] !== undefined) throw new Error(`${name} is both a subpath and internal`);
+    entry[name] = src;
   }
   return entry;
 }

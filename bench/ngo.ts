@@ -8,6 +8,12 @@
  *   Floor per element: 1 decode + 1 CT multiplication + 1 encode (raw noble).
  * - `<suite>.ngo.dleq.verify.element`: verifying one batched hop proof over N elements ÷ N
  *   (inputs already decoded), against the same per-element hop floor.
+ * - `<suite>.ngo.hop.pool1.element`, `<suite>.ngo.hop.pool2.element`: the same hop by
+ *   `processHopAsync` on a worker pool (src/node/worker-pool.ts) of 1 and 2 threads, ÷ N, timed
+ *   interleaved with the synchronous `processHop` (rounds rotate sync, pool 1, pool 2); the pool-1
+ *   row's floor is the synchronous hop, the pool-2 row's floor the pool-1 hop, so its ratio is
+ *   the inverse of the speed-up from 1 to 2 threads (printed in its note). Every timed hop's
+ *   output is checked equal to the synchronous one.
  * - `<suite>.ngo.quorum.3xNk`: three NGOs with N items each, the whole quorum (commit, mask, ring,
  *   board, full board verification by every party, qualify, contribute); the note extrapolates
  *   linearly to a million items per NGO (every step is linear in the list size).
@@ -21,7 +27,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { verifyProof } from '../src/core/dleq.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
 import { generateSigningKeyPair } from '../src/core/sign.js';
-import type { Rng } from '../src/core/utils.js';
+import { equalBytes, type Rng } from '../src/core/utils.js';
+import { createWorkerPool, type WorkerPool } from '../src/node/worker-pool.js';
 import {
   createQuorumRoster,
   hopDleqConfig,
@@ -43,6 +50,7 @@ import {
   type BenchRow,
   compare,
   fmtTime,
+  median,
   perElement,
   row,
   wants,
@@ -110,6 +118,79 @@ function party(s: Setup, i: number, list: Uint8Array[]): NgoParty {
     list,
     seededRng(`party${i}`),
   );
+}
+
+/**
+ * `processHop` against `processHopAsync` on pools of 1 and 2 threads: party 2's hop of list 0
+ * (after stage 1) over `N` elements, `rounds` rounds, the order of the three rotating every
+ * round; one fresh party 2 per timed call (set-up not timed). Returns the per-element rows and
+ * the speed-up (median over rounds of pool 1 ÷ pool 2).
+ */
+async function poolRows(suite: Suite, N: number, rounds: number): Promise<BenchRow[]> {
+  const sn = suite.shortName;
+  const s = setup(suite, 3);
+  const lists = [items(N, 0), items(N, 1), items(N, 2)];
+  const ps = lists.map((l, i) => party(s, i, l));
+  const commitments = ps.map((p) => p.commit());
+  for (const p of ps) p.receiveCommitments(commitments);
+  const stage1 = (ps[1] as NgoParty).processHop((ps[0] as NgoParty).maskOwnList(), 0);
+  const fresh = () => {
+    const p2 = party(s, 2, lists[2] as Uint8Array[]);
+    p2.commit();
+    p2.receiveCommitments(commitments);
+    return p2;
+  };
+  const reference = fresh().processHop(stage1, 1);
+  const pools: WorkerPool[] = [createWorkerPool({ workers: 1 }), createWorkerPool({ workers: 2 })];
+  try {
+    const variants: { name: string; hop: (p: NgoParty) => Promise<Uint8Array> }[] = [
+      { name: 'sync', hop: async (p) => p.processHop(stage1, 1) },
+      ...pools.map((pool) => ({
+        name: `pool${pool.workers}`,
+        hop: (p: NgoParty) => p.processHopAsync(stage1, 1, { executor: pool }),
+      })),
+    ];
+    // Warm-up: threads load their modules and JIT the kernels; outputs checked once.
+    for (const v of variants) {
+      const out = await v.hop(fresh());
+      if (!equalBytes(out, reference))
+        throw new Error(`bench: ${v.name} hop differs from processHop`);
+    }
+    const times: number[][] = variants.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      for (let t = 0; t < variants.length; t++) {
+        const j = (r + t) % variants.length;
+        const p = fresh();
+        const t0 = performance.now();
+        const out = await (variants[j] as (typeof variants)[number]).hop(p);
+        (times[j] as number[]).push((performance.now() - t0) / N);
+        if (!equalBytes(out, reference))
+          throw new Error('bench: a timed hop differs from processHop');
+      }
+    }
+    const [sync, one, two] = times as [number[], number[], number[]];
+    const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] as number)));
+    const speedUp = ratio(one, two);
+    process.stderr.write(
+      `  ${sn}.ngo.hop: sync ${fmtTime(median(sync))}, pool of 1 ${fmtTime(median(one))}, pool of 2 ${fmtTime(median(two))} per element; speed-up 1 → 2 threads ${speedUp.toFixed(2)}×\n`,
+    );
+    return [
+      row(
+        `${sn}.ngo.hop.pool1.element`,
+        median(one),
+        { name: 'processHop (sync)', msPerOp: median(sync), ratio: ratio(one, sync) },
+        `batch of ${N}, ${rounds} rounds`,
+      ),
+      row(
+        `${sn}.ngo.hop.pool2.element`,
+        median(two),
+        { name: 'pool of 1 thread', msPerOp: median(one), ratio: ratio(two, one) },
+        `speed-up 1 → 2 threads ${speedUp.toFixed(2)}×`,
+      ),
+    ];
+  } finally {
+    await Promise.all(pools.map((p) => p.close()));
+  }
 }
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
@@ -186,6 +267,9 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
           note: `batch of ${N}, decoded inputs`,
         });
       }
+    }
+    if (wants(ctx, `${sn}.ngo.hop.pool1.element`) || wants(ctx, `${sn}.ngo.hop.pool2.element`)) {
+      rows.push(...(await poolRows(suite, N, ctx.quick ? 3 : 7)));
     }
     if (wants(ctx, qName)) {
       const s = setup(suite, 3);

@@ -2,7 +2,9 @@
  * The source layout (docs/decisions.md "Source layout"), checked on the import graph of src/:
  *
  * 1. Every module except src/index.ts lives in a layer folder, and imports only from its own
- *    layer or a layer below it: core < threshold < quorum < database < voucher < cli.
+ *    layer or a layer below it: core < threshold < quorum < database < voucher < node < cli.
+ *    node/ (the Node.js worker pool, `quorum-psi/workers`) is imported by cli/ only, never by
+ *    src/index.ts: what a client imports never reaches Node.js APIs.
  * 2. A protocol role never imports another role. What two roles share (the voucher format, the
  *    item hashes, the shape of a build, the client's validated public data, the quorum's wire
  *    messages and board checks) lives in a module below or beside them that is not a role. The
@@ -19,7 +21,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /** Layer folders, lowest first. */
-const LAYERS = ['core', 'threshold', 'quorum', 'database', 'voucher', 'cli'] as const;
+const LAYERS = ['core', 'threshold', 'quorum', 'database', 'voucher', 'node', 'cli'] as const;
 
 /**
  * The protocol roles. Not roles, and so free to be imported by the roles of their layer and
@@ -126,6 +128,23 @@ describe('source layout', () => {
 
   it(`a module imports only its own layer or those below it (${LAYERS.join(' < ')}), and no role imports another role`, () => {
     expect(violations(FILES, EDGES)).toEqual([]);
+  });
+
+  it('node/ (the worker pool) is imported by cli/ only, never by the root module or a lower layer', () => {
+    expect(FILES).toContain('node/worker-pool.ts');
+    expect(FILES).toContain('node/worker.ts');
+    const intoNode = EDGES.filter(
+      (e) => layerOf(e.to) === 'node' && layerOf(e.from) !== 'node' && layerOf(e.from) !== 'cli',
+    );
+    expect(intoNode).toEqual([]);
+    // The pool starts its threads on worker.ts by path: no module imports it.
+    expect(EDGES.filter((e) => e.to === 'node/worker.ts')).toEqual([]);
+    // The rule catches the root module too.
+    expect(
+      [{ from: 'index.ts', to: 'node/worker-pool.ts' }].filter(
+        (e) => layerOf(e.to) === 'node' && layerOf(e.from) !== 'node' && layerOf(e.from) !== 'cli',
+      ),
+    ).toHaveLength(1);
   });
 
   it('voucher/: the client and the server import only voucher.ts and lower layers, never each other', () => {

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import tsupConfig from '../tsup.config.js';
+import tsupConfig, { INTERNAL_ENTRIES } from '../tsup.config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -62,11 +62,17 @@ describe('package.json exports', () => {
     expect(pkg.engines.node).toBe('^20.19.0 || >=22.12.0');
   });
 
-  it('tsup builds exactly one entry per subpath and per bin, in both formats', () => {
+  it('tsup builds exactly one entry per subpath, per bin and per internal entry, in both formats', () => {
     const config = tsupConfig as { entry: Record<string, string>; format: string[] };
     const expected = new Set(subpaths.map(entryOf));
     for (const bin of Object.values(pkg.bin))
       expected.add(bin.slice('./dist/'.length, -'.js'.length));
+    // The worker pool's thread script only (loaded by path, src/node/worker-pool.ts).
+    expect(INTERNAL_ENTRIES).toEqual({ 'node/worker': 'src/node/worker.ts' });
+    for (const name of Object.keys(INTERNAL_ENTRIES)) {
+      expect(expected.has(name), name).toBe(false);
+      expected.add(name);
+    }
     expect(Object.keys(config.entry).sort()).toEqual([...expected].sort());
     for (const [name, src] of Object.entries(config.entry)) expect(src).toBe(`src/${name}.ts`);
     expect([...config.format].sort()).toEqual(['cjs', 'esm']);

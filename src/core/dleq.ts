@@ -121,7 +121,8 @@ const CHALLENGE = te.encode('Challenge');
 /**
  * The composite weights `d_i` of RFC 9497 `ComputeComposites`, with the seed of SPEC v2 §2.1 when
  * `cfg.bindStatement` (see the module header). Exposed for tests and for callers that compute
- * composites over encodings they already hold.
+ * composites over encodings they already hold. Equal to {@link compositeSeed} followed by
+ * {@link compositeWeightsAt} over the whole batch.
  */
 export function compositeWeights(
   suite: Suite,
@@ -131,6 +132,25 @@ export function compositeWeights(
   Dbytes: readonly Uint8Array[],
   binding?: Uint8Array,
 ): bigint[] {
+  const seed = compositeSeed(suite, cfg, Bm, Cbytes, Dbytes, binding);
+  return compositeWeightsAt(suite, cfg, seed, 0, Cbytes, Dbytes, Cbytes.length);
+}
+
+/**
+ * The seed of the composite weights: `H(len(Bm)‖Bm‖len(seedDST)‖seedDST)`, followed (when
+ * `cfg.bindStatement`) by the statement digest over every `C[i]`, `D[i]` and the length-prefixed
+ * binding (SPEC v2 §2.1). One sequential hash over the whole batch; the weights of any range of
+ * indices then follow from it alone ({@link compositeWeightsAt}), so they can be computed per
+ * chunk, in any order or thread.
+ */
+export function compositeSeed(
+  suite: Suite,
+  cfg: DleqConfig,
+  Bm: Uint8Array,
+  Cbytes: readonly Uint8Array[],
+  Dbytes: readonly Uint8Array[],
+  binding?: Uint8Array,
+): Uint8Array {
   const n = Cbytes.length;
   if (Dbytes.length !== n) throw new RangeError(`DLEQ: ${n} inputs but ${Dbytes.length} outputs`);
   const seedInput = [lengthPrefixed(Bm), lengthPrefixed(concatBytes(SEED, cfg.context))];
@@ -141,7 +161,28 @@ export function compositeWeights(
   } else if (binding !== undefined) {
     throw new RangeError('DLEQ: the RFC 9497 configuration takes no binding context');
   }
-  const seed = suite.hash(concatBytes(...seedInput));
+  return suite.hash(concatBytes(...seedInput));
+}
+
+/**
+ * The weights `d_from, …, d_{from+c-1}` of a batch of `total` elements given its seed
+ * ({@link compositeSeed}): `Cbytes[j]`, `Dbytes[j]` are the encodings of elements `from + j`
+ * (`c = Cbytes.length`). The transcript of weight `i` carries the global index `i`, so the
+ * weights of a chunk are those of the whole batch at the same positions.
+ */
+export function compositeWeightsAt(
+  suite: Suite,
+  cfg: DleqConfig,
+  seed: Uint8Array,
+  from: number,
+  Cbytes: readonly Uint8Array[],
+  Dbytes: readonly Uint8Array[],
+  total: number,
+): bigint[] {
+  const c = Cbytes.length;
+  if (Dbytes.length !== c) throw new RangeError(`DLEQ: ${c} inputs but ${Dbytes.length} outputs`);
+  if (!Number.isSafeInteger(from) || from < 0 || !Number.isSafeInteger(total) || from + c > total)
+    throw new RangeError(`DLEQ: range [${from}, ${from + c}) outside a batch of ${total}`);
   const hashToScalar = suite.scalarHasher(concatBytes(HTS, cfg.context));
   const Ne = suite.elementLength;
   const w = cfg.indexBytes;
@@ -155,21 +196,22 @@ export function compositeWeights(
   buf.set(i2osp(Ne, 2), dOff);
   buf.set(COMPOSITE, dOff + 2 + Ne);
   const maxIndex = w === 2 ? 0xffff : Number.MAX_SAFE_INTEGER;
-  if (n - 1 > maxIndex) throw new RangeError(`DLEQ: batch of ${n} exceeds the ${w}-byte index`);
-  const d: bigint[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const ci = Cbytes[i] as Uint8Array;
-    const di = Dbytes[i] as Uint8Array;
+  if (total - 1 > maxIndex)
+    throw new RangeError(`DLEQ: batch of ${total} exceeds the ${w}-byte index`);
+  const d: bigint[] = new Array(c);
+  for (let j = 0; j < c; j++) {
+    const ci = Cbytes[j] as Uint8Array;
+    const di = Dbytes[j] as Uint8Array;
     if (ci.length !== Ne || di.length !== Ne) throw new RangeError('DLEQ: element encoding length');
     // I2OSP(i, w), big-endian; i < 2^53 so two 32-bit halves suffice.
-    let x = i;
-    for (let j = w - 1; j >= 0; j--) {
-      buf[iOff + j] = x & 0xff;
+    let x = from + j;
+    for (let b = w - 1; b >= 0; b--) {
+      buf[iOff + b] = x & 0xff;
       x = Math.floor(x / 256);
     }
     buf.set(ci, cOff + 2);
     buf.set(di, dOff + 2);
-    d[i] = hashToScalar(buf);
+    d[j] = hashToScalar(buf);
   }
   return d;
 }
@@ -224,9 +266,51 @@ export function generateProof(
   const d = compositeWeights(suite, cfg, Bm, Cb, Db, st.binding);
   // Composites: the weights and C are public, so the MSM may be variable-time; Z = k·M is not.
   const M = suite.msmVartime(st.C as Element[], d);
+  return proveComposite(suite, cfg, k, st.A, Bm, M, rng);
+}
+
+/**
+ * The statement of a batched proof reduced to its composites: `A`, `B = k·A` and
+ * `M = Σ d_i·C[i]` (and, for verification, `Z = Σ d_i·D[i]`), with the weights `d_i` of
+ * {@link compositeSeed} / {@link compositeWeightsAt}. A caller that computes the composites in
+ * chunks (partial sums over index ranges, possibly in other threads) adds the partial sums and
+ * proves or verifies once: the proof is the one {@link generateProof} gives for the whole batch.
+ */
+export interface DleqComposites {
+  A: Element;
+  B: Element;
+  M: Element;
+  /** `Σ d_i·D[i]`: needed to verify, ignored when proving (the prover computes `k·M`). */
+  Z?: Element;
+}
+
+/**
+ * `GenerateProof` from the composite `M` of the whole batch (see {@link DleqComposites}): the
+ * same bytes as {@link generateProof} for the same statement, `k` and rng state (one random
+ * scalar is drawn, at the same point). `Z = k·M`, `r·A`, `r·M` are constant-time.
+ */
+export function generateProofFromComposites(
+  suite: Suite,
+  cfg: DleqConfig,
+  k: bigint,
+  comp: DleqComposites,
+  rng: Rng = defaultRng,
+): Uint8Array {
+  return proveComposite(suite, cfg, k, comp.A, suite.encode(comp.B), comp.M, rng);
+}
+
+function proveComposite(
+  suite: Suite,
+  cfg: DleqConfig,
+  k: bigint,
+  A: Element,
+  Bm: Uint8Array,
+  M: Element,
+  rng: Rng,
+): Uint8Array {
   const Z = suite.mul(M, k);
   const r = suite.randomScalar(rng);
-  const t2 = suite.mul(st.A, r);
+  const t2 = suite.mul(A, r);
   const t3 = suite.mul(M, r);
   const c = challenge(suite, cfg, Bm, M, Z, t2, t3);
   const s = suite.scalarSub(r, suite.scalarMul(c, k));
@@ -250,19 +334,52 @@ export function verifyProof(
   proof: Uint8Array,
 ): boolean {
   checkStatement(st);
-  const Ns = suite.scalarLength;
-  if (!(proof instanceof Uint8Array) || proof.length !== 2 * Ns) {
-    throw new DecodeError('decode.proof.length', `DLEQ proof: expected ${2 * Ns} bytes`);
-  }
-  const c = suite.decodeScalar(proof.subarray(0, Ns));
-  const s = suite.decodeScalar(proof.subarray(Ns));
+  const [c, s] = decodeProof(suite, proof);
   const Bm = suite.encode(st.B);
   const Cb = encodeAll(suite, st.C, st.Cbytes);
   const Db = encodeAll(suite, st.D, st.Dbytes);
   const d = compositeWeights(suite, cfg, Bm, Cb, Db, st.binding);
   const M = suite.msmVartime(st.C as Element[], d);
   const Z = suite.msmVartime(st.D as Element[], d);
-  const t2 = suite.msmVartime([st.A, st.B], [s, c]);
+  return checkComposite(suite, cfg, st.A, st.B, Bm, M, Z, c, s);
+}
+
+/**
+ * `VerifyProof` from the composites `M`, `Z` of the whole batch (see {@link DleqComposites}):
+ * the verdict {@link verifyProof} gives for the same statement. A proof of the wrong length or
+ * with a non-canonical scalar is a {@link DecodeError}, as there.
+ */
+export function verifyProofFromComposites(
+  suite: Suite,
+  cfg: DleqConfig,
+  comp: DleqComposites,
+  proof: Uint8Array,
+): boolean {
+  const [c, s] = decodeProof(suite, proof);
+  if (comp.Z === undefined) throw new TypeError('DLEQ: verifying needs the composite Z');
+  return checkComposite(suite, cfg, comp.A, comp.B, suite.encode(comp.B), comp.M, comp.Z, c, s);
+}
+
+function decodeProof(suite: Suite, proof: Uint8Array): [bigint, bigint] {
+  const Ns = suite.scalarLength;
+  if (!(proof instanceof Uint8Array) || proof.length !== 2 * Ns) {
+    throw new DecodeError('decode.proof.length', `DLEQ proof: expected ${2 * Ns} bytes`);
+  }
+  return [suite.decodeScalar(proof.subarray(0, Ns)), suite.decodeScalar(proof.subarray(Ns))];
+}
+
+function checkComposite(
+  suite: Suite,
+  cfg: DleqConfig,
+  A: Element,
+  B: Element,
+  Bm: Uint8Array,
+  M: Element,
+  Z: Element,
+  c: bigint,
+  s: bigint,
+): boolean {
+  const t2 = suite.msmVartime([A, B], [s, c]);
   const t3 = suite.msmVartime([M, Z], [s, c]);
   if (t2.is0() || t3.is0() || M.is0() || Z.is0()) return false;
   const expected = challenge(suite, cfg, Bm, M, Z, t2, t3);

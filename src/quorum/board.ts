@@ -6,7 +6,13 @@
  * @module
  */
 import { DLEQ_INDEX_BYTES, DLEQ_PURPOSE, SIG_LABEL } from '../core/constants.js';
-import { type DleqConfig, dleqConfig, verifyProof } from '../core/dleq.js';
+import {
+  compositeSeed,
+  type DleqConfig,
+  dleqConfig,
+  verifyProof,
+  verifyProofFromComposites,
+} from '../core/dleq.js';
 import {
   DecodeError,
   NgoDecodeError,
@@ -15,6 +21,14 @@ import {
   VerificationError,
 } from '../core/errors.js';
 import type { Element, Suite } from '../core/group.js';
+import {
+  chunkSizeFor,
+  elementDecodeError,
+  firstError,
+  inThreadExecutor,
+  type ParallelOptions,
+  sumPartials,
+} from '../core/parallel.js';
 import { verifyStatement } from '../core/sign.js';
 import { concatBytes, equalBytes } from '../core/utils.js';
 import { fail, failDecode } from './culprit.js';
@@ -27,6 +41,7 @@ import {
   elementViews,
   encodeNgoBulletin,
   maskedListDigest,
+  type NgoBulletin,
   type NgoChain,
   type NgoCommitment,
   type NgoStage,
@@ -186,40 +201,11 @@ export function verifyBulletinWith(
 ): VerifiedBulletin {
   const { suite } = config;
   const k = config.members.length;
-  const board = decodeNgoBulletin(bulletin);
-  if (
-    board.suite !== suite ||
-    !equalBytes(board.sessionDigest, config.sessionDigest) ||
-    board.chains.length !== k
-  ) {
-    throw new VerificationError(
-      'ngo.bulletin.session',
-      'bulletin: wrong suite, session or list count',
-    );
-  }
+  const board = decodeBoard(config, bulletin);
   const finalLists: Uint8Array[] = [];
   for (let j = 0; j < k; j++) {
     const chain = board.chains[j] as NgoChain;
-    const publisher = stageProducer(config, j, k - 1);
-    // Signatures first: a stage whose signature does not verify was not made by the party it
-    // names, and the board has no sender among the parties (anyone assembles or relays it), so
-    // nobody is named. Every later failure is in stages validly signed by their producers.
-    const bad = badStageSignature(config, chain);
-    if (bad >= 0) {
-      throw new VerificationError(
-        'ngo.bulletin.signature',
-        `bulletin list ${j}: stage ${bad} signature invalid (forged or altered after signing; ` +
-          `not attributable to party ${stageProducer(config, j, bad)}, whose name it carries)`,
-      );
-    }
-    if (chain.n !== vc.sizes[j]) {
-      fail(
-        config,
-        'ngo.bulletin.length',
-        publisher,
-        `bulletin list ${j}: ${chain.n} elements, committed ${vc.sizes[j]}`,
-      );
-    }
+    checkChainHeader(config, vc, chain, j);
     // Decode a stage only when a proof that involves it must be verified here (lazily, once).
     const decoded = new Map<number, { pts: Element[]; bytes: Uint8Array[] }>();
     const stagePoints = (t: number) => {
@@ -239,17 +225,9 @@ export function verifyBulletinWith(
       }
       return d;
     };
-    for (let t = 1; t < k; t++) {
+    for (const t of hopsToVerify(config, j, chain, known)) {
       const st = chain.stages[t] as NgoStage;
-      const prevList = (chain.stages[t - 1] as NgoStage).list;
       const producer = stageProducer(config, j, t);
-      const seen = known.get(`${j}:${t}`);
-      if (
-        seen &&
-        equalBytes(seen, hopFingerprint(chain.n, prevList, st.list, st.proof as Uint8Array))
-      ) {
-        continue; // this exact hop was verified (or produced) by this party during the ring
-      }
       const ok = safeVerify(
         suite,
         hopDleqConfig(config, j, t),
@@ -268,6 +246,190 @@ export function verifyBulletinWith(
         );
     }
     finalLists.push((chain.stages[k - 1] as NgoStage).list);
+  }
+  return { finalLists, sizes: vc.sizes };
+}
+
+/** Decode a board and check its suite, session and list count. */
+function decodeBoard(config: QuorumConfig, bulletin: Uint8Array): NgoBulletin {
+  const board = decodeNgoBulletin(bulletin);
+  if (
+    board.suite !== config.suite ||
+    !equalBytes(board.sessionDigest, config.sessionDigest) ||
+    board.chains.length !== config.members.length
+  ) {
+    throw new VerificationError(
+      'ngo.bulletin.session',
+      'bulletin: wrong suite, session or list count',
+    );
+  }
+  return board;
+}
+
+/** The checks of chain `j` of a board before any element is decoded: signatures, then size. */
+function checkChainHeader(
+  config: QuorumConfig,
+  vc: VerifiedCommitments,
+  chain: NgoChain,
+  j: number,
+): void {
+  const k = config.members.length;
+  const publisher = stageProducer(config, j, k - 1);
+  // Signatures first: a stage whose signature does not verify was not made by the party it
+  // names, and the board has no sender among the parties (anyone assembles or relays it), so
+  // nobody is named. Every later failure is in stages validly signed by their producers.
+  const bad = badStageSignature(config, chain);
+  if (bad >= 0) {
+    throw new VerificationError(
+      'ngo.bulletin.signature',
+      `bulletin list ${j}: stage ${bad} signature invalid (forged or altered after signing; ` +
+        `not attributable to party ${stageProducer(config, j, bad)}, whose name it carries)`,
+    );
+  }
+  if (chain.n !== vc.sizes[j]) {
+    fail(
+      config,
+      'ngo.bulletin.length',
+      publisher,
+      `bulletin list ${j}: ${chain.n} elements, committed ${vc.sizes[j]}`,
+    );
+  }
+}
+
+/** The stages `t` (1..k-1) of a chain whose hop proof must be verified: all but the `known` ones. */
+function hopsToVerify(
+  config: QuorumConfig,
+  j: number,
+  chain: NgoChain,
+  known: KnownHops,
+): number[] {
+  const out: number[] = [];
+  for (let t = 1; t < config.members.length; t++) {
+    const st = chain.stages[t] as NgoStage;
+    const prevList = (chain.stages[t - 1] as NgoStage).list;
+    const seen = known.get(`${j}:${t}`);
+    if (
+      seen &&
+      equalBytes(seen, hopFingerprint(chain.n, prevList, st.list, st.proof as Uint8Array))
+    ) {
+      continue; // this exact hop was verified (or produced) by this party during the ring
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/**
+ * {@link verifyBulletinWith} with the proofs' element-wise work on `opts.executor` (default: this
+ * thread, yielding between chunks): list by list, the composites of every hop still to verify
+ * are computed per chunk (each stage decoded once per chunk) and added here, and each proof is
+ * checked once. The checks are replayed in {@link verifyBulletinWith}'s order, so the result and
+ * the first error (its code, message and culprit) are the same.
+ */
+export async function verifyBulletinWithAsync(
+  config: QuorumConfig,
+  vc: VerifiedCommitments,
+  bulletin: Uint8Array,
+  known: KnownHops = new Map(),
+  opts: ParallelOptions = {},
+): Promise<VerifiedBulletin> {
+  const { suite } = config;
+  const Ne = suite.elementLength;
+  const k = config.members.length;
+  const board = decodeBoard(config, bulletin);
+  const ex = opts.executor ?? inThreadExecutor();
+  const plans = board.chains.map((chain, j) => hopsToVerify(config, j, chain, known));
+  const total = board.chains.reduce((a, c, j) => a + c.n * (plans[j] as number[]).length, 0);
+  let done = 0;
+  const finalLists: Uint8Array[] = [];
+  for (let j = 0; j < k; j++) {
+    const chain = board.chains[j] as NgoChain;
+    checkChainHeader(config, vc, chain, j);
+    const hops = plans[j] as number[];
+    finalLists.push((chain.stages[k - 1] as NgoStage).list);
+    if (hops.length === 0) continue;
+    const n = chain.n;
+    const stageList = (t: number) => (chain.stages[t] as NgoStage).list;
+    // Each proof's seed hashes its two whole stages (a sequential hash, here).
+    const proofs = hops.map((t) => {
+      const cfg = hopDleqConfig(config, j, t);
+      const seed = compositeSeed(
+        suite,
+        cfg,
+        suite.encode(vc.K[stageProducer(config, j, t)] as Element),
+        elementViews(stageList(t - 1), n, Ne),
+        elementViews(stageList(t), n, Ne),
+        hopProofBinding(config, j, t),
+      );
+      return { C: t - 1, D: t, cfg, seed, withZ: true };
+    });
+    const needed = new Set(hops.flatMap((t) => [t - 1, t]));
+    const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
+    const count = Math.ceil(n / size);
+    const parts = await ex.map(
+      'composites',
+      count,
+      (i) => {
+        const lo = i * size;
+        const hi = Math.min(n, lo + size);
+        return {
+          suite: suite.id,
+          from: lo,
+          total: n,
+          stages: chain.stages.map((st, t) =>
+            needed.has(t) ? st.list.slice(lo * Ne, hi * Ne) : null,
+          ),
+          held: null,
+          proofs,
+        };
+      },
+      {
+        onResult: (i) => {
+          done += (Math.min(n, (i + 1) * size) - i * size) * hops.length;
+          opts.onProgress?.({ phase: 'verify', done, total });
+        },
+      },
+    );
+    // Replay verifyBulletinWith's order: stage t-1 decodes, stage t decodes, hop t's proof.
+    const checked = new Set<number>();
+    const checkStage = (t: number) => {
+      if (checked.has(t)) return;
+      checked.add(t);
+      const e = firstError(parts.map((r) => r.errors[t] ?? null));
+      if (e)
+        failDecode(
+          config,
+          elementDecodeError(e),
+          stageProducer(config, j, t),
+          `bulletin list ${j} stage ${t}`,
+        );
+    };
+    hops.forEach((t, h) => {
+      checkStage(t - 1);
+      checkStage(t);
+      const producer = stageProducer(config, j, t);
+      const ok = safeVerifyComposites(
+        suite,
+        (proofs[h] as { cfg: DleqConfig }).cfg,
+        vc.K[producer] as Element,
+        sumPartials(
+          suite,
+          parts.map((r) => r.M[h] ?? null),
+        ),
+        sumPartials(
+          suite,
+          parts.map((r) => r.Z[h] ?? null),
+        ),
+        (chain.stages[t] as NgoStage).proof as Uint8Array,
+      );
+      if (!ok)
+        fail(
+          config,
+          'ngo.hop.proof',
+          producer,
+          `bulletin list ${j} stage ${t}: DLEQ proof invalid`,
+        );
+    });
   }
   return { finalLists, sizes: vc.sizes };
 }
@@ -297,6 +459,26 @@ export function safeVerify(
       },
       proof,
     );
+  } catch (e) {
+    if (e instanceof DecodeError) return false; // non-canonical proof scalars
+    throw e;
+  }
+}
+
+/**
+ * {@link safeVerify} from the composites `M = Σ d_i·C_i`, `Z = Σ d_i·D_i` of the whole batch
+ * (added up from chunks); non-canonical proof scalars verify as `false`.
+ */
+export function safeVerifyComposites(
+  suite: Suite,
+  cfg: DleqConfig,
+  K: Element,
+  M: Element,
+  Z: Element,
+  proof: Uint8Array,
+): boolean {
+  try {
+    return verifyProofFromComposites(suite, cfg, { A: suite.G, B: K, M, Z }, proof);
   } catch (e) {
     if (e instanceof DecodeError) return false; // non-canonical proof scalars
     throw e;

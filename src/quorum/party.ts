@@ -14,7 +14,12 @@ import {
   RUN_ID_LENGTH,
   SIG_LABEL,
 } from '../core/constants.js';
-import { dleqConfig, generateProof } from '../core/dleq.js';
+import {
+  compositeSeed,
+  dleqConfig,
+  generateProof,
+  generateProofFromComposites,
+} from '../core/dleq.js';
 import { decodeWith, Writer } from '../core/encoding.js';
 import {
   DecodeError,
@@ -25,6 +30,17 @@ import {
   VerificationError,
 } from '../core/errors.js';
 import type { Element, Suite } from '../core/group.js';
+import {
+  chunkSizeFor,
+  elementDecodeError,
+  firstError,
+  type HopResult,
+  inThreadExecutor,
+  type MaskResult,
+  newJobId,
+  type ParallelOptions,
+  sumPartials,
+} from '../core/parallel.js';
 import { signingPublicKey, signStatement } from '../core/sign.js';
 import { appendChecksum, verifyChecksum } from '../core/state.js';
 import {
@@ -44,9 +60,12 @@ import {
   hopFingerprint,
   hopProofBinding,
   safeVerify,
+  safeVerifyComposites,
   stageProducer,
+  type VerifiedBulletin,
   type VerifiedCommitments,
   verifyBulletinWith,
+  verifyBulletinWithAsync,
   verifyCommitments,
 } from './board.js';
 import { fail, failDecode } from './culprit.js';
@@ -109,6 +128,10 @@ export class NgoParty {
   readonly #knownHops = new Map<string, Uint8Array>();
   #holders: NgoItemHolders[] | null = null;
   #qualified: Uint8Array[] | null = null;
+  /** Asynchronous operations queued or running ({@link NgoParty.processHopAsync} and siblings). */
+  #pending = 0;
+  /** Settles when the last queued asynchronous operation has. */
+  #tail: Promise<unknown> = Promise.resolve();
 
   /**
    * @param config - the agreed configuration (ring order = `config.members`)
@@ -358,6 +381,7 @@ export class NgoParty {
    * and cached. Check it with {@link arbiterCheck}.
    */
   opening(): Uint8Array {
+    this.#idle();
     if (!this.#opening) {
       const { suite, sessionDigest, itemWidth } = this.config;
       const Ne = suite.elementLength;
@@ -438,6 +462,7 @@ export class NgoParty {
    * commitment must be the one {@link commit} gives.
    */
   receiveCommitments(commitments: readonly Uint8Array[]): void {
+    this.#idle();
     // The own commitment is a function of the state (Ed25519 signatures are deterministic), so a
     // party restored before it sent its commitment (NgoParty.fromBytes) computes the same bytes.
     const own = this.commit();
@@ -478,6 +503,7 @@ export class NgoParty {
    * for party `index + 1`.
    */
   maskOwnList(): Uint8Array {
+    this.#idle();
     this.#need();
     if (this.#ownStage0) throw new StateError('ngo.state', 'own list already masked');
     const { suite, sessionDigest } = this.config;
@@ -492,14 +518,11 @@ export class NgoParty {
     return encodeNgoChain(suite, sessionDigest, this.index, n, [stage]);
   }
 
-  /**
-   * SPEC §3 step 3: process one incoming chain (list `owner`, stages `0..t-1`) and return the
-   * chain with stage `t` appended (for party `index + 1`, or the bulletin board after `k-1` hops).
-   * `from` (optional) is the transport-level sender, used to name the culprit when even the
-   * framing is broken. Throws {@link NgoDecodeError} / {@link NgoVerificationError} naming the
-   * sender on any failure.
-   */
-  processHop(incoming: Uint8Array, from?: number): Uint8Array {
+  /** The checks of {@link processHop} before any element is decoded (framing, routing, replay, size, signatures). */
+  #hopPrelude(
+    incoming: Uint8Array,
+    from: number | undefined,
+  ): { vc: VerifiedCommitments; chain: NgoChain; s: number; owner: number; producer: number } {
     const vc = this.#need();
     const { config } = this;
     const { suite, sessionDigest } = config;
@@ -553,7 +576,21 @@ export class NgoParty {
     const bad = badStageSignature(config, chain);
     if (bad >= 0)
       fail(config, 'ngo.hop.signature', producer, `list ${owner}: stage ${bad} signature invalid`);
+    return { vc, chain, s, owner, producer };
+  }
 
+  /**
+   * SPEC §3 step 3: process one incoming chain (list `owner`, stages `0..t-1`) and return the
+   * chain with stage `t` appended (for party `index + 1`, or the bulletin board after `k-1` hops).
+   * `from` (optional) is the transport-level sender, used to name the culprit when even the
+   * framing is broken. Throws {@link NgoDecodeError} / {@link NgoVerificationError} naming the
+   * sender on any failure.
+   */
+  processHop(incoming: Uint8Array, from?: number): Uint8Array {
+    this.#idle();
+    const { config } = this;
+    const { suite, sessionDigest } = config;
+    const { vc, chain, s, owner, producer } = this.#hopPrelude(incoming, from);
     const n = chain.n;
     const Ne = suite.elementLength;
     const last = chain.stages[s - 1] as NgoStage;
@@ -625,16 +662,24 @@ export class NgoParty {
    * fully-masked value appears in at least `m - 1` other lists (sorted).
    */
   qualify(bulletin: Uint8Array): Uint8Array[] {
+    this.#idle();
     const vc = this.#need();
     if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');
+    return this.#qualifyWith(
+      verifyBulletinWith(this.config, vc, bulletin, this.#knownHops),
+      bulletin,
+    );
+  }
+
+  /** {@link qualify} after the board was verified. */
+  #qualifyWith(vb: VerifiedBulletin, bulletin: Uint8Array): Uint8Array[] {
     const { config } = this;
     const k = config.members.length;
     const Ne = config.suite.elementLength;
-    const vb = verifyBulletinWith(config, vc, bulletin, this.#knownHops);
     // The own list's stage 0 must be exactly what this party produced.
     const board = decodeNgoBulletin(bulletin);
     const own0 = ((board.chains[this.index] as NgoChain).stages[0] as NgoStage).list;
-    if (!equalBytes(own0, this.#ownStage0)) {
+    if (!equalBytes(own0, this.#ownStage0 as Uint8Array)) {
       fail(
         config,
         'ngo.bulletin.own',
@@ -669,6 +714,269 @@ export class NgoParty {
     this.#holders = holders.sort((a, b) => compareBytes(a.item, b.item));
     this.#qualified = qualified.sort(compareBytes);
     return this.#qualified.map((x) => copyBytes(x));
+  }
+
+  // ── Asynchronous, chunked versions (issue 15) ───────────────────────────────────────────────
+
+  /**
+   * {@link maskOwnList} with the element-wise work (hash-to-group, constant-time multiplication
+   * by `k_i`, encoding) cut into chunks and run on `opts.executor` (default: this thread,
+   * yielding between chunks; `quorum-psi/workers` for a pool of Node worker threads). Returns
+   * the same bytes as {@link maskOwnList}. Calls of the asynchronous methods on one party run one
+   * after the other, in call order; a synchronous method called while one is pending throws a
+   * {@link StateError}.
+   */
+  maskOwnListAsync(opts: ParallelOptions = {}): Promise<Uint8Array> {
+    return this.#exclusive(async () => {
+      this.#need();
+      if (this.#ownStage0) throw new StateError('ngo.state', 'own list already masked');
+      const { suite, sessionDigest } = this.config;
+      const n = this.#items.length;
+      const list = await this.#stage0Async(opts);
+      this.#ownStage0 = list;
+      const stage: NgoStage = {
+        list,
+        proof: null,
+        signature: this.#sign(this.index, 0, n, list, null),
+      };
+      return encodeNgoChain(suite, sessionDigest, this.index, n, [stage]);
+    });
+  }
+
+  /** {@link #stage0} on an executor. */
+  async #stage0Async(opts: ParallelOptions): Promise<Uint8Array> {
+    if (this.#stage0Bytes) return this.#stage0Bytes;
+    const { suite, itemWidth } = this.config;
+    const Ne = suite.elementLength;
+    const n = this.#items.length;
+    const ex = opts.executor ?? inThreadExecutor();
+    const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
+    const count = Math.ceil(n / size);
+    const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
+    let done = 0;
+    const results = await ex.map(
+      'mask',
+      count,
+      (i) => {
+        const lo = i * size;
+        const hi = Math.min(n, lo + size);
+        const items = new Uint8Array((hi - lo) * itemWidth);
+        for (let p = lo; p < hi; p++)
+          items.set(this.#items[this.#order[p] as number] as Uint8Array, (p - lo) * itemWidth);
+        return { suite: suite.id, dst: mdst, k: this.#k, width: itemWidth, items };
+      },
+      {
+        onResult: (_i, r) => {
+          done += r.list.length / Ne;
+          opts.onProgress?.({ phase: 'mask', done, total: n });
+        },
+      },
+    );
+    const list = new Uint8Array(n * Ne);
+    for (let i = 0; i < count; i++) list.set((results[i] as MaskResult).list, i * size * Ne);
+    this.#stage0Bytes = list;
+    return list;
+  }
+
+  /**
+   * {@link processHop} with the element-wise work on `opts.executor`: the incoming proof's
+   * composites, the decoding and the constant-time multiplication by `k_i` per chunk, then the
+   * outgoing proof's composites per chunk; the partial sums are added here and each proof is
+   * checked or made once, over the whole list (one proof per hop, as the protocol requires).
+   * The same bytes as {@link processHop} for the same rng state (its one random scalar is drawn
+   * at the same point), and the same errors naming the same culprits.
+   */
+  processHopAsync(
+    incoming: Uint8Array,
+    from?: number,
+    opts: ParallelOptions = {},
+  ): Promise<Uint8Array> {
+    return this.#exclusive(() => this.#processHopAsync(incoming, from, opts));
+  }
+
+  async #processHopAsync(
+    incoming: Uint8Array,
+    from: number | undefined,
+    opts: ParallelOptions,
+  ): Promise<Uint8Array> {
+    const { config } = this;
+    const { suite, sessionDigest } = config;
+    const { vc, chain, s, owner, producer } = this.#hopPrelude(incoming, from);
+    const n = chain.n;
+    const Ne = suite.elementLength;
+    const last = chain.stages[s - 1] as NgoStage;
+    const prev = s >= 2 ? (chain.stages[s - 2] as NgoStage) : null;
+    const ex = opts.executor ?? inThreadExecutor();
+    const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
+    const count = Math.ceil(n / size);
+    const range = (i: number): [number, number] => [i * size, Math.min(n, (i + 1) * size)];
+    const lastViews = elementViews(last.list, n, Ne);
+    // The incoming proof's seed hashes both whole lists (a sequential hash, here).
+    const cfgIn = prev ? hopDleqConfig(config, owner, s - 1) : null;
+    const Kp = vc.K[producer] as Element;
+    const seedIn =
+      prev && cfgIn
+        ? compositeSeed(
+            suite,
+            cfgIn,
+            suite.encode(Kp),
+            elementViews(prev.list, n, Ne),
+            lastViews,
+            hopProofBinding(config, owner, s - 1),
+          )
+        : null;
+    const job = newJobId();
+    let nothingHeld = false;
+    try {
+      let done = 0;
+      const hopped = await ex.map(
+        'hop',
+        count,
+        (i) => {
+          const [lo, hi] = range(i);
+          return {
+            suite: suite.id,
+            k: this.#k,
+            from: lo,
+            total: n,
+            list: last.list.slice(lo * Ne, hi * Ne),
+            verify:
+              prev && cfgIn && seedIn
+                ? { cfg: cfgIn, seed: seedIn, prev: prev.list.slice(lo * Ne, hi * Ne) }
+                : null,
+            hold: { job, chunk: i },
+          };
+        },
+        {
+          onResult: (i) => {
+            const [lo, hi] = range(i);
+            done += hi - lo;
+            opts.onProgress?.({ phase: 'hop', done, total: n });
+          },
+        },
+      );
+      // The checks in processHop's order: stage s-1 decodes, stage s-2 decodes, its proof.
+      const errList = firstError(hopped.map((r) => (r.error?.stage === 'list' ? r.error : null)));
+      if (errList)
+        failDecode(config, elementDecodeError(errList), producer, `list ${owner} stage ${s - 1}`);
+      const errPrev = firstError(hopped.map((r) => (r.error?.stage === 'prev' ? r.error : null)));
+      if (errPrev)
+        failDecode(config, elementDecodeError(errPrev), producer, `list ${owner} stage ${s - 2}`);
+      if (prev && cfgIn) {
+        const ok = safeVerifyComposites(
+          suite,
+          cfgIn,
+          Kp,
+          sumPartials(
+            suite,
+            hopped.map((r) => r.M),
+          ),
+          sumPartials(
+            suite,
+            hopped.map((r) => r.Z),
+          ),
+          last.proof as Uint8Array,
+        );
+        if (!ok)
+          fail(
+            config,
+            'ngo.hop.proof',
+            producer,
+            `list ${owner} stage ${s - 1}: DLEQ proof invalid`,
+          );
+        this.#knownHops.set(
+          `${owner}:${s - 1}`,
+          hopFingerprint(n, prev.list, last.list, last.proof as Uint8Array),
+        );
+      }
+      const out = new Uint8Array(n * Ne);
+      for (let i = 0; i < count; i++)
+        out.set((hopped[i] as HopResult).list as Uint8Array, range(i)[0] * Ne);
+      // The outgoing proof: its seed here, its composite M = Σ d_i·D_i per chunk (D_i as decoded
+      // by the hop tasks, held by their threads), k_i·M and the proof here.
+      const cfgOut = hopDleqConfig(config, owner, s);
+      const seedOut = compositeSeed(
+        suite,
+        cfgOut,
+        suite.encode(this.#K),
+        lastViews,
+        elementViews(out, n, Ne),
+        hopProofBinding(config, owner, s),
+      );
+      done = 0;
+      const parts = await ex.map(
+        'composites',
+        count,
+        (i) => {
+          const [lo, hi] = range(i);
+          return {
+            suite: suite.id,
+            from: lo,
+            total: n,
+            stages: [last.list.slice(lo * Ne, hi * Ne), out.slice(lo * Ne, hi * Ne)],
+            held: { key: { job, chunk: i }, stage: 0 },
+            proofs: [{ C: 0, D: 1, cfg: cfgOut, seed: seedOut, withZ: false }],
+          };
+        },
+        {
+          onResult: (i) => {
+            const [lo, hi] = range(i);
+            done += hi - lo;
+            opts.onProgress?.({ phase: 'prove', done, total: n });
+          },
+        },
+      );
+      nothingHeld = true; // round 2 took every chunk's held points
+      const M = sumPartials(
+        suite,
+        parts.map((r) => r.M[0] ?? null),
+      );
+      const proof = generateProofFromComposites(
+        suite,
+        cfgOut,
+        this.#k,
+        { A: suite.G, B: this.#K, M },
+        this.#rng,
+      );
+      this.#processed.add(owner);
+      this.#knownHops.set(`${owner}:${s}`, hopFingerprint(n, last.list, out, proof));
+      const stage: NgoStage = { list: out, proof, signature: this.#sign(owner, s, n, out, proof) };
+      return encodeNgoChain(suite, sessionDigest, owner, n, [...chain.stages, stage]);
+    } finally {
+      // After a failure between the two rounds, the threads drop the points they held.
+      if (!nothingHeld) await ex.map('release', ex.workers, () => ({ job })).catch(() => undefined);
+    }
+  }
+
+  /**
+   * {@link qualify} with the board's proofs verified on `opts.executor`: for each list, the
+   * composites of every hop still to verify are computed per chunk (each stage decoded once per
+   * chunk) and each proof is checked once, in the order {@link qualify} checks them; the same
+   * result and the same errors naming the same culprits.
+   */
+  qualifyAsync(bulletin: Uint8Array, opts: ParallelOptions = {}): Promise<Uint8Array[]> {
+    return this.#exclusive(async () => {
+      const vc = this.#need();
+      if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');
+      const vb = await verifyBulletinWithAsync(this.config, vc, bulletin, this.#knownHops, opts);
+      return this.#qualifyWith(vb, bulletin);
+    });
+  }
+
+  /** Run `fn` after every asynchronous operation called before it. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    const run = this.#tail.then(fn).finally(() => {
+      this.#pending--;
+    });
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Synchronous steps may not run while an asynchronous one is pending (state and rng order). */
+  #idle(): void {
+    if (this.#pending > 0)
+      throw new StateError('ngo.state', 'an asynchronous operation of this party is pending');
   }
 
   /**

@@ -1,0 +1,480 @@
+/**
+ * Element-wise work in chunks, on any executor (issue 15): the NGO ring's masking, its hops
+ * (decode, verify the incoming proof's composites, multiply, encode) and the composites of the
+ * proofs it makes and checks, cut into index ranges that can run in any order, in this thread or
+ * in others, with outputs that do not depend on how the work was cut.
+ *
+ * - A **kernel** is a pure function of structured-cloneable input (bytes, numbers, bigints): no
+ *   closures, no suite objects (a suite travels by its wire id). {@link runKernel} runs one. The
+ *   kernels are `mask` (stage 0: hash-to-group, multiply by `k`, encode), `hop` (decode a list,
+ *   optionally the composites of the proof that produced it, multiply by `k`, encode) and
+ *   `composites` (the partial composites `Σ d_i·C_i`, `Σ d_i·D_i` of DLEQ proofs over one index
+ *   range, see `compositeWeightsAt` in ./dleq.ts). Multiplications by the secret `k` use the
+ *   suite's constant-time `mul`; the variable-time MSMs take public data only, as in ./dleq.ts.
+ * - An {@link Executor} maps a kernel over `count` chunks. {@link inThreadExecutor} runs them
+ *   here, one after the other, yielding to the event loop between chunks (the default, and what
+ *   browsers and React Native use); the Node worker pool (`quorum-psi/workers`) runs them on
+ *   worker threads. Group sums are the same element in any grouping and encodings are canonical,
+ *   so the combined results, and the proofs made from them, are the same bytes for every
+ *   executor and chunk size.
+ *
+ * Partial sums travel encoded, the identity as zero bytes ({@link encodePartial}).
+ * @module
+ */
+import { compositeWeightsAt, type DleqConfig } from './dleq.js';
+import { DecodeError } from './errors.js';
+import { type Element, registeredSuite, type Suite } from './suite.js';
+
+/** The first element of a chunk that does not decode: its index in the whole list, and why. */
+export interface ElementError {
+  readonly index: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A chunk's decoded points kept by the thread that decoded them, for a later task of the same job. */
+export interface HoldKey {
+  readonly job: string;
+  readonly chunk: number;
+}
+
+/** `mask`: stage 0 of an NGO's list for one chunk: `encode(k·H_M(x))` for each item, in order. */
+export interface MaskTask {
+  readonly suite: number;
+  /** The hash-to-group DST. */
+  readonly dst: Uint8Array;
+  readonly k: bigint;
+  /** Item width in bytes. */
+  readonly width: number;
+  /** The chunk's items, concatenated (in stage-0 order). */
+  readonly items: Uint8Array;
+}
+export interface MaskResult {
+  /** The chunk's encoded elements, concatenated. */
+  readonly list: Uint8Array;
+}
+
+/** The weights of one DLEQ proof over a batch of `total` elements: its configuration and seed. */
+export interface CompositeSpec {
+  readonly cfg: DleqConfig;
+  /** `compositeSeed` of the whole batch. */
+  readonly seed: Uint8Array;
+}
+
+/**
+ * `hop`: elements `[from, from + c)` of a list to multiply by `k`. With `verify`, also the partial
+ * composites of the proof that the list is `k'·prev` (`C` = `prev`, `D` = `list`).
+ */
+export interface HopTask {
+  readonly suite: number;
+  readonly k: bigint;
+  readonly from: number;
+  readonly total: number;
+  readonly list: Uint8Array;
+  readonly verify: (CompositeSpec & { readonly prev: Uint8Array }) | null;
+  /** Keep the decoded `list` for a later `composites` task of the same job (the outgoing proof). */
+  readonly hold: HoldKey | null;
+}
+export interface HopResult {
+  /** `k·list[i]`, encoded and concatenated; `null` after a decoding error. */
+  readonly list: Uint8Array | null;
+  /** Partial composites of the incoming proof (with `verify` and no error), see {@link encodePartial}. */
+  readonly M: Uint8Array | null;
+  readonly Z: Uint8Array | null;
+  /** The first element that does not decode: in `list` (checked first) or in `prev`. */
+  readonly error: (ElementError & { readonly stage: 'list' | 'prev' }) | null;
+}
+
+/**
+ * `composites`: the partial composites of several proofs over the same index range
+ * `[from, from + c)` of lists of `total` elements. `stages[s]` holds the chunk of list `s` (or
+ * `null` when no proof names it); each proof names its `C` and `D` lists by position.
+ */
+export interface CompositesTask {
+  readonly suite: number;
+  readonly from: number;
+  readonly total: number;
+  readonly stages: readonly (Uint8Array | null)[];
+  /** Decoded points of one stage kept by an earlier `hop` task (decoded again if gone). */
+  readonly held: { readonly key: HoldKey; readonly stage: number } | null;
+  readonly proofs: readonly (CompositeSpec & {
+    readonly C: number;
+    readonly D: number;
+    /** Whether `Z = Σ d_i·D_i` is needed (verifying) or only `M` (proving). */
+    readonly withZ: boolean;
+  })[];
+}
+export interface CompositesResult {
+  /** Per stage: the first element that does not decode, or `null` (also for stages not decoded). */
+  readonly errors: readonly (ElementError | null)[];
+  /** Per proof (`null` when one of its stages does not decode). */
+  readonly M: readonly (Uint8Array | null)[];
+  readonly Z: readonly (Uint8Array | null)[];
+}
+
+/** `release`: drop what a job's tasks kept ({@link HoldKey}) after a failure. */
+export interface ReleaseTask {
+  readonly job: string;
+}
+
+/** The kernels, by name: `[input, output]`. */
+export interface Kernels {
+  mask: [MaskTask, MaskResult];
+  hop: [HopTask, HopResult];
+  composites: [CompositesTask, CompositesResult];
+  release: [ReleaseTask, null];
+}
+export type KernelName = keyof Kernels;
+export type KernelInput<K extends KernelName> = Kernels[K][0];
+export type KernelOutput<K extends KernelName> = Kernels[K][1];
+
+/** Options of one {@link Executor.map}. */
+export interface MapOptions<K extends KernelName> {
+  /** Called once per chunk as its result arrives (in completion order). */
+  onResult?: (index: number, result: KernelOutput<K>) => void;
+}
+
+/**
+ * Runs kernels over chunks. `map(kernel, count, input)` asks `input(i)` for chunk `i` when it is
+ * about to be run (so at most a few chunks exist at a time) and resolves with the `count`
+ * results in chunk order, or rejects with the first error. Input bytes may be transferred to
+ * another thread (and their buffers detached here): pass fresh copies.
+ *
+ * Chunk `i` of every `map` runs on worker `i mod workers`, so that a chunk's decoded points kept
+ * by one task ({@link HoldKey}) are there for the next task of the same job; an executor that
+ * does not do this is still correct (the points are decoded again).
+ */
+export interface Executor {
+  /** Threads the chunks run on (1 for {@link inThreadExecutor}). */
+  readonly workers: number;
+  map<K extends KernelName>(
+    kernel: K,
+    count: number,
+    input: (index: number) => KernelInput<K>,
+    opts?: MapOptions<K>,
+  ): Promise<KernelOutput<K>[]>;
+}
+
+/** How many jobs' held points a thread keeps at most (older jobs are dropped first). */
+const MAX_HELD_JOBS = 4;
+
+/** State a thread keeps between kernel calls: decoded points held for a later task of a job. */
+export class KernelContext {
+  readonly #held = new Map<string, Map<number, { from: number; points: Element[] }>>();
+
+  hold(key: HoldKey, from: number, points: Element[]): void {
+    let job = this.#held.get(key.job);
+    if (!job) {
+      job = new Map();
+      this.#held.set(key.job, job);
+      for (const old of this.#held.keys()) {
+        if (this.#held.size <= MAX_HELD_JOBS) break;
+        this.#held.delete(old);
+      }
+    }
+    job.set(key.chunk, { from, points });
+  }
+
+  /** The points held under `key` if they are those of `[from, from + count)` (and forget them). */
+  take(key: HoldKey, from: number, count: number): Element[] | null {
+    const job = this.#held.get(key.job);
+    const e = job?.get(key.chunk);
+    if (!job || !e) return null;
+    job.delete(key.chunk);
+    if (job.size === 0) this.#held.delete(key.job);
+    return e.from === from && e.points.length === count ? e.points : null;
+  }
+
+  release(jobId: string): void {
+    this.#held.delete(jobId);
+  }
+
+  /** Number of jobs with held points (tests). */
+  get heldJobs(): number {
+    return this.#held.size;
+  }
+}
+
+/** A partial sum for the wire: its encoding, or zero bytes for the identity. */
+export function encodePartial(suite: Suite, P: Element): Uint8Array {
+  return P.is0() ? new Uint8Array(0) : suite.encode(P);
+}
+
+/** The sum of encoded partial sums ({@link encodePartial}); a missing part is an error. */
+export function sumPartials(suite: Suite, parts: readonly (Uint8Array | null)[]): Element {
+  let acc = suite.identity;
+  for (const p of parts) {
+    if (p === null) throw new Error('sumPartials: a chunk has no partial sum');
+    if (p.length > 0) acc = acc.add(suite.decode(p));
+  }
+  return acc;
+}
+
+/**
+ * The error of the element with the lowest index among chunk errors (each chunk reports its
+ * first), or `null`.
+ */
+export function firstError<E extends ElementError>(errors: readonly (E | null)[]): E | null {
+  let best: E | null = null;
+  for (const e of errors) if (e !== null && (best === null || e.index < best.index)) best = e;
+  return best;
+}
+
+/**
+ * The {@link DecodeError} a whole-list decoder (`decodeElementList`) throws for this element:
+ * same code, same message (`element i: …`).
+ */
+export function elementDecodeError(e: ElementError): DecodeError {
+  return new DecodeError(e.code, `element ${e.index}: ${e.message}`, {
+    cause: new DecodeError(e.code, e.message),
+  });
+}
+
+/** Decode `count` elements of `bytes`; the first failure as an {@link ElementError} (global index). */
+function decodeChunk(
+  suite: Suite,
+  bytes: Uint8Array,
+  from: number,
+): { points: Element[]; error: null } | { points: null; error: ElementError } {
+  const Ne = suite.elementLength;
+  if (bytes.length % Ne !== 0) throw new RangeError('chunk: not a whole number of elements');
+  const c = bytes.length / Ne;
+  const points: Element[] = new Array(c);
+  for (let i = 0; i < c; i++) {
+    try {
+      points[i] = suite.decode(bytes.subarray(i * Ne, (i + 1) * Ne));
+    } catch (e) {
+      if (e instanceof DecodeError)
+        return { points: null, error: { index: from + i, code: e.code, message: e.message } };
+      throw e;
+    }
+  }
+  return { points, error: null };
+}
+
+function views(bytes: Uint8Array, Ne: number): Uint8Array[] {
+  const c = bytes.length / Ne;
+  const out: Uint8Array[] = new Array(c);
+  for (let i = 0; i < c; i++) out[i] = bytes.subarray(i * Ne, (i + 1) * Ne);
+  return out;
+}
+
+function concatEncodings(encs: readonly Uint8Array[], Ne: number): Uint8Array {
+  const out = new Uint8Array(encs.length * Ne);
+  for (let i = 0; i < encs.length; i++) out.set(encs[i] as Uint8Array, i * Ne);
+  return out;
+}
+
+function mask(suite: Suite, t: MaskTask): MaskResult {
+  if (t.width < 1 || t.items.length % t.width !== 0)
+    throw new RangeError('mask: not a whole number of items');
+  const c = t.items.length / t.width;
+  const pts: Element[] = new Array(c);
+  for (let i = 0; i < c; i++) {
+    const x = t.items.subarray(i * t.width, (i + 1) * t.width);
+    pts[i] = suite.mul(suite.hashToGroup(x, t.dst), t.k);
+  }
+  return { list: concatEncodings(suite.encodeAll(pts), suite.elementLength) };
+}
+
+function hop(ctx: KernelContext, suite: Suite, t: HopTask): HopResult {
+  const Ne = suite.elementLength;
+  const D = decodeChunk(suite, t.list, t.from);
+  if (D.error) return { list: null, M: null, Z: null, error: { ...D.error, stage: 'list' } };
+  let M: Uint8Array | null = null;
+  let Z: Uint8Array | null = null;
+  if (t.verify) {
+    const C = decodeChunk(suite, t.verify.prev, t.from);
+    if (C.error) return { list: null, M: null, Z: null, error: { ...C.error, stage: 'prev' } };
+    const { cfg, seed } = t.verify;
+    const d = compositeWeightsAt(
+      suite,
+      cfg,
+      seed,
+      t.from,
+      views(t.verify.prev, Ne),
+      views(t.list, Ne),
+      t.total,
+    );
+    M = encodePartial(suite, suite.msmVartime(C.points, d));
+    Z = encodePartial(suite, suite.msmVartime(D.points, d));
+  }
+  const out: Element[] = new Array(D.points.length);
+  for (let i = 0; i < out.length; i++) out[i] = suite.mul(D.points[i] as Element, t.k);
+  if (t.hold) ctx.hold(t.hold, t.from, D.points);
+  return { list: concatEncodings(suite.encodeAll(out), Ne), M, Z, error: null };
+}
+
+function composites(ctx: KernelContext, suite: Suite, t: CompositesTask): CompositesResult {
+  const Ne = suite.elementLength;
+  const S = t.stages.length;
+  const need = new Array<boolean>(S).fill(false);
+  for (const p of t.proofs) {
+    need[p.C] = true;
+    if (p.withZ) need[p.D] = true;
+  }
+  const c = (t.stages.find((s) => s !== null)?.length ?? 0) / Ne;
+  const points: (Element[] | null)[] = new Array(S).fill(null);
+  const errors: (ElementError | null)[] = new Array(S).fill(null);
+  for (let s = 0; s < S; s++) {
+    if (!need[s]) continue;
+    const bytes = t.stages[s];
+    if (!bytes || bytes.length !== c * Ne) throw new RangeError(`composites: stage ${s} missing`);
+    const held = t.held && t.held.stage === s ? ctx.take(t.held.key, t.from, c) : null;
+    if (held) {
+      points[s] = held;
+      continue;
+    }
+    const r = decodeChunk(suite, bytes, t.from);
+    points[s] = r.points;
+    errors[s] = r.error;
+  }
+  if (t.held && !need[t.held.stage]) ctx.take(t.held.key, t.from, c);
+  const M: (Uint8Array | null)[] = [];
+  const Z: (Uint8Array | null)[] = [];
+  for (const p of t.proofs) {
+    const Cp = points[p.C];
+    const Dp = p.withZ ? points[p.D] : [];
+    const Cb = t.stages[p.C];
+    const Db = t.stages[p.D];
+    if (!Cp || !Dp || !Cb || !Db) {
+      M.push(null);
+      Z.push(null);
+      continue;
+    }
+    const d = compositeWeightsAt(
+      suite,
+      p.cfg,
+      p.seed,
+      t.from,
+      views(Cb, Ne),
+      views(Db, Ne),
+      t.total,
+    );
+    M.push(encodePartial(suite, suite.msmVartime(Cp, d)));
+    Z.push(p.withZ ? encodePartial(suite, suite.msmVartime(Dp, d)) : null);
+  }
+  return { errors, M, Z };
+}
+
+/**
+ * Run one kernel in this thread. `suiteOf` resolves a wire id (default: the suites loaded here,
+ * `registeredSuite`).
+ */
+export function runKernel<K extends KernelName>(
+  ctx: KernelContext,
+  kernel: K,
+  input: KernelInput<K>,
+  suiteOf: (id: number) => Suite = registeredSuite,
+): KernelOutput<K> {
+  switch (kernel) {
+    case 'mask': {
+      const t = input as MaskTask;
+      return mask(suiteOf(t.suite), t) as KernelOutput<K>;
+    }
+    case 'hop': {
+      const t = input as HopTask;
+      return hop(ctx, suiteOf(t.suite), t) as KernelOutput<K>;
+    }
+    case 'composites': {
+      const t = input as CompositesTask;
+      return composites(ctx, suiteOf(t.suite), t) as KernelOutput<K>;
+    }
+    case 'release':
+      ctx.release((input as ReleaseTask).job);
+      return null as KernelOutput<K>;
+    default:
+      throw new RangeError(`unknown kernel ${String(kernel)}`);
+  }
+}
+
+/** Let the event loop run (timers, I/O, rendering) between chunks, where the platform allows. */
+function yieldToEventLoop(): Promise<void> {
+  return typeof setTimeout === 'function'
+    ? new Promise((resolve) => setTimeout(resolve, 0))
+    : Promise.resolve();
+}
+
+/**
+ * An {@link Executor} that runs every chunk in this thread, one after the other, yielding to the
+ * event loop between chunks. No Node.js API: browsers, React Native, Node.
+ */
+export function createInThreadExecutor(): Executor {
+  const ctx = new KernelContext();
+  return Object.freeze({
+    workers: 1,
+    async map<K extends KernelName>(
+      kernel: K,
+      count: number,
+      input: (index: number) => KernelInput<K>,
+      opts: MapOptions<K> = {},
+    ): Promise<KernelOutput<K>[]> {
+      const out: KernelOutput<K>[] = new Array(count);
+      for (let i = 0; i < count; i++) {
+        if (i > 0) await yieldToEventLoop();
+        const r = runKernel(ctx, kernel, input(i));
+        out[i] = r;
+        opts.onResult?.(i, r);
+      }
+      return out;
+    },
+  });
+}
+
+let shared: Executor | null = null;
+
+/** The shared in-thread executor (created on first use). */
+export function inThreadExecutor(): Executor {
+  shared ??= createInThreadExecutor();
+  return shared;
+}
+
+/** Largest default chunk: big enough for the MSMs to stay efficient, small enough to interleave. */
+export const MAX_DEFAULT_CHUNK = 8192;
+/** Smallest default chunk (below it the per-chunk overhead shows). */
+export const MIN_DEFAULT_CHUNK = 16;
+
+/**
+ * The chunk size for `n` elements on `workers` threads: about four chunks per thread, within
+ * [{@link MIN_DEFAULT_CHUNK}, {@link MAX_DEFAULT_CHUNK}], then evened out so that every thread
+ * gets the same number of chunks of nearly the same size (chunk `i` runs on thread
+ * `i mod workers`); or `requested` (a positive integer). Outputs never depend on it.
+ */
+export function chunkSizeFor(n: number, workers: number, requested?: number): number {
+  if (requested !== undefined) {
+    if (!Number.isSafeInteger(requested) || requested < 1)
+      throw new RangeError(`chunk size must be a positive integer, got ${requested}`);
+    return requested;
+  }
+  const w = Math.max(1, workers);
+  const size = Math.min(MAX_DEFAULT_CHUNK, Math.max(MIN_DEFAULT_CHUNK, Math.ceil(n / (4 * w))));
+  const count = Math.ceil(Math.ceil(n / size) / w) * w;
+  return Math.max(1, Math.ceil(n / count));
+}
+
+let jobCounter = 0;
+
+/** A job id unique in this process (names what a job's tasks hold in each thread). */
+export function newJobId(): string {
+  jobCounter++;
+  return `${jobCounter.toString(36)}.${Math.floor(Math.random() * 2 ** 52).toString(36)}`;
+}
+
+/** Progress of a long step of an asynchronous party method. */
+export interface Progress {
+  /** `mask` (stage 0), `hop` (verify the incoming proof, multiply), `prove` (the outgoing proof's composites), `verify` (board proofs). */
+  readonly phase: 'mask' | 'hop' | 'prove' | 'verify';
+  /** Elements done and to do in this phase. */
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Options of the asynchronous party methods. */
+export interface ParallelOptions {
+  /** Where the chunks run (default: {@link inThreadExecutor}). */
+  executor?: Executor;
+  /** Elements per chunk (default {@link chunkSizeFor}); never changes the output. */
+  chunkSize?: number;
+  /** Called as chunks complete. */
+  onProgress?: (p: Progress) => void;
+}

@@ -1,0 +1,77 @@
+/**
+ * Messages between the worker pool and its threads (src/node/worker-pool.ts, src/node/worker.ts):
+ * their shape, and which byte buffers move instead of being copied.
+ * @module
+ */
+import type { KernelName } from '../core/parallel.js';
+
+/** The `workerData` marker of a pool thread (and the message protocol's version). */
+export const WORKER_MARK = 'quorumPsiWorker';
+export const WORKER_PROTOCOL = 1;
+
+/** Pool → thread: run `kernel` on `input`. */
+export interface TaskMessage {
+  readonly id: number;
+  readonly kernel: KernelName;
+  readonly input: unknown;
+}
+
+/** Thread → pool: the kernel's output, or what it threw. */
+export type ResultMessage =
+  | { readonly id: number; readonly ok: true; readonly output: unknown }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { name: string; message: string; code?: string; stack?: string };
+    };
+
+/**
+ * Byte arrays at least this long that own their whole buffer are transferred (moved to the other
+ * thread, detached here); shorter ones are copied.
+ */
+export const TRANSFER_MIN_BYTES = 1024;
+
+/**
+ * `value` ready for `postMessage`: the buffers to transfer, and a copy of every byte array that
+ * does not own its whole buffer (structured cloning a view would copy all of its buffer, e.g.
+ * a whole incoming message for a chunk of it).
+ */
+export function prepareMessage<T>(value: T): { value: T; transfer: ArrayBuffer[] } {
+  const transfer = new Set<ArrayBuffer>();
+  const walk = (v: unknown): unknown => {
+    if (v instanceof Uint8Array) {
+      const b = v.buffer;
+      const whole = b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength;
+      if (!whole) return v.slice();
+      if (v.byteLength >= TRANSFER_MIN_BYTES) transfer.add(b);
+      return v;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, x] of Object.entries(v)) out[key] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return { value: walk(value) as T, transfer: [...transfer] };
+}
+
+/** An error thrown by a kernel in a thread, rebuilt in the pool's thread. */
+export function describeError(e: unknown): {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+} {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return {
+      name: e.name,
+      message: e.message,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(e.stack ? { stack: e.stack } : {}),
+    };
+  }
+  return { name: 'Error', message: String(e) };
+}

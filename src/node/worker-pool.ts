@@ -1,0 +1,256 @@
+/**
+ * A pool of Node.js worker threads that runs the quorum's element-wise work (issue 15):
+ * `quorum-psi/workers`. Pass it as the `executor` of the asynchronous party methods:
+ *
+ * ```ts
+ * import { createWorkerPool } from 'quorum-psi/workers';
+ * const pool = createWorkerPool();            // one thread per core
+ * try {
+ *   const stage1 = await party.processHopAsync(incoming, from, { executor: pool });
+ * } finally {
+ *   await pool.close();
+ * }
+ * ```
+ *
+ * The outputs are the same bytes as with the in-thread executor or the synchronous methods,
+ * whatever the number of threads (src/core/parallel.ts). Chunks travel as transferred
+ * `ArrayBuffer`s (moved, not copied); a suite travels by its wire id; the secret `k_i` of a hop
+ * travels to the threads of this process, where it is used with the suite's constant-time
+ * multiplication only.
+ *
+ * Node.js only, and never needed by a client: nothing else in the library imports it. It loads
+ * `node:worker_threads`, `node:os` and `node:fs` through `process.getBuiltinModule` (Node ≥
+ * 20.16) when a pool is created, not with static imports, so that bundling this module for a
+ * browser (or importing it there) fails only if a pool is created.
+ *
+ * The threads run `worker.js` beside this module (dist/node/worker.js); from the sources
+ * (tests, benchmarks under tsx or vitest) they run src/node/worker.ts with tsx's loader
+ * registered in the thread. A bundled application passes `workerUrl`.
+ * @module workers
+ */
+import type { Worker } from 'node:worker_threads';
+import type {
+  Executor,
+  KernelInput,
+  KernelName,
+  KernelOutput,
+  MapOptions,
+} from '../core/parallel.js';
+import {
+  prepareMessage,
+  type ResultMessage,
+  type TaskMessage,
+  WORKER_MARK,
+  WORKER_PROTOCOL,
+} from './transfer.js';
+
+export type { Executor, ParallelOptions, Progress } from '../core/parallel.js';
+
+/** Options of {@link createWorkerPool}. */
+export interface WorkerPoolOptions {
+  /** Number of threads (default: `os.availableParallelism()`). */
+  workers?: number;
+  /**
+   * The thread script (default: `worker.js` beside this module, found at creation). For
+   * applications that bundle this module: point it at the bundled copy of dist/node/worker.js.
+   */
+  workerUrl?: string | URL;
+}
+
+/** An {@link Executor} on worker threads; {@link WorkerPool.close} ends them. */
+export interface WorkerPool extends Executor {
+  /**
+   * Terminate every thread. A `map` still running rejects. Idle threads never keep the process
+   * alive, so a pool that is never closed does not hang it either.
+   */
+  close(): Promise<void>;
+}
+
+/** Chunks in flight per thread (one running, one queued in its message port). */
+const DEPTH = 2;
+/** Most threads a pool may have. */
+const MAX_WORKERS = 256;
+
+type WorkerThreads = typeof import('node:worker_threads');
+type Os = typeof import('node:os');
+type Fs = typeof import('node:fs');
+type Url = typeof import('node:url');
+
+function builtin<T>(id: string): T {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const m = proc?.getBuiltinModule?.(id);
+  if (m === undefined || m === null) {
+    throw new Error(
+      `quorum-psi/workers needs Node.js >= 20.16 (${id}); elsewhere use the in-thread executor`,
+    );
+  }
+  return m as T;
+}
+
+/** The thread script: `workerUrl`, or worker.js beside this module (or beside its chunk's folder). */
+function locateWorker(given: string | URL | undefined): URL {
+  if (given !== undefined) return new URL(given);
+  const { existsSync } = builtin<Fs>('node:fs');
+  const { fileURLToPath } = builtin<Url>('node:url');
+  const tried: string[] = [];
+  for (const rel of ['./worker.js', './node/worker.js', './worker.ts']) {
+    const u = new URL(rel, import.meta.url);
+    if (u.protocol !== 'file:') continue;
+    const path = fileURLToPath(u);
+    if (existsSync(path)) return u;
+    tried.push(path);
+  }
+  throw new Error(`quorum-psi/workers: thread script not found (tried ${tried.join(', ')})`);
+}
+
+/**
+ * Start a thread. A TypeScript script (the sources, under tsx or vitest) runs with tsx's ESM
+ * loader registered in the thread first.
+ */
+function spawn(wt: WorkerThreads, url: URL): Worker {
+  const workerData = { [WORKER_MARK]: WORKER_PROTOCOL };
+  if (!url.pathname.endsWith('.ts')) return new wt.Worker(url, { workerData });
+  const resolve = (import.meta as { resolve?: (specifier: string) => string }).resolve;
+  if (typeof resolve !== 'function')
+    throw new Error('quorum-psi/workers: a TypeScript thread script needs tsx (run from dist/)');
+  const tsx = resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new wt.Worker(code, { eval: true, workerData });
+}
+
+interface Pending {
+  resolve(output: unknown): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+function rebuildError(e: { name: string; message: string; code?: string; stack?: string }): Error {
+  const err = new Error(`worker thread: ${e.message}`) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  if (e.stack !== undefined) err.stack = `${err.name}: ${err.message}\n(in the thread) ${e.stack}`;
+  return err;
+}
+
+/**
+ * A pool of `workers` threads (default: one per core, `os.availableParallelism()`). Chunk `i` of
+ * every `map` runs on thread `i mod workers`, at most two chunks in flight per thread. Threads
+ * are referenced (keep the process alive) only while they have work.
+ */
+export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
+  const wt = builtin<WorkerThreads>('node:worker_threads');
+  const workers = opts.workers ?? builtin<Os>('node:os').availableParallelism();
+  if (!Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS)
+    throw new RangeError(`workers must be an integer in 1..${MAX_WORKERS}, got ${workers}`);
+  const url = locateWorker(opts.workerUrl);
+
+  let nextId = 1;
+  let closed = false;
+  let failure: Error | null = null;
+  const slots: Slot[] = [];
+
+  const failAll = (err: Error) => {
+    for (const s of slots) {
+      for (const p of s.pending.values()) p.reject(err);
+      s.pending.clear();
+      s.worker.unref();
+    }
+  };
+  const broken = (err: Error) => {
+    if (closed || failure) return;
+    failure = err;
+    failAll(err);
+    for (const s of slots) void s.worker.terminate();
+  };
+
+  for (let w = 0; w < workers; w++) {
+    const worker = spawn(wt, url);
+    const slot: Slot = { worker, pending: new Map() };
+    worker.unref();
+    worker.on('message', (msg: ResultMessage) => {
+      const p = slot.pending.get(msg.id);
+      if (!p) return;
+      slot.pending.delete(msg.id);
+      if (slot.pending.size === 0) worker.unref();
+      if (msg.ok) p.resolve(msg.output);
+      else p.reject(rebuildError(msg.error));
+    });
+    worker.on('error', (e: Error) => broken(e));
+    worker.on('exit', (code: number) => {
+      broken(new Error(`quorum-psi/workers: a thread exited (code ${code})`));
+    });
+    slots.push(slot);
+  }
+
+  const send = (w: number, kernel: KernelName, input: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (failure) return reject(failure);
+      if (closed) return reject(new Error('quorum-psi/workers: the pool is closed'));
+      const slot = slots[w] as Slot;
+      const id = nextId++;
+      const { value, transfer } = prepareMessage(input);
+      slot.pending.set(id, { resolve, reject });
+      if (slot.pending.size === 1) slot.worker.ref();
+      const msg: TaskMessage = { id, kernel, input: value };
+      slot.worker.postMessage(msg, transfer);
+    });
+
+  const map = <K extends KernelName>(
+    kernel: K,
+    count: number,
+    input: (index: number) => KernelInput<K>,
+    mapOpts: MapOptions<K> = {},
+  ): Promise<KernelOutput<K>[]> =>
+    new Promise((resolve, reject) => {
+      const results: KernelOutput<K>[] = new Array(count);
+      let remaining = count;
+      let stopped = false;
+      const stop = (e: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        reject(e);
+      };
+      if (count === 0) return resolve(results);
+      const launch = (i: number) => {
+        if (stopped || i >= count) return;
+        let task: KernelInput<K>;
+        try {
+          task = input(i);
+        } catch (e) {
+          return stop(e);
+        }
+        send(i % workers, kernel, task).then(
+          (out) => {
+            if (stopped) return;
+            results[i] = out as KernelOutput<K>;
+            try {
+              mapOpts.onResult?.(i, out as KernelOutput<K>);
+            } catch (e) {
+              return stop(e);
+            }
+            if (--remaining === 0) {
+              stopped = true;
+              resolve(results);
+            } else launch(i + DEPTH * workers);
+          },
+          (e) => stop(e),
+        );
+      };
+      for (let i = 0; i < Math.min(count, DEPTH * workers); i++) launch(i);
+    });
+
+  return Object.freeze({
+    workers,
+    map,
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      failAll(new Error('quorum-psi/workers: the pool is closed'));
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  });
+}
