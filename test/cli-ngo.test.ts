@@ -24,10 +24,10 @@ const NGO_FLAGS: Record<string, string[]> = {
   'ngo init': ['--roster', '--key', '--list', '--state', '--out'],
   run: ['--roster', '--nonce', '--out'],
   'ngo commit': ['--state', '--run', '--out'],
-  'ngo mask': ['--state', '--commitment', '--out'],
-  'ngo hop': ['--state', '--in', '--out'],
+  'ngo mask': ['--state', '--commitment', '--out', '--workers', '--quiet'],
+  'ngo hop': ['--state', '--in', '--out', '--workers', '--quiet'],
   board: ['--roster', '--run', '--chain', '--commitment', '--out'],
-  'ngo qualify': ['--state', '--board'],
+  'ngo qualify': ['--state', '--board', '--workers', '--quiet'],
   'ngo contribute': ['--state', '--out'],
   'ngo open': ['--state', '--out'],
   'arbiter check': [
@@ -235,6 +235,7 @@ describe('quorum-psi ngo, run, board, arbiter check', () => {
       /1 of 2 stages: not fully masked/,
       [p('board.bin')],
     );
+    // CA's hop runs on a pool of two worker threads (issue 15); the board then verifies it.
     await ok('ngo-ca', [
       'ngo',
       'hop',
@@ -244,6 +245,8 @@ describe('quorum-psi ngo, run, board, arbiter check', () => {
       p('uk', 'chain-0.bin'),
       '--out',
       p('ca', 'chain-uk-1.bin'),
+      '--workers',
+      '2',
     ]);
     await ok('ngo-uk', [
       'ngo',
@@ -277,6 +280,8 @@ describe('quorum-psi ngo, run, board, arbiter check', () => {
         p(j, 'state'),
         '--board',
         p('board.bin'),
+        '--workers',
+        j === 'uk' ? '2' : '1',
       ]);
       expect(out).toMatch(/^3 of 4 items are held by at least 2 jurisdictions/);
       await ok(`ngo-${j}`, ['ngo', 'open', '--state', p(j, 'state'), '--out', p(j, 'opening.bin')]);

@@ -6,6 +6,8 @@
  * known, then the {@link NgoParty} state (kind 0x0b). Node only.
  * @module
  */
+
+import { availableParallelism } from 'node:os';
 import {
   KIND,
   KIND_NAME,
@@ -17,9 +19,11 @@ import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, NgoDecodeError, NgoVerificationError } from '../core/errors.js';
 import type { Suite } from '../core/group.js';
 import { readLockedHeader } from '../core/locked-secret.js';
+import type { Executor } from '../core/parallel.js';
 import { SIGNING_SECRET_KEY_LENGTH, signingPublicKey } from '../core/sign.js';
 import { appendChecksum, verifyChecksum } from '../core/state.js';
 import { bytesToHex, compareBytes, equalBytes } from '../core/utils.js';
+import { createWorkerPool } from '../node/worker-pool.js';
 import { arbiterCheck } from '../quorum/arbiter.js';
 import { assembleBulletin, verifyBulletin, verifyCommitments } from '../quorum/board.js';
 import { canonicalList } from '../quorum/lists.js';
@@ -39,10 +43,12 @@ import {
   type Command,
   commitStep,
   getPassphrase,
+  intFlag,
   loadRoster,
   loadRun,
   lock,
   parseFlags,
+  progressReporter,
   readInput,
   readItems,
   runJson,
@@ -161,6 +167,53 @@ function quorumStep<T>(path: string, fn: () => T): T {
       );
     }
     return about(path, () => {
+      throw e;
+    });
+  }
+}
+
+/** Lists shorter than this run in this thread unless --workers asks for threads. */
+const POOL_MIN_ELEMENTS = 4096;
+
+const PARALLEL_HELP = `  --workers N    worker threads for the element-wise work (default: the number of cores, ${availableParallelism()}
+                 here; lists under ${POOL_MIN_ELEMENTS} elements then run in this thread; 1 = this thread
+                 only). The output is the same bytes whatever N.
+  --quiet        no progress on stderr (default: a bar on a terminal, otherwise one line per
+                 tenth of a list of at least 10,000 elements)`;
+
+const PARALLEL_FLAGS = { workers: { type: 'string' }, quiet: { type: 'boolean' } } as const;
+
+/**
+ * Run a step's element-wise work on the executor --workers asks for (issue 15), with progress on
+ * stderr unless --quiet; the pool is closed whatever happens.
+ */
+async function withExecutor<T>(
+  label: string,
+  f: { workers?: string | undefined; quiet?: boolean | undefined },
+  elements: number,
+  fn: (opts: {
+    executor?: Executor;
+    onProgress: (p: { phase: string; done: number; total: number }) => void;
+  }) => Promise<T>,
+): Promise<T> {
+  const asked = f.workers === undefined ? undefined : intFlag('workers', f.workers, 1, 256);
+  const n = asked ?? (elements < POOL_MIN_ELEMENTS ? 1 : availableParallelism());
+  const progress = progressReporter(label, { quiet: f.quiet === true });
+  const pool = n > 1 ? createWorkerPool({ workers: n }) : null;
+  try {
+    return await fn({ ...(pool ? { executor: pool } : {}), onProgress: progress.onProgress });
+  } finally {
+    progress.done();
+    await pool?.close();
+  }
+}
+
+/** A quorum step's library call, awaited, with its failures as one line (see quorumStep). */
+async function quorumStepAsync<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    return quorumStep(path, () => {
       throw e;
     });
   }
@@ -335,6 +388,7 @@ signed by its NGO), then masks the own list (L_0 = k_i·H_M(x) in the private or
   --state FILE        the NGO's state (after ngo commit)
   --commitment FILE   every NGO's commitment, the own included; repeat once per NGO
   --out FILE          the masked list (binary, kind 0x11): send it to the next NGO in the ring
+${PARALLEL_HELP}
 ${STATE_HELP}
 ${EXIT_HELP}`,
   async run(argv) {
@@ -344,6 +398,7 @@ ${EXIT_HELP}`,
         state: { type: 'string' },
         commitment: { type: 'string', multiple: true },
         out: { type: 'string' },
+        ...PARALLEL_FLAGS,
       },
       ['state', 'commitment', 'out'],
     );
@@ -352,7 +407,9 @@ ${EXIT_HELP}`,
     const files = f.commitment as string[];
     const commitments = commitmentsInOrder(party.config, files);
     quorumStep(files.join(', '), () => party.receiveCommitments(commitments));
-    const chain = quorumStep(statePath, () => party.maskOwnList());
+    const chain = await withExecutor('ngo mask', f, party.listSize, (opts) =>
+      quorumStepAsync(statePath, () => party.maskOwnListAsync(opts)),
+    );
     commitStep([[f.out as string, chain]], [partyFile(statePath, party, passphrase, locked)]);
     const k = party.config.members.length;
     say(
@@ -375,20 +432,28 @@ for each other NGO's list.
   --in FILE      the masked list received from the previous NGO in the ring
   --out FILE     the list with this NGO's stage added: for the next NGO, or, when every NGO has
                  masked it, for the bulletin board (the command says which)
+${PARALLEL_HELP}
 ${STATE_HELP}
 ${EXIT_HELP}`,
   async run(argv) {
     const f = parseFlags(
       argv,
-      { state: { type: 'string' }, in: { type: 'string' }, out: { type: 'string' } },
+      {
+        state: { type: 'string' },
+        in: { type: 'string' },
+        out: { type: 'string' },
+        ...PARALLEL_FLAGS,
+      },
       ['state', 'in', 'out'],
     );
     const statePath = f.state as string;
     const { party, passphrase, locked } = await openParty(statePath);
     const incoming = readInput(f.in as string, 'masked list');
     // A file that is no masked list at all (the wrong file handed over) names no culprit.
-    about(f.in as string, () => decodeNgoChain(incoming));
-    const out = quorumStep(f.in as string, () => party.processHop(incoming));
+    const n = about(f.in as string, () => decodeNgoChain(incoming)).n;
+    const out = await withExecutor('ngo hop', f, n, (opts) =>
+      quorumStepAsync(f.in as string, () => party.processHopAsync(incoming, undefined, opts)),
+    );
     commitStep([[f.out as string, out]], [partyFile(statePath, party, passphrase, locked)]);
     const chain = decodeNgoChain(out);
     const k = party.config.members.length;
@@ -467,17 +532,24 @@ those whose fully masked value is in at least m − 1 other lists. Prints how ma
 
   --state FILE   the NGO's state (after its hops); the qualifying items are kept in it
   --board FILE   the bulletin board (quorum-psi board)
+${PARALLEL_HELP}
 ${STATE_HELP}
 ${EXIT_HELP}`,
   async run(argv) {
-    const f = parseFlags(argv, { state: { type: 'string' }, board: { type: 'string' } }, [
-      'state',
-      'board',
-    ]);
+    const f = parseFlags(
+      argv,
+      { state: { type: 'string' }, board: { type: 'string' }, ...PARALLEL_FLAGS },
+      ['state', 'board'],
+    );
     const statePath = f.state as string;
     const { party, passphrase, locked } = await openParty(statePath);
     const bulletin = readInput(f.board as string, 'bulletin board');
-    const qualified = quorumStep(f.board as string, () => party.qualify(bulletin));
+    const qualified = await withExecutor(
+      'ngo qualify',
+      f,
+      bulletin.length / party.config.suite.elementLength,
+      (opts) => quorumStepAsync(f.board as string, () => party.qualifyAsync(bulletin, opts)),
+    );
     commitStep([], [partyFile(statePath, party, passphrase, locked)]);
     say(
       `${qualified.length} of ${party.listSize} items are held by at least ${party.config.m} jurisdictions`,
