@@ -45,6 +45,20 @@
  * @module ngo
  */
 export { type NgoCulprit, NgoDecodeError, NgoVerificationError } from '../core/errors.js';
+// The asynchronous party methods run on an executor: this thread by default, worker threads
+// with `quorum-psi/workers` (Node), or an application's own (e.g. Web Workers running runKernel).
+export {
+  createInThreadExecutor,
+  type Executor,
+  KernelContext,
+  type KernelInput,
+  type KernelName,
+  type KernelOutput,
+  type MapOptions,
+  type ParallelOptions,
+  type Progress,
+  runKernel,
+} from '../core/parallel.js';
 export { type ArbiterEvidence, type ArbiterVerdict, arbiterCheck } from './arbiter.js';
 export {
   assembleBulletin,
