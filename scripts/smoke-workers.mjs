@@ -44,7 +44,11 @@ async function ring(load, useWorkers) {
     itemWidth: 8,
     members: keys.map((k) => ({ jurisdiction: k.j, signingPublicKey: k.kp.publicKey })),
   });
-  const { config } = ngo.startRunLocally(roster, keys.map((k) => k.kp.secretKey), { rng });
+  const { config } = ngo.startRunLocally(
+    roster,
+    keys.map((k) => k.kp.secretKey),
+    { rng },
+  );
   const item = (t, i) => new TextEncoder().encode(`${t}${i}`.padEnd(8, '.'));
   const lists = ['a', 'b'].map((t) => [...[0, 1, 2, 3, 4].map((i) => item('s', i)), item(t, 9)]);
   const parties = lists.map((l, i) => new ngo.NgoParty(config, i, keys[i].kp.secretKey, l, rng));
@@ -79,5 +83,7 @@ for (const [name, load] of Object.entries(formats)) {
     console.error(`smoke-workers: ${name}: the pool's board differs from this thread's`);
     process.exit(1);
   }
-  console.log(`smoke-workers: ${name}: a two-party ring on 2 worker threads gives this thread's bytes`);
+  console.log(
+    `smoke-workers: ${name}: a two-party ring on 2 worker threads gives this thread's bytes`,
+  );
 }
