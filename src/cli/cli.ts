@@ -511,6 +511,8 @@ async function cmdDemo(argv: string[]): Promise<void> {
   );
   out();
   out(`Done in ${fmtMs(performance.now() - t0)}. Try: npm run simulate -- --help`);
+  out('Each role from its own files, one command per step: npx tsx src/cli/cli.ts help,');
+  out('and docs/runbooks.md.');
 }
 
 // ── main ──────────────────────────────────────────────────────────────────────────────────
