@@ -26,6 +26,15 @@
  *   NGO's policy (SPEC v2 §5 step 4, a few comparisons per database). The contributions check of
  *   step 1 (one signature per NGO, not per cell) is left out: `qualifiedItems` returns `X_int`;
  *   the audit still decodes each contribution to match its deployment and run to the policy.
+ * - `<suite>.db.build.pool1` / `.pool2`, `<suite>.db.audit.pool1` / `.pool2`: a whole build
+ *   (`buildDatabaseAsync`) and a whole audit (`auditDatabaseAsync`) of 10,000 items (2,000 with
+ *   `--quick`) on a worker pool (src/node/worker-pool.ts) of 1 and 2 threads, timed interleaved
+ *   with the synchronous `buildDatabase` / `auditDatabase` (rounds rotate sync, pool 1, pool 2).
+ *   The pool-1 row's floor is the synchronous call, the pool-2 row's floor the pool-1 call, so
+ *   its ratio is the inverse of the speed-up from 1 to 2 threads (printed on stderr). The
+ *   builds use one seeded rng each, and every output is checked equal to the synchronous one.
+ *   The contributions come from a small real quorum run (set-up, not timed); the audit's
+ *   `qualifiedItems` returns `X_int`.
  * - `<suite>.client.load.10k` / `.100k` / `.1M`: `ClientDatabase.load` of public data of 10^4,
  *   10^5, 10^6 cells (root, distinctness, header checks; cells decoded lazily; 100k and 1M
  *   skipped with `--quick`). Loading never looks at items, so the public data is synthetic
@@ -40,13 +49,19 @@
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { DEFAULT_TABLE_RATIO, FIXED_BASE_WINDOW, NONCE_LENGTH } from '../src/core/constants.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
 import { generateReviewerKeyPair } from '../src/core/seal.js';
 import { generateSigningKeyPair } from '../src/core/sign.js';
-import { type AuditPolicy, auditDatabase, encodeAuditBundle } from '../src/database/audit.js';
-import { buildDatabase, itemDst } from '../src/database/builder.js';
+import {
+  type AuditPolicy,
+  auditDatabase,
+  auditDatabaseAsync,
+  encodeAuditBundle,
+} from '../src/database/audit.js';
+import { buildDatabase, buildDatabaseAsync, itemDst } from '../src/database/builder.js';
 import {
   computeRoot,
   encodeHeader,
@@ -56,6 +71,7 @@ import {
   type VoucherParams,
 } from '../src/database/pdata.js';
 import { tableSize } from '../src/database/table.js';
+import { createWorkerPool, type WorkerPool } from '../src/node/worker-pool.js';
 import {
   createQuorumRoster,
   intersectContributions,
@@ -76,6 +92,7 @@ import {
   blackhole,
   compare,
   compareFloors,
+  fmtTime,
   median,
   optsFor,
   perElement,
@@ -234,6 +251,137 @@ function quorumFor(suite: Suite, xInt: readonly Uint8Array[]) {
   const items = intersectContributions(contributions, trust, 2, { deploymentId, runId }).items;
   if (items.length !== xInt.length) throw new Error('bench: the quorum lost items');
   return { contributions, deploymentId, runId, items };
+}
+
+/** A deterministic rng (SHA-256 in counter mode): the same build bytes on every executor. */
+function counterRng(seed: string): (n: number) => Uint8Array {
+  let ctr = 0;
+  const tag = new TextEncoder().encode(seed);
+  return (n: number) => {
+    const out = new Uint8Array(n);
+    for (let o = 0; o < n; o += 32) {
+      const block = new Uint8Array(tag.length + 4);
+      block.set(tag);
+      new DataView(block.buffer).setUint32(tag.length, ctr++);
+      out.set(sha256(block).subarray(0, Math.min(32, n - o)), o);
+    }
+    return out;
+  };
+}
+
+/**
+ * The build and the audit of `n` items, synchronous against pools of 1 and 2 threads,
+ * interleaved (the order rotating every round); see the module header.
+ */
+async function dbPoolRows(
+  suite: Suite,
+  n: number,
+  rounds: number,
+  want: (name: string) => boolean,
+): Promise<BenchRow[]> {
+  const s = suite.shortName;
+  const q = quorumFor(
+    suite,
+    Array.from({ length: 20 }, (_, i) => item(9e6 + i)),
+  );
+  const xs = Array.from({ length: n }, (_, i) => item(7e6 + i));
+  const opts = {
+    suite,
+    params: params(30, 90, 0.05),
+    contributions: q.contributions,
+    runId: q.runId,
+  };
+  const policy: AuditPolicy = {
+    deploymentId: q.deploymentId,
+    runId: q.runId,
+    reviewerKeys: [reviewer.publicKey],
+    threshold: { min: 2, max: 100 },
+    sMax: { min: 1, max: 500 },
+    syntheticRate: { min: 0.01, max: 0.5 },
+    payloadSize: { min: 16, max: 1024 },
+    ratio: { min: 1.23, max: 2 },
+    lastSignedVersion: 0,
+  };
+  const pools: WorkerPool[] = [createWorkerPool({ workers: 1 }), createWorkerPool({ workers: 2 })];
+  const rows: BenchRow[] = [];
+  try {
+    const reference = buildDatabase(xs, { ...opts, rng: counterRng('db-pool') });
+    const bundle = encodeAuditBundle(reference, { version: 1 });
+    const cells = splitPublicData(reference.publicData).cells.length;
+    const auditOpts = {
+      claimedRoot: reference.root,
+      qualifiedItems: () => reference.items,
+      policy,
+    };
+    const same = (a: typeof reference) =>
+      a.publicData.length === reference.publicData.length &&
+      a.publicData.every((b, i) => b === reference.publicData[i]) &&
+      a.audit.proof.every((b, i) => b === reference.audit.proof[i]);
+    const steps = [
+      {
+        what: 'build',
+        variants: [
+          async () => buildDatabase(xs, { ...opts, rng: counterRng('db-pool') }),
+          ...pools.map(
+            (pool) => () =>
+              buildDatabaseAsync(xs, { ...opts, rng: counterRng('db-pool'), executor: pool }),
+          ),
+        ],
+        check: (out: unknown) => same(out as typeof reference),
+      },
+      {
+        what: 'audit',
+        variants: [
+          async () => auditDatabase(reference.publicData, bundle, auditOpts),
+          ...pools.map(
+            (pool) => () =>
+              auditDatabaseAsync(reference.publicData, bundle, { ...auditOpts, executor: pool }),
+          ),
+        ],
+        check: (out: unknown) => (out as { ok: boolean }).ok,
+      },
+    ];
+    for (const step of steps) {
+      const names = [`${s}.db.${step.what}.pool1`, `${s}.db.${step.what}.pool2`];
+      if (!names.some(want)) continue;
+      // Warm-up: the threads load their modules and JIT the kernels (the pools' runs only).
+      for (const v of step.variants.slice(1))
+        if (!step.check(await v())) throw new Error(`bench: a ${step.what} on a pool differs`);
+      const times: number[][] = step.variants.map(() => []);
+      for (let r = 0; r < rounds; r++) {
+        for (let t = 0; t < step.variants.length; t++) {
+          const j = (r + t) % step.variants.length;
+          const t0 = performance.now();
+          const out = await (step.variants[j] as () => Promise<unknown>)();
+          (times[j] as number[]).push(performance.now() - t0);
+          if (!step.check(out)) throw new Error(`bench: a timed ${step.what} differs`);
+        }
+      }
+      const [sync, one, two] = times as [number[], number[], number[]];
+      const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] as number)));
+      const speedUp = ratio(one, two);
+      process.stderr.write(
+        `  ${s}.db.${step.what} (${n} items, ${cells} cells): sync ${fmtTime(median(sync))}, pool of 1 ${fmtTime(median(one))}, pool of 2 ${fmtTime(median(two))}; speed-up 1 → 2 threads ${speedUp.toFixed(2)}×\n`,
+      );
+      rows.push(
+        row(
+          names[0] as string,
+          median(one),
+          { name: `${step.what} (sync)`, msPerOp: median(sync), ratio: ratio(one, sync) },
+          `${n} items, ${cells} cells, ${rounds} rounds`,
+        ),
+        row(
+          names[1] as string,
+          median(two),
+          { name: 'pool of 1 thread', msPerOp: median(one), ratio: ratio(two, one) },
+          `speed-up 1 → 2 threads ${speedUp.toFixed(2)}×`,
+        ),
+      );
+    }
+  } finally {
+    await Promise.all(pools.map((p) => p.close()));
+  }
+  return rows;
 }
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
@@ -506,6 +654,16 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
           `${cells.length} cells`,
         ),
       );
+    }
+    if (
+      [
+        `${s}.db.build.pool1`,
+        `${s}.db.build.pool2`,
+        `${s}.db.audit.pool1`,
+        `${s}.db.audit.pool2`,
+      ].some(want)
+    ) {
+      rows.push(...(await dbPoolRows(suite, ctx.quick ? 2000 : 10_000, ctx.quick ? 2 : 3, want)));
     }
     const big = (label: string) =>
       [`${s}.client.load.${label}`, `${s}.client.first-voucher.${label}`].some(want);

@@ -617,8 +617,20 @@ describe.concurrent('build refuses, and every command documents its flags', SLOW
 
   it('--help of build, audit, manifest assemble and manifest verify names every flag', async () => {
     const flags: Record<string, string[]> = {
-      build: ['roster', 'run', 'contribution', 'params', 'version', 'out'],
-      audit: ['roster', 'run', 'policy', 'key', 'state', 'pdata', 'bundle', 'body', 'out'],
+      build: ['roster', 'run', 'contribution', 'params', 'version', 'out', 'workers', 'quiet'],
+      audit: [
+        'roster',
+        'run',
+        'policy',
+        'key',
+        'state',
+        'pdata',
+        'bundle',
+        'body',
+        'out',
+        'workers',
+        'quiet',
+      ],
       'manifest assemble': ['trust', 'body', 'signed', 'out'],
       'manifest verify': ['trust', 'pdata', 'manifest', 'min-version'],
     };

@@ -31,14 +31,14 @@ import { appendChecksum, verifyChecksum } from '../core/state.js';
 import { bytesToHex, equalBytes } from '../core/utils.js';
 import {
   type AuditPolicy,
-  auditDatabase,
+  auditDatabaseAsync,
   checkAuditPolicy,
   decodeAuditBundle,
   encodeAuditBundle,
   itemsDigest,
   manifestBodyFor,
 } from '../database/audit.js';
-import { buildDatabase } from '../database/builder.js';
+import { buildDatabaseAsync } from '../database/builder.js';
 import {
   acceptDatabase,
   decodeManifest,
@@ -78,6 +78,7 @@ import {
   unlockFile,
   writeFiles,
 } from './io.js';
+import { PARALLEL_FLAGS, PARALLEL_HELP, withExecutor } from './parallel-flags.js';
 
 const td = new TextDecoder();
 const DAY = 86_400;
@@ -109,6 +110,36 @@ function parseFlagsRequired<const F extends Record<string, { type: 'string'; mul
   const names = Object.keys(flags) as (keyof F & string)[];
   // biome-ignore lint/suspicious/noExplicitAny: every flag was checked present by parseFlags
   return parseFlags(argv, flags, names) as any;
+}
+
+/**
+ * {@link parseFlagsRequired} for `flags`, plus the optional `--workers N` and `--quiet`
+ * (./parallel-flags.ts).
+ */
+function parseFlagsParallel<const F extends Record<string, { type: 'string'; multiple?: true }>>(
+  argv: string[],
+  flags: F,
+): { [K in keyof F]: F[K] extends { multiple: true } ? string[] : string } & {
+  workers?: string | undefined;
+  quiet?: boolean | undefined;
+} {
+  const names = Object.keys(flags) as (keyof F & string)[];
+  // biome-ignore lint/suspicious/noExplicitAny: every flag of `flags` was checked present by parseFlags
+  return parseFlags(argv, { ...flags, ...PARALLEL_FLAGS }, names) as any;
+}
+
+/**
+ * Await a library call, naming `path` in a failure as {@link about} does (the asynchronous
+ * build refuses its parameters by rejecting).
+ */
+async function aboutAsync<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    return about(path, () => {
+      throw e;
+    });
+  }
 }
 
 /** Deployment id as the person wrote it in the roster or trust list (UTF-8 text). */
@@ -360,7 +391,7 @@ const BUILD_FLAGS = {
 } as const;
 
 const BUILD_HELP = `usage: quorum-psi build --roster R --run run.json --contribution F [--contribution F …]
-                       --params params.json --version V --out DIR
+                       --params params.json --version V --out DIR [--workers N] [--quiet]
 
 The platform's builder (SPEC §4): verifies the NGOs' signed contributions against the roster,
 keeps the items backed by at least m distinct jurisdictions (X_int), builds the blinded database
@@ -379,6 +410,9 @@ flags (all required; no defaults):
   --version V         database version, an integer ≥ 1 above every version published before
   --out DIR           directory for the four outputs (created if missing; none may exist)
 
+optional:
+${PARALLEL_HELP}
+
 writes:
   DIR/${BUILD_OUT.pdata}          public data (what clients download)
   DIR/${BUILD_OUT.bundle}   audit bundle for the NGOs (X_int, contributions, filler seed, proof)
@@ -391,7 +425,7 @@ Exit status: 0 on success; 2 for bad usage or input (a forged or foreign contrib
 malformed file, an existing output): one line on stderr, nothing written; 1 for an internal error.`;
 
 async function runBuild(argv: string[]): Promise<void> {
-  const f = parseFlagsRequired(argv, BUILD_FLAGS);
+  const f = parseFlagsParallel(argv, BUILD_FLAGS);
   const roster = loadRoster(f.roster);
   const { config } = loadRun(roster, f.run);
   const files = f.contribution;
@@ -407,15 +441,18 @@ async function runBuild(argv: string[]): Promise<void> {
 
   const items = aboutContributions(files, () => qualifiedItems(config, contributions));
   const passphrase = await getPassphrase({ confirm: true, what: 'the server database secret' });
-  const built = about(f.params, () =>
-    buildDatabase(items, {
-      suite: config.suite,
-      params,
-      ratio,
-      itemWidth: config.itemWidth,
-      contributions,
-      runId: config.runId,
-    }),
+  const built = await withExecutor('build', f, items.length, (opts) =>
+    aboutAsync(f.params, () =>
+      buildDatabaseAsync(items, {
+        suite: config.suite,
+        params,
+        ratio,
+        itemWidth: config.itemWidth,
+        contributions,
+        runId: config.runId,
+        ...opts,
+      }),
+    ),
   );
   const now = Math.floor(Date.now() / 1000);
   // Exactly what manifestBodyFor gives after an ok audit, for the window proposed here: each
@@ -461,7 +498,7 @@ const AUDIT_FLAGS = {
 } as const;
 
 const AUDIT_HELP = `usage: quorum-psi audit --roster R --run run.json --policy P --key K --state S
-                       --pdata F --bundle F --body F --out SIGNED
+                       --pdata F --bundle F --body F --out SIGNED [--workers N] [--quiet]
 
 An auditing NGO (SPEC §5): audits the builder's database against the NGO's own policy and, only
 if every check passes, signs the manifest body. Checks: every contribution is signed by a roster
@@ -489,6 +526,9 @@ flags (all required; no defaults):
   --body F          proposed manifest body from "build"
   --out SIGNED      the one-signature manifest to write (must not exist)
 
+optional:
+${PARALLEL_HELP}
+
 writes: SIGNED (a manifest carrying this NGO's signature only; the builder assembles them) and S.
 Prints one line: the version and database id signed, and the signing key.
 
@@ -498,7 +538,7 @@ the state's, a wrong passphrase or any bad input: one line on stderr, nothing wr
 internal error.`;
 
 async function runAudit(argv: string[]): Promise<void> {
-  const f = parseFlagsRequired(argv, AUDIT_FLAGS);
+  const f = parseFlagsParallel(argv, AUDIT_FLAGS);
   const roster = loadRoster(f.roster);
   const { config } = loadRun(roster, f.run);
   const lastSigned = readAuditorState(f.state, config.deploymentId);
@@ -509,15 +549,18 @@ async function runAudit(argv: string[]): Promise<void> {
   // Decode up front so that a file of another kind is named as such (the audit would only say
   // "malformed").
   checkPublicData(f.pdata, pdata);
-  about(f.bundle, () => decodeAuditBundle(bundle));
+  const auditItems = about(f.bundle, () => decodeAuditBundle(bundle)).items.length;
   const body = about(f.body, () => decodeManifestBody(proposed));
   if (existsSync(f.out)) throw new CliUsageError(`${f.out} already exists (not overwritten)`);
 
-  const verdict = auditDatabase(pdata, bundle, {
-    claimedRoot: body.root,
-    qualifiedItems: (c) => qualifiedItems(config, c),
-    policy,
-  });
+  const verdict = await withExecutor('audit', f, auditItems, (opts) =>
+    auditDatabaseAsync(pdata, bundle, {
+      claimedRoot: body.root,
+      qualifiedItems: (c) => qualifiedItems(config, c),
+      policy,
+      ...opts,
+    }),
+  );
   if (!verdict.ok) throw new CliUsageError(`audit FAILED (${verdict.failure}): ${verdict.reason}`);
   // Sign only what was audited: the body recomputed from the verdict, with the proposed window.
   const audited = manifestBodyFor(pdata, verdict, {

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { availableParallelism } from 'node:os';
 import {
   KIND,
   KIND_NAME,
@@ -19,11 +18,9 @@ import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, NgoDecodeError, NgoVerificationError } from '../core/errors.js';
 import type { Suite } from '../core/group.js';
 import { readLockedHeader } from '../core/locked-secret.js';
-import type { Executor } from '../core/parallel.js';
 import { SIGNING_SECRET_KEY_LENGTH, signingPublicKey } from '../core/sign.js';
 import { appendChecksum, verifyChecksum } from '../core/state.js';
 import { bytesToHex, compareBytes, equalBytes } from '../core/utils.js';
-import { createWorkerPool } from '../node/worker-pool.js';
 import { arbiterCheck } from '../quorum/arbiter.js';
 import { assembleBulletin, verifyBulletin, verifyCommitments } from '../quorum/board.js';
 import { canonicalList } from '../quorum/lists.js';
@@ -43,12 +40,10 @@ import {
   type Command,
   commitStep,
   getPassphrase,
-  intFlag,
   loadRoster,
   loadRun,
   lock,
   parseFlags,
-  progressReporter,
   readInput,
   readItems,
   runJson,
@@ -56,6 +51,7 @@ import {
   unlockFile,
   writeFiles,
 } from './io.js';
+import { PARALLEL_FLAGS, PARALLEL_HELP, withExecutor } from './parallel-flags.js';
 
 const STATE_HELP = `The state file holds the NGO's signing key, masking key and private list, locked under the
 passphrase (environment variable QPSI_PASSPHRASE, or asked on a terminal; never a flag). Keep it
@@ -169,42 +165,6 @@ function quorumStep<T>(path: string, fn: () => T): T {
     return about(path, () => {
       throw e;
     });
-  }
-}
-
-/** Lists shorter than this run in this thread unless --workers asks for threads. */
-const POOL_MIN_ELEMENTS = 4096;
-
-const PARALLEL_HELP = `  --workers N    worker threads for the element-wise work (default: the number of cores, ${availableParallelism()}
-                 here; lists under ${POOL_MIN_ELEMENTS} elements then run in this thread; 1 = this thread
-                 only). The output is the same bytes whatever N.
-  --quiet        no progress on stderr (default: a bar on a terminal, otherwise one line per
-                 tenth of a list of at least 10,000 elements)`;
-
-const PARALLEL_FLAGS = { workers: { type: 'string' }, quiet: { type: 'boolean' } } as const;
-
-/**
- * Run a step's element-wise work on the executor --workers asks for (issue 15), with progress on
- * stderr unless --quiet; the pool is closed whatever happens.
- */
-async function withExecutor<T>(
-  label: string,
-  f: { workers?: string | undefined; quiet?: boolean | undefined },
-  elements: number,
-  fn: (opts: {
-    executor?: Executor;
-    onProgress: (p: { phase: string; done: number; total: number }) => void;
-  }) => Promise<T>,
-): Promise<T> {
-  const asked = f.workers === undefined ? undefined : intFlag('workers', f.workers, 1, 256);
-  const n = asked ?? (elements < POOL_MIN_ELEMENTS ? 1 : availableParallelism());
-  const progress = progressReporter(label, { quiet: f.quiet === true });
-  const pool = n > 1 ? createWorkerPool({ workers: n }) : null;
-  try {
-    return await fn({ ...(pool ? { executor: pool } : {}), onProgress: progress.onProgress });
-  } finally {
-    progress.done();
-    await pool?.close();
   }
 }
 

@@ -9,8 +9,11 @@
  *   kernels are `mask` (stage 0: hash-to-group, multiply by `k`, encode), `hop` (decode a list,
  *   optionally the composites of the proof that produced it, multiply by `k`, encode) and
  *   `composites` (the partial composites `Σ d_i·C_i`, `Σ d_i·D_i` of DLEQ proofs over one index
- *   range, see `compositeWeightsAt` in ./dleq.ts). Multiplications by the secret `k` use the
- *   suite's constant-time `mul`; the variable-time MSMs take public data only, as in ./dleq.ts.
+ *   range, see `compositeWeightsAt` in ./dleq.ts); for the database build and audit,
+ *   `hash` (hash-to-group of fixed-width messages: items, fillers) and `bases` (the cell bases
+ *   `B_j` encoded and, when building, the cells `α·B_j`). Multiplications by a secret (`k`, `α`)
+ *   use the suite's constant-time `mul`; the variable-time MSMs take public data only, as in
+ *   ./dleq.ts.
  * - An {@link Executor} maps a kernel over `count` chunks. {@link inThreadExecutor} runs them
  *   here, one after the other, yielding to the event loop between chunks (the default, and what
  *   browsers and React Native use); the Node worker pool (`quorum-psi/workers`) runs them on
@@ -117,11 +120,53 @@ export interface ReleaseTask {
   readonly job: string;
 }
 
+/**
+ * `hash`: `HashToGroup(msg, dst)` for each message of a chunk (fixed width), returned as the
+ * points' coordinates ({@link elementCoords}): the points go on to group additions in the calling
+ * thread (the database's reverse-order subtraction), which an encoding would make pay one decode
+ * each there.
+ */
+export interface HashTask {
+  readonly suite: number;
+  readonly dst: Uint8Array;
+  /** Message width in bytes. */
+  readonly width: number;
+  /** The chunk's messages, concatenated. */
+  readonly msgs: Uint8Array;
+}
+export interface HashResult {
+  /** The points' coordinates, concatenated ({@link elementCoords}). */
+  readonly coords: bigint[];
+}
+
+/**
+ * `bases`: cells `[from, from + c)` of a database, given their bases `B_j` as coordinates
+ * ({@link elementCoords}): the encoded bases (for the audit proof's statement) and, with `k`
+ * (the builder's secret `α`), the encoded cells `k·B_j` (constant-time multiplication).
+ */
+export interface BasesTask {
+  readonly suite: number;
+  /** The blinding secret, or `null` to encode the bases only (the audit). */
+  readonly k: bigint | null;
+  readonly from: number;
+  readonly coords: bigint[];
+  /** Keep the bases as points for a later `composites` task of the same job (its stage 0). */
+  readonly hold: HoldKey | null;
+}
+export interface BasesResult {
+  /** `encode(B_j)`, concatenated. */
+  readonly bases: Uint8Array;
+  /** `encode(k·B_j)`, concatenated; `null` without `k`. */
+  readonly cells: Uint8Array | null;
+}
+
 /** The kernels, by name: `[input, output]`. */
 export interface Kernels {
   mask: [MaskTask, MaskResult];
   hop: [HopTask, HopResult];
   composites: [CompositesTask, CompositesResult];
+  hash: [HashTask, HashResult];
+  bases: [BasesTask, BasesResult];
   release: [ReleaseTask, null];
 }
 export type KernelName = keyof Kernels;
@@ -357,6 +402,76 @@ function composites(ctx: KernelContext, suite: Suite, t: CompositesTask): Compos
   return { errors, M, Z };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: noble's point classes (two curve types) behind Element.
+type AnyPoint = any;
+
+/**
+ * Coordinates per point in {@link elementCoords}: 4 for ristretto255 (the extended coordinates
+ * `X, Y, Z, T` of its Edwards representative), 3 for P-256 (projective `X, Y, Z`).
+ */
+export function coordsPerElement(suite: Suite): number {
+  return (suite.G as AnyPoint).ep ? 4 : 3;
+}
+
+/**
+ * The points' internal coordinates, concatenated (`coordsPerElement` each): a representation for
+ * passing points between threads without encoding and decoding them (an encoding costs a field
+ * inversion or square root each way). Not canonical, never on the wire, never compared: only
+ * {@link elementsFromCoords} reads it, and every output is encoded canonically.
+ */
+export function elementCoords(suite: Suite, points: readonly Element[]): bigint[] {
+  const w = coordsPerElement(suite);
+  const out: bigint[] = new Array(points.length * w);
+  for (let i = 0; i < points.length; i++) {
+    const P = points[i] as AnyPoint;
+    const c = w === 4 ? P.ep : P;
+    out[i * w] = c.X;
+    out[i * w + 1] = c.Y;
+    out[i * w + 2] = c.Z;
+    if (w === 4) out[i * w + 3] = c.T;
+  }
+  return out;
+}
+
+/** The points of {@link elementCoords} (the coordinates are checked in range by noble). */
+export function elementsFromCoords(suite: Suite, coords: readonly bigint[]): Element[] {
+  const w = coordsPerElement(suite);
+  if (coords.length % w !== 0) throw new RangeError('coordinates: not a whole number of points');
+  const G = suite.G as AnyPoint;
+  const Outer = G.constructor;
+  const Inner = w === 4 ? G.ep.constructor : null;
+  const out: Element[] = new Array(coords.length / w);
+  for (let i = 0; i < out.length; i++) {
+    const [X, Y, Z] = [coords[i * w], coords[i * w + 1], coords[i * w + 2]];
+    out[i] = Inner ? new Outer(new Inner(X, Y, Z, coords[i * w + 3])) : new Outer(X, Y, Z);
+  }
+  return out;
+}
+
+function hashKernel(suite: Suite, t: HashTask): HashResult {
+  if (t.width < 1 || t.msgs.length % t.width !== 0)
+    throw new RangeError('hash: not a whole number of messages');
+  const c = t.msgs.length / t.width;
+  const pts: Element[] = new Array(c);
+  for (let i = 0; i < c; i++)
+    pts[i] = suite.hashToGroup(t.msgs.subarray(i * t.width, (i + 1) * t.width), t.dst);
+  return { coords: elementCoords(suite, pts) };
+}
+
+function basesKernel(ctx: KernelContext, suite: Suite, t: BasesTask): BasesResult {
+  const Ne = suite.elementLength;
+  const B = elementsFromCoords(suite, t.coords);
+  const bases = concatEncodings(suite.encodeAll(B), Ne);
+  let cells: Uint8Array | null = null;
+  if (t.k !== null) {
+    const P: Element[] = new Array(B.length);
+    for (let i = 0; i < B.length; i++) P[i] = suite.mul(B[i] as Element, t.k);
+    cells = concatEncodings(suite.encodeAll(P), Ne);
+  }
+  if (t.hold) ctx.hold(t.hold, t.from, B);
+  return { bases, cells };
+}
+
 /**
  * Run one kernel in this thread. `suiteOf` resolves a wire id (default: the suites loaded here,
  * `registeredSuite`).
@@ -379,6 +494,14 @@ export function runKernel<K extends KernelName>(
     case 'composites': {
       const t = input as CompositesTask;
       return composites(ctx, suiteOf(t.suite), t) as KernelOutput<K>;
+    }
+    case 'hash': {
+      const t = input as HashTask;
+      return hashKernel(suiteOf(t.suite), t) as KernelOutput<K>;
+    }
+    case 'bases': {
+      const t = input as BasesTask;
+      return basesKernel(ctx, suiteOf(t.suite), t) as KernelOutput<K>;
     }
     case 'release':
       ctx.release((input as ReleaseTask).job);
@@ -460,16 +583,22 @@ export function newJobId(): string {
   return `${jobCounter.toString(36)}.${Math.floor(Math.random() * 2 ** 52).toString(36)}`;
 }
 
-/** Progress of a long step of an asynchronous party method. */
+/** Progress of a long step of an asynchronous method. */
 export interface Progress {
-  /** `mask` (stage 0), `hop` (verify the incoming proof, multiply), `prove` (the outgoing proof's composites), `verify` (board proofs). */
-  readonly phase: 'mask' | 'hop' | 'prove' | 'verify';
+  /**
+   * The NGO ring: `mask` (stage 0), `hop` (verify the incoming proof, multiply), `prove` (the
+   * outgoing proof's composites), `verify` (board proofs). The database build: `hash` (items
+   * and fillers to the group), `blind` (cells `α·B_j`, encoded with their bases), `prove` (the
+   * audit proof's composite). The audit: `hash` (the same), `encode` (the rebuilt bases),
+   * `verify` (cells decoded, the audit proof's composites).
+   */
+  readonly phase: 'mask' | 'hop' | 'prove' | 'verify' | 'hash' | 'blind' | 'encode';
   /** Elements done and to do in this phase. */
   readonly done: number;
   readonly total: number;
 }
 
-/** Options of the asynchronous party methods. */
+/** Options of the asynchronous party, database build and audit methods. */
 export interface ParallelOptions {
   /** Where the chunks run (default: {@link inThreadExecutor}). */
   executor?: Executor;

@@ -36,10 +36,20 @@ import {
   REVIEWER_KEY_LENGTH,
   RUN_ID_LENGTH,
 } from '../core/constants.js';
-import { dleqConfig, verifyProof } from '../core/dleq.js';
+import { compositeSeed, dleqConfig, verifyProof, verifyProofFromComposites } from '../core/dleq.js';
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, ParameterError, QuorumPsiError } from '../core/errors.js';
 import type { Element, Suite } from '../core/group.js';
+import {
+  type BasesResult,
+  chunkSizeFor,
+  elementCoords,
+  firstError,
+  inThreadExecutor,
+  newJobId,
+  type ParallelOptions,
+  sumPartials,
+} from '../core/parallel.js';
 import {
   bytesToHex,
   checkBytes,
@@ -51,7 +61,7 @@ import {
 } from '../core/utils.js';
 import { decodeNgoContribution } from '../quorum/ngo-messages.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
-import { canonicalItems, cellBases } from './items.js';
+import { canonicalItems, cellBases, cellBasesAsync } from './items.js';
 import type { ManifestBody } from './manifest.js';
 import {
   computeRoot,
@@ -60,7 +70,9 @@ import {
   type PublicHeader,
   splitPublicData,
 } from './pdata.js';
-import { cellNoncesForRun, layoutTable, tableSize } from './table.js';
+import { cellNoncesForRun, layoutTable, type TableLayout, tableSize } from './table.js';
+
+export type { ParallelOptions, Progress } from '../core/parallel.js';
 
 /** Decoded audit bundle. */
 export interface AuditBundle {
@@ -338,12 +350,216 @@ export function auditDatabase(
   bundleBytes: Uint8Array,
   opts: AuditOptions,
 ): AuditVerdict {
+  const owned = ownedOptions(opts);
+  try {
+    const pre = auditPrelude(pdata, bundleBytes, owned);
+    if ('ok' in pre) return pre;
+    // Step 2: layout, bases, cells, proof (bound to header, recomputed root and filler seed).
+    const { suite, bundle, headerBytes, cells, header } = pre;
+    const root = computeRoot(headerBytes, cells);
+    const layout = layoutTable(
+      bundle.items as Uint8Array[],
+      header.table.nonces,
+      header.table.size,
+    );
+    const B = cellBases(suite, bundle.items, layout, bundle.fillerSeed);
+    const P: Element[] = new Array(cells.length);
+    for (let j = 0; j < cells.length; j++) {
+      try {
+        P[j] = suite.decode(cells[j] as Uint8Array);
+      } catch (e) {
+        return fail('cell-decode', `cell ${j}: ${(e as Error).message}`);
+      }
+    }
+    let proofOk: boolean;
+    try {
+      proofOk = verifyProof(
+        suite,
+        dleqConfig(suite, DLEQ_PURPOSE.audit),
+        {
+          A: suite.G,
+          B: header.L,
+          C: B,
+          D: P,
+          Dbytes: cells,
+          binding: auditProofBinding(headerBytes, root, bundle.fillerSeed),
+        },
+        bundle.proof,
+      );
+    } catch (e) {
+      if (e instanceof DecodeError) return fail('proof', `proof malformed: ${e.message}`);
+      throw e;
+    }
+    return auditConclusion(pre, owned, root, layout, proofOk);
+  } catch (e) {
+    // Any typed failure not classified below (e.g. a layout the parameters make impossible) is
+    // reported, never thrown: the contract is a verdict for every input.
+    if (e instanceof QuorumPsiError) return fail('malformed', e.message);
+    throw e;
+  }
+}
+
+/**
+ * {@link auditDatabase} with the recomputation and the proof's composites cut into chunks and
+ * run on `opts.executor` (default: this thread, yielding between chunks; `quorum-psi/workers` for
+ * a pool of Node worker threads), issue 15. The same verdict as {@link auditDatabase} (the same
+ * object: for a failure, the same kind and reason), whatever the executor and chunk size. Steps
+ * 1 and 4 and the layout run here; then three rounds of chunks:
+ * 1. `hash` (progress phase `hash`): every filler and placed item to the group; here, in reverse
+ *    peeling order, `B_c = H(x) − B_a − B_b` (additions only);
+ * 2. `bases` (phase `encode`): the rebuilt bases encoded; here, the proof's seed;
+ * 3. `composites` (phase `verify`): the cells decoded, the partial composites `Σ d_j·B_j` and
+ *    `Σ d_j·P_j`; here, a cell that does not decode (the first), then the one proof checked from
+ *    the sums ({@link verifyProofFromComposites}), then the root.
+ */
+export async function auditDatabaseAsync(
+  pdata: Uint8Array,
+  bundleBytes: Uint8Array,
+  opts: AuditOptions & ParallelOptions,
+): Promise<AuditVerdict> {
+  const owned = ownedOptions(opts);
+  try {
+    const pre = auditPrelude(pdata, bundleBytes, owned);
+    if ('ok' in pre) return pre;
+    const { suite, bundle, headerBytes, cells, header } = pre;
+    const Ne = suite.elementLength;
+    const root = computeRoot(headerBytes, cells);
+    const layout = layoutTable(
+      bundle.items as Uint8Array[],
+      header.table.nonces,
+      header.table.size,
+    );
+    const B = await cellBasesAsync(suite, bundle.items, layout, bundle.fillerSeed, opts);
+    const ex = opts.executor ?? inThreadExecutor();
+    const n = B.length;
+    const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
+    const count = Math.ceil(n / size);
+    const range = (i: number): [number, number] => [i * size, Math.min(n, (i + 1) * size)];
+    if (cells.length !== n)
+      throw new RangeError('audit: the public data holds another number of cells than the table');
+    // The cells as one run of bytes: splitPublicData's own copy of the public data (never the
+    // caller's bytes, which could change while the chunks run).
+    const cellBytes = new Uint8Array(
+      headerBytes.buffer,
+      headerBytes.byteOffset + headerBytes.length,
+      n * Ne,
+    );
+    const job = newJobId();
+    let nothingHeld = false;
+    let verdict: AuditVerdict;
+    try {
+      let done = 0;
+      const encoded = await ex.map(
+        'bases',
+        count,
+        (i) => {
+          const [lo, hi] = range(i);
+          return {
+            suite: suite.id,
+            k: null,
+            from: lo,
+            coords: elementCoords(suite, B.slice(lo, hi)),
+            hold: { job, chunk: i },
+          };
+        },
+        {
+          onResult: (i) => {
+            const [lo, hi] = range(i);
+            done += hi - lo;
+            opts.onProgress?.({ phase: 'encode', done, total: n });
+          },
+        },
+      );
+      const basesBytes = new Uint8Array(n * Ne);
+      for (let i = 0; i < count; i++)
+        basesBytes.set((encoded[i] as BasesResult).bases, range(i)[0] * Ne);
+      const cfg = dleqConfig(suite, DLEQ_PURPOSE.audit);
+      const L = header.L;
+      const seed = compositeSeed(
+        suite,
+        cfg,
+        suite.encode(L),
+        elementViews(basesBytes, Ne),
+        cells,
+        auditProofBinding(headerBytes, root, bundle.fillerSeed),
+      );
+      done = 0;
+      const parts = await ex.map(
+        'composites',
+        count,
+        (i) => {
+          const [lo, hi] = range(i);
+          return {
+            suite: suite.id,
+            from: lo,
+            total: n,
+            stages: [basesBytes.slice(lo * Ne, hi * Ne), cellBytes.slice(lo * Ne, hi * Ne)],
+            held: { key: { job, chunk: i }, stage: 0 },
+            proofs: [{ C: 0, D: 1, cfg, seed, withZ: true }],
+          };
+        },
+        {
+          onResult: (i) => {
+            const [lo, hi] = range(i);
+            done += hi - lo;
+            opts.onProgress?.({ phase: 'verify', done, total: n });
+          },
+        },
+      );
+      nothingHeld = true; // round 3 took every chunk's held points
+      const bad = firstError(parts.map((r) => r.errors[1] ?? null));
+      if (bad) return fail('cell-decode', `cell ${bad.index}: ${bad.message}`);
+      let proofOk: boolean;
+      try {
+        proofOk = verifyProofFromComposites(
+          suite,
+          cfg,
+          {
+            A: suite.G,
+            B: L,
+            M: sumPartials(
+              suite,
+              parts.map((r) => r.M[0] ?? null),
+            ),
+            Z: sumPartials(
+              suite,
+              parts.map((r) => r.Z[0] ?? null),
+            ),
+          },
+          bundle.proof,
+        );
+      } catch (e) {
+        if (e instanceof DecodeError) return fail('proof', `proof malformed: ${e.message}`);
+        throw e;
+      }
+      verdict = auditConclusion(pre, owned, root, layout, proofOk);
+    } finally {
+      // After a failure between the rounds, the threads drop the points they held.
+      if (!nothingHeld) await ex.map('release', ex.workers, () => ({ job })).catch(() => undefined);
+    }
+    return verdict;
+  } catch (e) {
+    if (e instanceof QuorumPsiError) return fail('malformed', e.message);
+    throw e;
+  }
+}
+
+/** `n` views of `Ne` bytes each into `bytes`. */
+function elementViews(bytes: Uint8Array, Ne: number): Uint8Array[] {
+  const out: Uint8Array[] = new Array(bytes.length / Ne);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.subarray(i * Ne, (i + 1) * Ne);
+  return out;
+}
+
+/**
+ * The options copied, the policy checked: the bytes checked are the bytes used (the caller's
+ * `qualifiedItems` runs mid-audit, so the claimed root and the policy are copied first; pdata
+ * and the bundle are copied by their decoders). A Buffer's slice() would be a view.
+ */
+function ownedOptions(opts: AuditOptions): AuditOptions {
   checkAuditPolicy(opts.policy);
-  // The bytes checked are the bytes used: the caller's `qualifiedItems` runs mid-audit, so the
-  // claimed root and the policy are copied first (pdata and the bundle are copied by their
-  // decoders). A Buffer's slice() would be a view.
   const p = opts.policy;
-  const owned: AuditOptions = {
+  return {
     claimedRoot:
       opts.claimedRoot instanceof Uint8Array ? copyBytes(opts.claimedRoot) : opts.claimedRoot,
     qualifiedItems: opts.qualifiedItems,
@@ -354,21 +570,28 @@ export function auditDatabase(
       reviewerKeys: p.reviewerKeys.map(copyBytes),
     },
   };
-  try {
-    return auditUnchecked(pdata, bundleBytes, owned);
-  } catch (e) {
-    // Any typed failure not classified below (e.g. a layout the parameters make impossible) is
-    // reported, never thrown: the contract is a verdict for every input.
-    if (e instanceof QuorumPsiError) return fail('malformed', e.message);
-    throw e;
-  }
 }
 
-function auditUnchecked(
+/** What steps 1 and 4 leave for step 2: the decoded inputs and the contributions' claims. */
+interface AuditState {
+  readonly suite: Suite;
+  readonly bundle: AuditBundle;
+  readonly header: PublicHeader;
+  readonly headerBytes: Uint8Array;
+  readonly cells: Uint8Array[];
+  readonly claimed: {
+    readonly deploymentId: Uint8Array;
+    readonly runId: Uint8Array;
+    readonly rule: number;
+  };
+}
+
+/** Decoding, step 1 (contributions, `X_int`) and step 4 (policy): a failure, or what step 2 needs. */
+function auditPrelude(
   pdata: Uint8Array,
   bundleBytes: Uint8Array,
   opts: AuditOptions,
-): AuditVerdict {
+): AuditVerdict | AuditState {
   const { policy } = opts;
   let bundle: AuditBundle;
   let parts: ReturnType<typeof splitPublicData>;
@@ -384,7 +607,6 @@ function auditUnchecked(
   if (bundle.suite !== suite) return fail('suite', 'bundle and public data name different suites');
   if (!(opts.claimedRoot instanceof Uint8Array) || opts.claimedRoot.length !== 32)
     return fail('root', 'the claimed root is not 32 bytes');
-
   // Step 1: contributions (deployment and run of the policy), then X_int.
   const claimed = {
     deploymentId: undefined as Uint8Array | undefined,
@@ -464,37 +686,29 @@ function auditUnchecked(
     );
   }
 
-  // Step 2: layout, bases, cells, proof (bound to header, recomputed root and filler seed).
-  const root = computeRoot(headerBytes, cells);
-  const layout = layoutTable(bundle.items as Uint8Array[], header.table.nonces, header.table.size);
-  const B = cellBases(suite, bundle.items, layout, bundle.fillerSeed);
-  const P: Element[] = new Array(cells.length);
-  for (let j = 0; j < cells.length; j++) {
-    try {
-      P[j] = suite.decode(cells[j] as Uint8Array);
-    } catch (e) {
-      return fail('cell-decode', `cell ${j}: ${(e as Error).message}`);
-    }
-  }
-  let proofOk: boolean;
-  try {
-    proofOk = verifyProof(
-      suite,
-      dleqConfig(suite, DLEQ_PURPOSE.audit),
-      {
-        A: suite.G,
-        B: header.L,
-        C: B,
-        D: P,
-        Dbytes: cells,
-        binding: auditProofBinding(headerBytes, root, bundle.fillerSeed),
-      },
-      bundle.proof,
-    );
-  } catch (e) {
-    if (e instanceof DecodeError) return fail('proof', `proof malformed: ${e.message}`);
-    throw e;
-  }
+  return {
+    suite,
+    bundle,
+    header,
+    headerBytes,
+    cells,
+    claimed: {
+      deploymentId: claimed.deploymentId as Uint8Array,
+      runId: claimed.runId as Uint8Array,
+      rule: claimed.rule,
+    },
+  };
+}
+
+/** After step 2: the proof's verdict, then step 3 (root, database id) and the ok verdict. */
+function auditConclusion(
+  pre: AuditState,
+  opts: AuditOptions,
+  root: Uint8Array,
+  layout: TableLayout,
+  proofOk: boolean,
+): AuditVerdict {
+  const { bundle, cells, headerBytes, claimed } = pre;
   if (!proofOk) {
     return fail(
       'proof',
@@ -515,8 +729,8 @@ function auditUnchecked(
     itemsDigest: itemsDigest(bundle.items),
     cells: cells.length,
     dropped: layout.dropped.length,
-    deploymentId: (claimed.deploymentId as Uint8Array).slice(),
-    runId: (claimed.runId as Uint8Array).slice(),
+    deploymentId: claimed.deploymentId.slice(),
+    runId: claimed.runId.slice(),
     rule: claimed.rule,
     version: bundle.version,
     pdataHeader: copyBytes(headerBytes),

@@ -24,13 +24,27 @@ import {
   FILLER_SEED_LENGTH,
   NONCE_LENGTH,
 } from '../core/constants.js';
-import { dleqConfig, generateProof } from '../core/dleq.js';
+import {
+  compositeSeed,
+  dleqConfig,
+  generateProof,
+  generateProofFromComposites,
+} from '../core/dleq.js';
 import { ParameterError } from '../core/errors.js';
+import {
+  type BasesResult,
+  chunkSizeFor,
+  elementCoords,
+  inThreadExecutor,
+  newJobId,
+  type ParallelOptions,
+  sumPartials,
+} from '../core/parallel.js';
 import { ristretto255Sha512 } from '../core/ristretto255.js';
 import type { Element, Suite } from '../core/suite.js';
 import { concatBytes, copyBytes, defaultRng, type Rng } from '../core/utils.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
-import { canonicalItems, cellBases } from './items.js';
+import { canonicalItems, cellBases, cellBasesAsync } from './items.js';
 import {
   checkVoucherParams,
   computeRoot,
@@ -38,8 +52,9 @@ import {
   encodeHeader,
   type VoucherParams,
 } from './pdata.js';
-import { cellNoncesForRun, layoutTable, tableSize } from './table.js';
+import { cellNoncesForRun, layoutTable, type TableLayout, tableSize } from './table.js';
 
+export type { ParallelOptions, Progress } from '../core/parallel.js';
 // The builder's subpath (`quorum-psi/builder`) also carries what it shares with the auditor, the
 // server and the client: the item hashes and the shape of its output.
 export {
@@ -76,8 +91,24 @@ export interface BuildOptions {
   rng?: Rng;
 }
 
-/** Build a blinded database from `X_int` (SPEC §4). */
-export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions): BuiltDatabase {
+/** What a build decides before the cells: randomness drawn, layout made. */
+interface BuildPlan {
+  readonly suite: Suite;
+  readonly rng: Rng;
+  readonly params: VoucherParams;
+  readonly nonces: [Uint8Array, Uint8Array, Uint8Array];
+  readonly fillerSeed: Uint8Array;
+  readonly alpha: bigint;
+  readonly items: Uint8Array[];
+  readonly itemWidth: number;
+  readonly layout: TableLayout;
+  readonly L: Element;
+  readonly Lbytes: Uint8Array;
+  readonly contributions: readonly Uint8Array[] | undefined;
+}
+
+/** Steps 1-2 and `L` (the same for the synchronous and asynchronous builds). */
+function planBuild(itemsIn: readonly Uint8Array[], opts: BuildOptions): BuildPlan {
   // The builder's default suite is ristretto255 (a builder that passes P-256 still bundles it).
   const suite = opts.suite ?? ristretto255Sha512;
   const rng = opts.rng ?? defaultRng;
@@ -104,16 +135,65 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
   }
   const size = tableSize(items.length, ratio);
   const layout = layoutTable(items, nonces, size);
+  const L = suite.mulBase(alpha);
+  return {
+    suite,
+    rng,
+    params: opts.params,
+    nonces,
+    fillerSeed,
+    alpha,
+    items,
+    itemWidth,
+    layout,
+    L,
+    Lbytes: suite.encode(L),
+    contributions: opts.contributions,
+  };
+}
+
+function headerOf(plan: BuildPlan): Uint8Array {
+  const { suite, params, layout, itemWidth, nonces, Lbytes } = plan;
+  return encodeHeader(suite, params, { size: layout.size, itemWidth, nonces }, Lbytes);
+}
+
+function builtDatabase(
+  plan: BuildPlan,
+  publicData: Uint8Array,
+  root: Uint8Array,
+  proof: Uint8Array,
+): BuiltDatabase {
+  const { items, layout } = plan;
+  return Object.freeze({
+    suite: plan.suite,
+    publicData,
+    root,
+    databaseId: databaseId(root),
+    alpha: plan.alpha,
+    items,
+    dropped: layout.dropped.map((i) => items[i] as Uint8Array),
+    audit: Object.freeze({
+      items,
+      nonces: plan.nonces,
+      fillerSeed: plan.fillerSeed,
+      contributions: (plan.contributions ?? []).map((c) => Uint8Array.from(c)),
+      proof,
+    }),
+  });
+}
+
+/** Build a blinded database from `X_int` (SPEC §4). */
+export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions): BuiltDatabase {
+  const plan = planBuild(itemsIn, opts);
+  const { suite, alpha, L } = plan;
 
   // Step 3: blinding.
-  const L = suite.mulBase(alpha);
-  const Lbytes = suite.encode(L);
-  const B = cellBases(suite, items, layout, fillerSeed);
+  const B = cellBases(suite, plan.items, plan.layout, plan.fillerSeed);
   const P: Element[] = B.map((b) => suite.mul(b, alpha));
   const cells = suite.encodeAll(P);
 
   // Step 4: public data and root.
-  const headerBytes = encodeHeader(suite, opts.params, { size, itemWidth, nonces }, Lbytes);
+  const headerBytes = headerOf(plan);
   const publicData = concatBytes(headerBytes, ...cells);
   const root = computeRoot(headerBytes, cells);
 
@@ -128,25 +208,127 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
       C: B,
       D: P,
       Dbytes: cells,
-      binding: auditProofBinding(headerBytes, root, fillerSeed),
+      binding: auditProofBinding(headerBytes, root, plan.fillerSeed),
     },
-    rng,
+    plan.rng,
   );
+  return builtDatabase(plan, publicData, root, proof);
+}
 
-  return Object.freeze({
-    suite,
-    publicData,
-    root,
-    databaseId: databaseId(root),
-    alpha,
-    items,
-    dropped: layout.dropped.map((i) => items[i] as Uint8Array),
-    audit: Object.freeze({
-      items,
-      nonces,
-      fillerSeed,
-      contributions: (opts.contributions ?? []).map((c) => Uint8Array.from(c)),
-      proof,
-    }),
-  });
+/** `n` views of `Ne` bytes each into `bytes`. */
+function elementViews(bytes: Uint8Array, Ne: number): Uint8Array[] {
+  const out: Uint8Array[] = new Array(bytes.length / Ne);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.subarray(i * Ne, (i + 1) * Ne);
+  return out;
+}
+
+/**
+ * {@link buildDatabase} with the element-wise work cut into chunks and run on `opts.executor`
+ * (default: this thread, yielding between chunks; `quorum-psi/workers` for a pool of Node worker
+ * threads), issue 15. Returns the same {@link BuiltDatabase} (public data, root, `α`, audit
+ * material, proof: the same bytes) as {@link buildDatabase} with the same `rng` state, whatever
+ * the executor and chunk size. Three rounds of chunks, with the sequential steps here between
+ * them:
+ * 1. `hash` (progress phase `hash`): every filler and every placed item to the group; here, the
+ *    layout before it and, in reverse peeling order, `B_c = H(x) − B_a − B_b` (additions only);
+ * 2. `bases` (phase `blind`): `α·B_j` by the constant-time multiplication, cells and bases
+ *    encoded; here, the header, the public data, the Merkle root and the proof's seed (one
+ *    sequential hash over every `B_j`, `P_j`);
+ * 3. `composites` (phase `prove`): the partial composites `Σ d_j·B_j` at the global indices;
+ *    here, their sum `M`, `α·M` and the one proof ({@link generateProofFromComposites}).
+ */
+export async function buildDatabaseAsync(
+  itemsIn: readonly Uint8Array[],
+  opts: BuildOptions & ParallelOptions,
+): Promise<BuiltDatabase> {
+  const plan = planBuild(itemsIn, opts);
+  const { suite, alpha, L, layout } = plan;
+  const Ne = suite.elementLength;
+  const ex = opts.executor ?? inThreadExecutor();
+  const B = await cellBasesAsync(suite, plan.items, layout, plan.fillerSeed, opts);
+
+  const n = layout.size;
+  const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
+  const count = Math.ceil(n / size);
+  const range = (i: number): [number, number] => [i * size, Math.min(n, (i + 1) * size)];
+  const job = newJobId();
+  let nothingHeld = false;
+  try {
+    let done = 0;
+    const blinded = await ex.map(
+      'bases',
+      count,
+      (i) => {
+        const [lo, hi] = range(i);
+        return {
+          suite: suite.id,
+          k: alpha,
+          from: lo,
+          coords: elementCoords(suite, B.slice(lo, hi)),
+          hold: { job, chunk: i },
+        };
+      },
+      {
+        onResult: (i) => {
+          const [lo, hi] = range(i);
+          done += hi - lo;
+          opts.onProgress?.({ phase: 'blind', done, total: n });
+        },
+      },
+    );
+    const headerBytes = headerOf(plan);
+    const publicData = new Uint8Array(headerBytes.length + n * Ne);
+    publicData.set(headerBytes, 0);
+    const basesBytes = new Uint8Array(n * Ne);
+    for (let i = 0; i < count; i++) {
+      const r = blinded[i] as BasesResult;
+      publicData.set(r.cells as Uint8Array, headerBytes.length + range(i)[0] * Ne);
+      basesBytes.set(r.bases, range(i)[0] * Ne);
+    }
+    const cellBytes = publicData.subarray(headerBytes.length);
+    const cells = elementViews(cellBytes, Ne);
+    const root = computeRoot(headerBytes, cells);
+    const cfg = dleqConfig(suite, DLEQ_PURPOSE.audit);
+    const seed = compositeSeed(
+      suite,
+      cfg,
+      plan.Lbytes,
+      elementViews(basesBytes, Ne),
+      cells,
+      auditProofBinding(headerBytes, root, plan.fillerSeed),
+    );
+    done = 0;
+    const parts = await ex.map(
+      'composites',
+      count,
+      (i) => {
+        const [lo, hi] = range(i);
+        return {
+          suite: suite.id,
+          from: lo,
+          total: n,
+          stages: [basesBytes.slice(lo * Ne, hi * Ne), cellBytes.slice(lo * Ne, hi * Ne)],
+          held: { key: { job, chunk: i }, stage: 0 },
+          proofs: [{ C: 0, D: 1, cfg, seed, withZ: false }],
+        };
+      },
+      {
+        onResult: (i) => {
+          const [lo, hi] = range(i);
+          done += hi - lo;
+          opts.onProgress?.({ phase: 'prove', done, total: n });
+        },
+      },
+    );
+    nothingHeld = true; // round 3 took every chunk's held points
+    const M = sumPartials(
+      suite,
+      parts.map((r) => r.M[0] ?? null),
+    );
+    const proof = generateProofFromComposites(suite, cfg, alpha, { A: suite.G, B: L, M }, plan.rng);
+    return builtDatabase(plan, publicData, root, proof);
+  } finally {
+    // After a failure between the rounds, the threads drop the points they held.
+    if (!nothingHeld) await ex.map('release', ex.workers, () => ({ job })).catch(() => undefined);
+  }
 }

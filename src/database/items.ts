@@ -8,6 +8,14 @@
  */
 import { DST_PURPOSE, dst, MAX_ITEM_LENGTH } from '../core/constants.js';
 import { ParameterError } from '../core/errors.js';
+import {
+  chunkSizeFor,
+  coordsPerElement,
+  elementsFromCoords,
+  type HashResult,
+  inThreadExecutor,
+  type ParallelOptions,
+} from '../core/parallel.js';
 import type { Element, Suite } from '../core/suite.js';
 import { compareBytes, concatBytes, i2osp } from '../core/utils.js';
 import type { TableLayout } from './table.js';
@@ -36,10 +44,19 @@ export function hashItem(suite: Suite, item: Uint8Array): Element {
   return suite.hashToGroup(item, itemDst(suite));
 }
 
+/** The DST of `H_F` for a suite. */
+export function fillerDst(suite: Suite): Uint8Array {
+  return cachedDst(fillerDsts, suite, DST_PURPOSE.filler);
+}
+
+/** The message `seed ‖ I2OSP(j, 4)` that `H_F(seed, j)` hashes. */
+export function fillerMessage(seed: Uint8Array, j: number): Uint8Array {
+  return concatBytes(seed, i2osp(j, 4));
+}
+
 /** `H_F(seed, j) = HashToGroup(seed ‖ I2OSP(j, 4))` with the filler DST (SPEC §2, §4 step 3). */
 export function hashFiller(suite: Suite, seed: Uint8Array, j: number): Element {
-  const d = cachedDst(fillerDsts, suite, DST_PURPOSE.filler);
-  return suite.hashToGroup(concatBytes(seed, i2osp(j, 4)), d);
+  return suite.hashToGroup(fillerMessage(seed, j), fillerDst(suite));
 }
 
 /** Sort and deduplicate items bytewise (the canonical form of `X_int`). */
@@ -52,6 +69,46 @@ export function canonicalItems(items: readonly Uint8Array[]): Uint8Array[] {
   // Owned copies: the caller's arrays (possibly views onto a shared Buffer pool) are never kept.
   const sorted = items.map((x) => Uint8Array.from(x)).sort(compareBytes);
   return sorted.filter((x, i) => i === 0 || compareBytes(sorted[i - 1] as Uint8Array, x) !== 0);
+}
+
+/**
+ * The filler cells of a layout, increasing: the cells that are no placed item's free cell
+ * (`B_j = H_F(seed, j)` there).
+ */
+export function fillerCells(layout: TableLayout): Int32Array {
+  const { size, order, free } = layout;
+  const isFree = new Uint8Array(size);
+  for (const i of order) isFree[free[i] as number] = 1;
+  const out = new Int32Array(size - order.length);
+  let f = 0;
+  for (let j = 0; j < size; j++) if (isFree[j] === 0) out[f++] = j;
+  return out;
+}
+
+/**
+ * The second half of {@link cellBases}, given the hashes: `B` holds the fillers (at
+ * {@link fillerCells}); `peeledHash(k)` is `H(x)` of the `k`-th item in peeling order
+ * (`layout.order[k]`). Fills in, in reverse peeling order, `B_c = H(x) − B_a − B_b` in each placed
+ * item's free cell `c` (group additions only) and returns `B`. The builder and the auditor that
+ * hash in chunks (possibly in other threads) finish here, in order.
+ */
+export function subtractPeeled(
+  layout: TableLayout,
+  B: Element[],
+  peeledHash: (k: number) => Element,
+): Element[] {
+  const { positions, order, free } = layout;
+  for (let k = order.length - 1; k >= 0; k--) {
+    const i = order[k] as number;
+    const c = free[i] as number;
+    let b = peeledHash(k);
+    for (let t = 3 * i; t < 3 * i + 3; t++) {
+      const q = positions[t] as number;
+      if (q !== c) b = b.subtract(B[q] as Element);
+    }
+    B[c] = b;
+  }
+  return B;
 }
 
 /**
@@ -68,20 +125,79 @@ export function cellBases(
   layout: TableLayout,
   fillerSeed: Uint8Array,
 ): Element[] {
-  const { size, positions, order, free } = layout;
-  const isFree = new Uint8Array(size);
-  for (const i of order) isFree[free[i] as number] = 1;
-  const B: Element[] = new Array(size);
-  for (let j = 0; j < size; j++) if (isFree[j] === 0) B[j] = hashFiller(suite, fillerSeed, j);
-  for (let k = order.length - 1; k >= 0; k--) {
-    const i = order[k] as number;
-    const c = free[i] as number;
-    let b = hashItem(suite, items[i] as Uint8Array);
-    for (let t = 3 * i; t < 3 * i + 3; t++) {
-      const q = positions[t] as number;
-      if (q !== c) b = b.subtract(B[q] as Element);
-    }
-    B[c] = b;
+  const B: Element[] = new Array(layout.size);
+  for (const j of fillerCells(layout)) B[j] = hashFiller(suite, fillerSeed, j);
+  return subtractPeeled(layout, B, (k) =>
+    hashItem(suite, items[layout.order[k] as number] as Uint8Array),
+  );
+}
+
+/**
+ * {@link cellBases} with the hash-to-group of every filler and every placed item cut into chunks
+ * and run on `opts.executor` (progress phase `hash`); the subtractions, group additions only,
+ * follow here in reverse peeling order ({@link subtractPeeled}). The same elements as
+ * {@link cellBases}. The builder's and the auditor's asynchronous versions start here.
+ */
+export async function cellBasesAsync(
+  suite: Suite,
+  items: readonly Uint8Array[],
+  layout: TableLayout,
+  fillerSeed: Uint8Array,
+  opts: ParallelOptions = {},
+): Promise<Element[]> {
+  const ex = opts.executor ?? inThreadExecutor();
+  const fillers = fillerCells(layout);
+  const { order } = layout;
+  const F = fillers.length;
+  const I = order.length;
+  const total = F + I;
+  const size = chunkSizeFor(total, ex.workers, opts.chunkSize);
+  const countF = Math.ceil(F / size);
+  const countI = Math.ceil(I / size);
+  const fw = fillerSeed.length + 4;
+  const iw = I > 0 ? (items[order[0] as number] as Uint8Array).length : 1;
+  const fdst = fillerDst(suite);
+  const idst = itemDst(suite);
+  const w = coordsPerElement(suite);
+  let done = 0;
+  const results = await ex.map(
+    'hash',
+    countF + countI,
+    (c) => {
+      if (c < countF) {
+        const lo = c * size;
+        const hi = Math.min(F, lo + size);
+        const msgs = new Uint8Array((hi - lo) * fw);
+        for (let p = lo; p < hi; p++)
+          msgs.set(fillerMessage(fillerSeed, fillers[p] as number), (p - lo) * fw);
+        return { suite: suite.id, dst: fdst, width: fw, msgs };
+      }
+      const lo = (c - countF) * size;
+      const hi = Math.min(I, lo + size);
+      const msgs = new Uint8Array((hi - lo) * iw);
+      for (let k = lo; k < hi; k++) {
+        const x = items[order[k] as number] as Uint8Array;
+        if (x.length !== iw) throw new RangeError('cellBasesAsync: items of different widths');
+        msgs.set(x, (k - lo) * iw);
+      }
+      return { suite: suite.id, dst: idst, width: iw, msgs };
+    },
+    {
+      onResult: (_c, r) => {
+        done += r.coords.length / w;
+        opts.onProgress?.({ phase: 'hash', done, total });
+      },
+    },
+  );
+  const B: Element[] = new Array(layout.size);
+  for (let c = 0; c < countF; c++) {
+    const pts = elementsFromCoords(suite, (results[c] as HashResult).coords);
+    for (let p = 0; p < pts.length; p++) B[fillers[c * size + p] as number] = pts[p] as Element;
   }
-  return B;
+  const H: Element[] = new Array(I);
+  for (let c = 0; c < countI; c++) {
+    const pts = elementsFromCoords(suite, (results[countF + c] as HashResult).coords);
+    for (let p = 0; p < pts.length; p++) H[c * size + p] = pts[p] as Element;
+  }
+  return subtractPeeled(layout, B, (k) => H[k] as Element);
 }
