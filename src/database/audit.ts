@@ -42,11 +42,8 @@ import { DecodeError, ParameterError, QuorumPsiError } from '../core/errors.js';
 import type { Element, Suite } from '../core/group.js';
 import {
   type BasesResult,
-  chunkSizeFor,
-  elementCoords,
   firstError,
   inThreadExecutor,
-  newJobId,
   type ParallelOptions,
   sumPartials,
 } from '../core/parallel.js';
@@ -61,6 +58,7 @@ import {
 } from '../core/utils.js';
 import { decodeNgoContribution } from '../quorum/ngo-messages.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
+import { cellChunks, cellComposites, encodeBases, releaseHeld } from './cell-rounds.js';
 import { canonicalItems, cellBases, cellBasesAsync } from './items.js';
 import type { ManifestBody } from './manifest.js';
 import {
@@ -432,9 +430,7 @@ export async function auditDatabaseAsync(
     const B = await cellBasesAsync(suite, bundle.items, layout, bundle.fillerSeed, opts);
     const ex = opts.executor ?? inThreadExecutor();
     const n = B.length;
-    const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
-    const count = Math.ceil(n / size);
-    const range = (i: number): [number, number] => [i * size, Math.min(n, (i + 1) * size)];
+    const c = cellChunks(ex, n, opts);
     if (cells.length !== n)
       throw new RangeError('audit: the public data holds another number of cells than the table');
     // The cells as one run of bytes: splitPublicData's own copy of the public data (never the
@@ -444,35 +440,13 @@ export async function auditDatabaseAsync(
       headerBytes.byteOffset + headerBytes.length,
       n * Ne,
     );
-    const job = newJobId();
     let nothingHeld = false;
     let verdict: AuditVerdict;
     try {
-      let done = 0;
-      const encoded = await ex.map(
-        'bases',
-        count,
-        (i) => {
-          const [lo, hi] = range(i);
-          return {
-            suite: suite.id,
-            k: null,
-            from: lo,
-            coords: elementCoords(suite, B.slice(lo, hi)),
-            hold: { job, chunk: i },
-          };
-        },
-        {
-          onResult: (i) => {
-            const [lo, hi] = range(i);
-            done += hi - lo;
-            opts.onProgress?.({ phase: 'encode', done, total: n });
-          },
-        },
-      );
+      const encoded = await encodeBases(c, suite, B, null, 'encode');
       const basesBytes = new Uint8Array(n * Ne);
-      for (let i = 0; i < count; i++)
-        basesBytes.set((encoded[i] as BasesResult).bases, range(i)[0] * Ne);
+      for (let i = 0; i < c.count; i++)
+        basesBytes.set((encoded[i] as BasesResult).bases, c.range(i)[0] * Ne);
       const cfg = dleqConfig(suite, DLEQ_PURPOSE.audit);
       const L = header.L;
       const seed = compositeSeed(
@@ -483,28 +457,13 @@ export async function auditDatabaseAsync(
         cells,
         auditProofBinding(headerBytes, root, bundle.fillerSeed),
       );
-      done = 0;
-      const parts = await ex.map(
-        'composites',
-        count,
-        (i) => {
-          const [lo, hi] = range(i);
-          return {
-            suite: suite.id,
-            from: lo,
-            total: n,
-            stages: [basesBytes.slice(lo * Ne, hi * Ne), cellBytes.slice(lo * Ne, hi * Ne)],
-            held: { key: { job, chunk: i }, stage: 0 },
-            proofs: [{ C: 0, D: 1, cfg, seed, withZ: true }],
-          };
-        },
-        {
-          onResult: (i) => {
-            const [lo, hi] = range(i);
-            done += hi - lo;
-            opts.onProgress?.({ phase: 'verify', done, total: n });
-          },
-        },
+      const parts = await cellComposites(
+        c,
+        suite,
+        basesBytes,
+        cellBytes,
+        { cfg, seed, withZ: true },
+        'verify',
       );
       nothingHeld = true; // round 3 took every chunk's held points
       const bad = firstError(parts.map((r) => r.errors[1] ?? null));
@@ -535,7 +494,7 @@ export async function auditDatabaseAsync(
       verdict = auditConclusion(pre, owned, root, layout, proofOk);
     } finally {
       // After a failure between the rounds, the threads drop the points they held.
-      if (!nothingHeld) await ex.map('release', ex.workers, () => ({ job })).catch(() => undefined);
+      if (!nothingHeld) await releaseHeld(c);
     }
     return verdict;
   } catch (e) {

@@ -33,10 +33,7 @@ import {
 import { ParameterError } from '../core/errors.js';
 import {
   type BasesResult,
-  chunkSizeFor,
-  elementCoords,
   inThreadExecutor,
-  newJobId,
   type ParallelOptions,
   sumPartials,
 } from '../core/parallel.js';
@@ -44,6 +41,7 @@ import { ristretto255Sha512 } from '../core/ristretto255.js';
 import type { Element, Suite } from '../core/suite.js';
 import { concatBytes, copyBytes, defaultRng, type Rng } from '../core/utils.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
+import { cellChunks, cellComposites, encodeBases, releaseHeld } from './cell-rounds.js';
 import { canonicalItems, cellBases, cellBasesAsync } from './items.js';
 import {
   checkVoucherParams,
@@ -248,42 +246,18 @@ export async function buildDatabaseAsync(
   const B = await cellBasesAsync(suite, plan.items, layout, plan.fillerSeed, opts);
 
   const n = layout.size;
-  const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
-  const count = Math.ceil(n / size);
-  const range = (i: number): [number, number] => [i * size, Math.min(n, (i + 1) * size)];
-  const job = newJobId();
+  const c = cellChunks(ex, n, opts);
   let nothingHeld = false;
   try {
-    let done = 0;
-    const blinded = await ex.map(
-      'bases',
-      count,
-      (i) => {
-        const [lo, hi] = range(i);
-        return {
-          suite: suite.id,
-          k: alpha,
-          from: lo,
-          coords: elementCoords(suite, B.slice(lo, hi)),
-          hold: { job, chunk: i },
-        };
-      },
-      {
-        onResult: (i) => {
-          const [lo, hi] = range(i);
-          done += hi - lo;
-          opts.onProgress?.({ phase: 'blind', done, total: n });
-        },
-      },
-    );
+    const blinded = await encodeBases(c, suite, B, alpha, 'blind');
     const headerBytes = headerOf(plan);
     const publicData = new Uint8Array(headerBytes.length + n * Ne);
     publicData.set(headerBytes, 0);
     const basesBytes = new Uint8Array(n * Ne);
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < c.count; i++) {
       const r = blinded[i] as BasesResult;
-      publicData.set(r.cells as Uint8Array, headerBytes.length + range(i)[0] * Ne);
-      basesBytes.set(r.bases, range(i)[0] * Ne);
+      publicData.set(r.cells as Uint8Array, headerBytes.length + c.range(i)[0] * Ne);
+      basesBytes.set(r.bases, c.range(i)[0] * Ne);
     }
     const cellBytes = publicData.subarray(headerBytes.length);
     const cells = elementViews(cellBytes, Ne);
@@ -297,28 +271,13 @@ export async function buildDatabaseAsync(
       cells,
       auditProofBinding(headerBytes, root, plan.fillerSeed),
     );
-    done = 0;
-    const parts = await ex.map(
-      'composites',
-      count,
-      (i) => {
-        const [lo, hi] = range(i);
-        return {
-          suite: suite.id,
-          from: lo,
-          total: n,
-          stages: [basesBytes.slice(lo * Ne, hi * Ne), cellBytes.slice(lo * Ne, hi * Ne)],
-          held: { key: { job, chunk: i }, stage: 0 },
-          proofs: [{ C: 0, D: 1, cfg, seed, withZ: false }],
-        };
-      },
-      {
-        onResult: (i) => {
-          const [lo, hi] = range(i);
-          done += hi - lo;
-          opts.onProgress?.({ phase: 'prove', done, total: n });
-        },
-      },
+    const parts = await cellComposites(
+      c,
+      suite,
+      basesBytes,
+      cellBytes,
+      { cfg, seed, withZ: false },
+      'prove',
     );
     nothingHeld = true; // round 3 took every chunk's held points
     const M = sumPartials(
@@ -329,6 +288,6 @@ export async function buildDatabaseAsync(
     return builtDatabase(plan, publicData, root, proof);
   } finally {
     // After a failure between the rounds, the threads drop the points they held.
-    if (!nothingHeld) await ex.map('release', ex.workers, () => ({ job })).catch(() => undefined);
+    if (!nothingHeld) await releaseHeld(c);
   }
 }
