@@ -39,6 +39,7 @@ import {
 } from '../src/voucher/server.js';
 import { thrown } from './helpers/assert.js';
 import { type CliRun, expectOneLine, runCli } from './helpers/cli.js';
+import { hash16 as item16 } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
 
 const PASS = 'client passphrase';
@@ -52,13 +53,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const cli = (args: string[], passphrase: string | undefined = PASS) =>
   runCli(args, { QPSI_PASSPHRASE: passphrase, QPSI_SCRYPT_LOG_N: '10' });
 const ok = (r: CliRun) => expect(r.code, r.stderr).toBe(0);
-
-/** A 16-byte item `tag#i`. */
-function item16(tag: string, i: number): Uint8Array {
-  const b = new Uint8Array(16);
-  b.set(te.encode(`${tag}#${i}`).subarray(0, 16));
-  return b;
-}
 
 /**
  * A deployment accepted in-process: three NGOs (UK, CA, NL), rule 2, 8 qualifying 16-byte items,

@@ -33,6 +33,7 @@ import { ClientAccount, createVoucher } from '../src/voucher/client.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/voucher/server.js';
 import { padPayload } from '../src/voucher/voucher.js';
 import { type CliRun, expectOneLine, runCli } from './helpers/cli.js';
+import { hash16 as item16 } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
 
 const PASS = 'platform passphrase';
@@ -46,13 +47,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const cli = (args: string[], passphrase: string | undefined = PASS) =>
   runCli(args, { QPSI_PASSPHRASE: passphrase, QPSI_SCRYPT_LOG_N: '10' });
 const ok = (r: CliRun) => expect(r.code, r.stderr).toBe(0);
-
-/** A 16-byte item `tag#i`. */
-function item16(tag: string, i: number): Uint8Array {
-  const b = new Uint8Array(16);
-  b.set(te.encode(`${tag}#${i}`).subarray(0, 16));
-  return b;
-}
 
 /** What the tests need of a deployment, written into `dir`. */
 interface Fixture {

@@ -394,93 +394,57 @@ export async function happyPath(root: string, suite: 'ristretto255' | 'p256'): P
     payload: 'photo last',
     matches: true,
   };
-  const uploadFile = (name: string, list: typeof uploads) => {
-    const p = join(client, name);
-    writeFileSync(p, list.map((u) => `${u.id} ${u.item} ${u.payload}`).join('\n'));
-    return p;
-  };
-  await ok('client', [
-    'client',
-    'voucher',
-    '--state',
-    join(client, 'state'),
-    '--account',
-    'alice',
-    '--uploads',
-    uploadFile('uploads-1.txt', uploads),
-    '--out',
-    join(client, 'vouchers-1.bin'),
-  ]);
-
-  // ── The server: ingest, reveal below T ───────────────────────────────────────────────────
   const server = dir('server');
-  const dbFlag = ['--db', join(build, 'server-db.key')];
-  const ndjson = await ok('server', [
-    'server',
-    'ingest',
-    ...dbFlag,
-    '--state',
-    join(server, 'accounts'),
-    '--account',
-    'alice',
-    '--in',
-    join(client, 'vouchers-1.bin'),
-  ]);
-  const lines = ndjson
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { outcome: string; id?: string });
-  expect(lines).toHaveLength(uploads.length);
-  for (const l of lines) expect(['match', 'non-match']).toContain(l.outcome);
-  await ok('server', [
-    'server',
-    'reveal',
-    '--state',
-    join(server, 'accounts'),
-    '--account',
-    'alice',
-    '--out',
-    join(server, 'reveal-1.json'),
-  ]);
-  const below = JSON.parse(readFileSync(join(server, 'reveal-1.json'), 'utf8'));
-  expect(below.outcome).toBe('below-threshold');
-  expect(below.revealed ?? []).toEqual([]);
+  /**
+   * Round `r`: the client makes vouchers for `list`, the server ingests them (one NDJSON line
+   * each) and attempts a reveal; returns the outcome lines and the reveal file's content.
+   */
+  const round = async (r: number, list: typeof uploads) => {
+    const uploadFile = join(client, `uploads-${r}.txt`);
+    writeFileSync(uploadFile, list.map((u) => `${u.id} ${u.item} ${u.payload}`).join('\n'));
+    const vouchers = join(client, `vouchers-${r}.bin`);
+    await ok('client', [
+      'client',
+      'voucher',
+      '--state',
+      join(client, 'state'),
+      '--account',
+      'alice',
+      '--uploads',
+      uploadFile,
+      '--out',
+      vouchers,
+    ]);
+    const account = ['--state', join(server, 'accounts'), '--account', 'alice'];
+    const ndjson = await ok('server', [
+      'server',
+      'ingest',
+      '--db',
+      join(build, 'server-db.key'),
+      ...account,
+      '--in',
+      vouchers,
+    ]);
+    const revealFile = join(server, `reveal-${r}.json`);
+    await ok('server', ['server', 'reveal', ...account, '--out', revealFile]);
+    return {
+      lines: ndjson
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { outcome: string; id?: string }),
+      reveal: JSON.parse(readFileSync(revealFile, 'utf8')),
+    };
+  };
+
+  // ── T − 1 real matches: ingested, nothing revealed ───────────────────────────────────────
+  const first = await round(1, uploads);
+  expect(first.lines).toHaveLength(uploads.length);
+  for (const l of first.lines) expect(['match', 'non-match']).toContain(l.outcome);
+  expect(first.reveal.outcome).toBe('below-threshold');
+  expect(first.reveal.revealed ?? []).toEqual([]);
 
   // ── The T-th match: revealed, exactly the real matches ───────────────────────────────────
-  await ok('client', [
-    'client',
-    'voucher',
-    '--state',
-    join(client, 'state'),
-    '--account',
-    'alice',
-    '--uploads',
-    uploadFile('uploads-2.txt', [last]),
-    '--out',
-    join(client, 'vouchers-2.bin'),
-  ]);
-  await ok('server', [
-    'server',
-    'ingest',
-    ...dbFlag,
-    '--state',
-    join(server, 'accounts'),
-    '--account',
-    'alice',
-    '--in',
-    join(client, 'vouchers-2.bin'),
-  ]);
-  await ok('server', [
-    'server',
-    'reveal',
-    '--state',
-    join(server, 'accounts'),
-    '--account',
-    'alice',
-    '--out',
-    join(server, 'reveal-2.json'),
-  ]);
-  const revealed = JSON.parse(readFileSync(join(server, 'reveal-2.json'), 'utf8'));
+  const revealed = (await round(2, [last])).reveal;
   expect(revealed.outcome).toBe('revealed');
   const all = [...uploads, last];
   const realIds = all
