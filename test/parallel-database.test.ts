@@ -5,16 +5,13 @@
  * and the audit's verdict is the synchronous verdict (the same object: kind and reason of every
  * failure), for an honest database and for each class of tampering.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIN_TABLE_RATIO } from '../src/core/constants.js';
 import { p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
 import {
   createInThreadExecutor,
-  type Executor,
-  KernelContext,
   type ParallelOptions,
   type Progress,
-  runKernel,
 } from '../src/core/parallel.js';
 import { concatBytes } from '../src/core/utils.js';
 import {
@@ -32,7 +29,7 @@ import {
 } from '../src/database/builder.js';
 import { computeRoot, rateToU32, splitPublicData } from '../src/database/pdata.js';
 import { layoutTable, tableSize } from '../src/database/table.js';
-import { createWorkerPool, type WorkerPool } from '../src/node/worker-pool.js';
+import { forgetfulExecutor, usePools } from './helpers/executors.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
@@ -47,34 +44,7 @@ const PARAMS = {
   reviewerKeys: [TEST_REVIEWER_KEY],
 };
 
-/** An executor that forgets between chunks (a fresh kernel context per chunk): no held points. */
-function forgetfulExecutor(workers: number): Executor {
-  return {
-    workers,
-    async map(kernel, count, input, opts = {}) {
-      const out = [];
-      for (let i = 0; i < count; i++) {
-        const r = runKernel(new KernelContext(), kernel, input(i));
-        out.push(r);
-        opts.onResult?.(i, r);
-      }
-      return out;
-    },
-  };
-}
-
-const pools: WorkerPool[] = [];
-function pool(workers: number): WorkerPool {
-  const p = pools.find((x) => x.workers === workers);
-  if (!p) throw new Error(`no pool of ${workers}`);
-  return p;
-}
-beforeAll(() => {
-  for (const w of [1, 2]) pools.push(createWorkerPool({ workers: w }));
-});
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.close()));
-});
+const pool = usePools([1, 2]);
 
 const MODES: [string, () => ParallelOptions][] = [
   ['this thread, default chunks', () => ({})],

@@ -7,22 +7,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SIG_LABEL } from '../src/core/constants.js';
 import { generateProof } from '../src/core/dleq.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
 import {
   chunkSizeFor,
   createInThreadExecutor,
-  type Executor,
-  KernelContext,
   type ParallelOptions,
   type Progress,
-  runKernel,
 } from '../src/core/parallel.js';
 import { generateSigningKeyPair, signStatement } from '../src/core/sign.js';
 import { bytesToHex } from '../src/core/utils.js';
-import { createWorkerPool, type WorkerPool } from '../src/node/worker-pool.js';
+import { createWorkerPool } from '../src/node/worker-pool.js';
 import { verifyBulletinWithAsync } from '../src/quorum/board.js';
 import {
   assembleBulletin,
@@ -44,6 +41,7 @@ import {
   type NgoStage,
   stageStatement,
 } from '../src/quorum/ngo-messages.js';
+import { forgetfulExecutor, usePools } from './helpers/executors.js';
 import { seededRng } from './helpers/rng.js';
 
 const WIDTH = 16;
@@ -150,35 +148,7 @@ async function runRing(parties: NgoParty[], how: ParallelOptions | null): Promis
   };
 }
 
-/** An executor that forgets between chunks (a fresh kernel context per chunk): no held points. */
-function forgetfulExecutor(workers: number): Executor {
-  return {
-    workers,
-    async map(kernel, count, input, opts = {}) {
-      const out = [];
-      for (let i = 0; i < count; i++) {
-        const r = runKernel(new KernelContext(), kernel, input(i));
-        out.push(r);
-        opts.onResult?.(i, r);
-      }
-      return out;
-    },
-  };
-}
-
-const pools: WorkerPool[] = [];
-function pool(workers: number): WorkerPool {
-  const p = pools.find((x) => x.workers === workers);
-  if (!p) throw new Error(`no pool of ${workers}`);
-  return p;
-}
-
-beforeAll(() => {
-  for (const w of [1, 2, 3]) pools.push(createWorkerPool({ workers: w }));
-});
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.close()));
-});
+const pool = usePools([1, 2, 3]);
 
 for (const suite of [ristretto255Sha512, p256Sha256]) {
   describe(`asynchronous party methods on executors (${suite.name})`, () => {

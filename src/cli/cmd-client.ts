@@ -27,6 +27,7 @@ import {
   about,
   CliUsageError,
   type Command,
+  commitStep,
   encodeFrames,
   getPassphrase,
   loadTrust,
@@ -36,6 +37,7 @@ import {
   parseHex,
   readInput,
   readText,
+  refuseExisting,
   SCRYPT_ENV,
   say,
   unlockFile,
@@ -274,7 +276,7 @@ async function runVoucher(argv: string[]): Promise<void> {
   const outPath = v.out as string;
   const name = checkAccountName(v.account as string, '--account');
   const files = stateFiles(dir);
-  if (existsSync(outPath)) throw new CliUsageError(`${outPath} already exists (not overwritten)`);
+  refuseExisting([outPath]);
   for (const f of [files.manifest, files.pdata, files.trust, files.account]) {
     if (!existsSync(f))
       throw new CliUsageError(
@@ -303,16 +305,11 @@ async function runVoucher(argv: string[]): Promise<void> {
       createVoucher(account, db, { item: u.item, id: u.id, payload: u.payload, context }),
     ),
   );
-  // writeFiles refuses to overwrite only without `replace`; the account is a state (replaced), so
-  // the output's existence is checked here once more, just before both are renamed into place.
   // The account is renamed first: a crash in between leaves the ids' fates recorded, never lost.
-  if (existsSync(outPath)) throw new CliUsageError(`${outPath} already exists (not overwritten)`);
-  writeFiles(
-    [
-      [files.account, lock(KIND.accountState, account.toBytes(), passphrase, locked), 0o600],
-      [outPath, encodeFrames(vouchers), 0o644],
-    ],
-    { replace: true },
+  commitStep(
+    [[outPath, encodeFrames(vouchers), 0o644]],
+    [[files.account, lock(KIND.accountState, account.toBytes(), passphrase, locked), 0o600]],
+    { statesFirst: true },
   );
   say(`${vouchers.length} voucher${vouchers.length === 1 ? '' : 's'} written to ${outPath}`);
 }

@@ -10,7 +10,7 @@
  * Node only.
  * @module
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AUDITOR_STATE_LABEL,
@@ -62,6 +62,7 @@ import {
   about,
   CliUsageError,
   type Command,
+  commitStep,
   getPassphrase,
   intFlag,
   JsonFields,
@@ -74,6 +75,7 @@ import {
   parseHex,
   readInput,
   readJson,
+  refuseExisting,
   say,
   unlockFile,
   writeFiles,
@@ -99,34 +101,6 @@ const BUILD_OUT = {
 } as const;
 
 // ── Shared helpers ────────────────────────────────────────────────────────────────────────────
-
-/**
- * {@link parseFlags} with every flag required, typed as present (parseFlags has checked them).
- */
-function parseFlagsRequired<const F extends Record<string, { type: 'string'; multiple?: true }>>(
-  argv: string[],
-  flags: F,
-): { [K in keyof F]: F[K] extends { multiple: true } ? string[] : string } {
-  const names = Object.keys(flags) as (keyof F & string)[];
-  // biome-ignore lint/suspicious/noExplicitAny: every flag was checked present by parseFlags
-  return parseFlags(argv, flags, names) as any;
-}
-
-/**
- * {@link parseFlagsRequired} for `flags`, plus the optional `--workers N` and `--quiet`
- * (./parallel-flags.ts).
- */
-function parseFlagsParallel<const F extends Record<string, { type: 'string'; multiple?: true }>>(
-  argv: string[],
-  flags: F,
-): { [K in keyof F]: F[K] extends { multiple: true } ? string[] : string } & {
-  workers?: string | undefined;
-  quiet?: boolean | undefined;
-} {
-  const names = Object.keys(flags) as (keyof F & string)[];
-  // biome-ignore lint/suspicious/noExplicitAny: every flag of `flags` was checked present by parseFlags
-  return parseFlags(argv, { ...flags, ...PARALLEL_FLAGS }, names) as any;
-}
 
 /**
  * Await a library call, naming `path` in a failure as {@link about} does (the asynchronous
@@ -216,17 +190,8 @@ function bodyDifference(a: ManifestBody, b: ManifestBody): string {
   return 'validity window';
 }
 
-/**
- * The public data in `path`, checked: its object header first, so that a file of another kind is
- * named as such (`decodeHeader` reads the reviewer count before the kind, and would report
- * another object's bytes as a bad count), then its whole structure.
- */
+/** The public data in `path`, checked whole (another kind of object is named as such). */
 function checkPublicData(path: string, pdata: Uint8Array): void {
-  about(path, () =>
-    decodeWith('public data', pdata.subarray(0, Math.min(pdata.length, 5)), (r) =>
-      r.header(KIND.publicData, true),
-    ),
-  );
   about(path, () => splitPublicData(pdata));
 }
 
@@ -425,7 +390,14 @@ Exit status: 0 on success; 2 for bad usage or input (a forged or foreign contrib
 malformed file, an existing output): one line on stderr, nothing written; 1 for an internal error.`;
 
 async function runBuild(argv: string[]): Promise<void> {
-  const f = parseFlagsParallel(argv, BUILD_FLAGS);
+  const f = parseFlags(argv, { ...BUILD_FLAGS, ...PARALLEL_FLAGS }, [
+    'roster',
+    'run',
+    'contribution',
+    'params',
+    'version',
+    'out',
+  ]);
   const roster = loadRoster(f.roster);
   const { config } = loadRun(roster, f.run);
   const files = f.contribution;
@@ -436,8 +408,7 @@ async function runBuild(argv: string[]): Promise<void> {
     Object.entries(BUILD_OUT).map(([k, name]) => [k, join(f.out, name)]),
   ) as Record<keyof typeof BUILD_OUT, string>;
   // Before the passphrase and the build (writeFiles checks again).
-  for (const p of Object.values(out))
-    if (existsSync(p)) throw new CliUsageError(`${p} already exists (not overwritten)`);
+  refuseExisting(Object.values(out));
 
   const items = aboutContributions(files, () => qualifiedItems(config, contributions));
   const passphrase = await getPassphrase({ confirm: true, what: 'the server database secret' });
@@ -538,7 +509,17 @@ the state's, a wrong passphrase or any bad input: one line on stderr, nothing wr
 internal error.`;
 
 async function runAudit(argv: string[]): Promise<void> {
-  const f = parseFlagsParallel(argv, AUDIT_FLAGS);
+  const f = parseFlags(argv, { ...AUDIT_FLAGS, ...PARALLEL_FLAGS }, [
+    'roster',
+    'run',
+    'policy',
+    'key',
+    'state',
+    'pdata',
+    'bundle',
+    'body',
+    'out',
+  ]);
   const roster = loadRoster(f.roster);
   const { config } = loadRun(roster, f.run);
   const lastSigned = readAuditorState(f.state, config.deploymentId);
@@ -551,7 +532,7 @@ async function runAudit(argv: string[]): Promise<void> {
   checkPublicData(f.pdata, pdata);
   const auditItems = about(f.bundle, () => decodeAuditBundle(bundle)).items.length;
   const body = about(f.body, () => decodeManifestBody(proposed));
-  if (existsSync(f.out)) throw new CliUsageError(`${f.out} already exists (not overwritten)`);
+  refuseExisting([f.out]);
 
   const verdict = await withExecutor('audit', f, auditItems, (opts) =>
     auditDatabaseAsync(pdata, bundle, {
@@ -592,8 +573,8 @@ async function runAudit(argv: string[]): Promise<void> {
  * Record the signed version in the state, then write the signature. In this order a crash can
  * only leave a state ahead of the signatures (costing the builder a version number), never a
  * signature the state does not know of: that would let this NGO sign a second database under the
- * same version. If the signature cannot be written the old state is put back (no signature left
- * the process, so that is safe), and nothing changes on failure.
+ * same version. Both files are written in full before either is renamed, so nothing changes when
+ * writing fails.
  */
 function commitSignature(
   statePath: string,
@@ -602,16 +583,9 @@ function commitSignature(
   version: number,
   signed: Uint8Array,
 ): void {
-  const previous = existsSync(statePath) ? readInput(statePath, AUDITOR_STATE) : null;
-  writeFiles([[statePath, encodeAuditorState(deploymentId, version), 0o600]], { replace: true });
-  try {
-    writeFiles([[outPath, signed]]);
-  } catch (e) {
-    // A first audit created the state: without its signature it must not exist either.
-    if (previous) writeFiles([[statePath, previous, 0o600]], { replace: true });
-    else rmSync(statePath, { force: true });
-    throw e;
-  }
+  commitStep([[outPath, signed]], [[statePath, encodeAuditorState(deploymentId, version), 0o600]], {
+    statesFirst: true,
+  });
 }
 
 // ── manifest assemble ─────────────────────────────────────────────────────────────────────────
@@ -643,7 +617,7 @@ Exit status: 0 on success; 2 for a signature that does not fit, too few jurisdic
 input: one line on stderr, nothing written; 1 for an internal error.`;
 
 async function runAssemble(argv: string[]): Promise<void> {
-  const f = parseFlagsRequired(argv, ASSEMBLE_FLAGS);
+  const f = parseFlags(argv, ASSEMBLE_FLAGS, ['trust', 'body', 'signed', 'out']);
   const trust = loadTrust(f.trust);
   const bodyBytes = readInput(f.body, 'manifest body');
   const body = about(f.body, () => decodeManifestBody(bodyBytes));

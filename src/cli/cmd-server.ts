@@ -34,6 +34,7 @@ import {
   parseHex,
   readInput,
   readJson,
+  refuseExisting,
   say,
   unlockFile,
   writeFiles,
@@ -255,7 +256,7 @@ async function runReveal(argv: string[]): Promise<void> {
   );
   const account = checkAccountName(v.account as string, '--account');
   const outPath = v.out as string;
-  if (existsSync(outPath)) throw new CliUsageError(`${outPath} already exists (not overwritten)`);
+  refuseExisting([outPath]);
   const state = loadAccount(v.state as string, account);
   const r = state.reveal();
   const candidates = state.candidates.length;
@@ -408,9 +409,7 @@ async function runOpen(argv: string[]): Promise<void> {
     return;
   }
   const targets = reveal.revealed.map((r) => join(outDir, `${bytesToHex(r.id)}.payload`));
-  for (const t of targets) {
-    if (existsSync(t)) throw new CliUsageError(`${t} already exists (not overwritten)`);
-  }
+  refuseExisting(targets);
   const passphrase = await getPassphrase({ confirm: false, what: 'the reviewer key' });
   const { secret: sk } = unlockFile(v.key as string, KIND.reviewerSecretKey, passphrase);
   const context = te.encode(reveal.account);

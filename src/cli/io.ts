@@ -81,16 +81,23 @@ export type FlagSpec = { type: 'string'; multiple?: boolean } | { type: 'boolean
  * Strict flag parsing (unknown flags, missing values and positionals are refused) and the
  * required flags checked, each with one line. Returns the values.
  */
-export function parseFlags<const F extends Record<string, FlagSpec>>(
+export function parseFlags<
+  const F extends Record<string, FlagSpec>,
+  const R extends readonly (keyof F & string)[] = [],
+>(
   argv: string[],
   flags: F,
-  required: readonly (keyof F & string)[] = [],
+  required?: R,
 ): {
   [K in keyof F]: F[K] extends { type: 'boolean' }
     ? boolean | undefined
     : F[K] extends { multiple: true }
-      ? string[] | undefined
-      : string | undefined;
+      ? K extends R[number]
+        ? string[]
+        : string[] | undefined
+      : K extends R[number]
+        ? string
+        : string | undefined;
 } {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -100,7 +107,7 @@ export function parseFlags<const F extends Record<string, FlagSpec>>(
   });
   if (positionals.length > 0)
     throw new CliUsageError(`unexpected argument "${positionals[0]}" (flags start with --)`);
-  for (const name of required) {
+  for (const name of required ?? []) {
     const v = (values as Record<string, unknown>)[name];
     if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
       throw new CliUsageError(`--${name} is required`);
@@ -289,12 +296,21 @@ export function refuseExisting(paths: readonly string[]): void {
 
 /**
  * A step's outputs (which must not exist) and its updated state files (replaced), written
- * together atomically as {@link writeFiles} does: the existence check comes before anything is
- * written, so a refused step leaves the state as it was.
+ * together as {@link writeFiles} does: the existence check and every temporary file come before
+ * any rename, so a refused or failed step leaves the state as it was. The renames go outputs
+ * first (an NGO's hop: a crash never records a list as processed without its output), or states
+ * first with `statesFirst` (an auditor's signed version, a client's synthetic ids: a crash never
+ * lets an output exist that its state does not record).
  */
-export function commitStep(outputs: readonly OutputFile[], states: readonly OutputFile[]): void {
+export function commitStep(
+  outputs: readonly OutputFile[],
+  states: readonly OutputFile[],
+  opts: { statesFirst?: boolean } = {},
+): void {
   refuseExisting(outputs.map(([path]) => path));
-  writeFiles([...outputs, ...states], { replace: true });
+  writeFiles(opts.statesFirst ? [...states, ...outputs] : [...outputs, ...states], {
+    replace: true,
+  });
 }
 
 // ── Passphrases and locked secrets ────────────────────────────────────────────────────────────

@@ -10,7 +10,6 @@
  * existing file; nothing is written when a step fails. Node only.
  * @module
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KIND } from '../core/constants.js';
@@ -22,6 +21,7 @@ import {
   getPassphrase,
   lock,
   PASSPHRASE_ENV,
+  refuseExisting,
   SCRYPT_ENV,
   writeFiles,
 } from './io.js';
@@ -94,10 +94,7 @@ export async function cmdKeygen(argv: string[]): Promise<void> {
   const dir = values.out;
   const keyPath = join(dir, `${spec.stem}.key`);
   const pubPath = join(dir, `${spec.stem}.pub`);
-  for (const path of [keyPath, pubPath]) {
-    // Before asking for a passphrase in vain (writeFiles checks again).
-    if (existsSync(path)) throw new CliUsageError(`${path} already exists (not overwritten)`);
-  }
+  refuseExisting([keyPath, pubPath]); // before asking for a passphrase in vain
   const passphrase = await getPassphrase({ confirm: true, what: 'the new secret key' });
   const { secretKey, publicKey } = spec.generate();
   const locked = lock(spec.innerKind, secretKey, passphrase);

@@ -1,0 +1,39 @@
+/**
+ * Executors for the parallel tests (test/parallel*.test.ts): one that keeps nothing between
+ * chunks, and worker pools of given sizes started before the file's tests and closed after them.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { type Executor, KernelContext, runKernel } from '../../src/core/parallel.js';
+import { createWorkerPool, type WorkerPool } from '../../src/node/worker-pool.js';
+
+/** An executor that forgets between chunks (a fresh kernel context per chunk): no held points. */
+export function forgetfulExecutor(workers: number): Executor {
+  return {
+    workers,
+    async map(kernel, count, input, opts = {}) {
+      const out = [];
+      for (let i = 0; i < count; i++) {
+        const r = runKernel(new KernelContext(), kernel, input(i));
+        out.push(r);
+        opts.onResult?.(i, r);
+      }
+      return out;
+    },
+  };
+}
+
+/** Worker pools of the given sizes for the calling test file; `pool(n)` returns one. */
+export function usePools(sizes: readonly number[]): (workers: number) => WorkerPool {
+  const pools: WorkerPool[] = [];
+  beforeAll(() => {
+    for (const w of sizes) pools.push(createWorkerPool({ workers: w }));
+  });
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+  });
+  return (workers) => {
+    const p = pools.find((x) => x.workers === workers);
+    if (!p) throw new Error(`no pool of ${workers}`);
+    return p;
+  };
+}
