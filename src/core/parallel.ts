@@ -26,6 +26,7 @@
  */
 import { compositeWeightsAt, type DleqConfig } from './dleq.js';
 import { DecodeError } from './errors.js';
+import { secretMultiplier } from './secret-mul.js';
 import { type Element, registeredSuite, type Suite } from './suite.js';
 
 /** The first element of a chunk that does not decode: its index in the whole list, and why. */
@@ -315,9 +316,10 @@ function mask(suite: Suite, t: MaskTask): MaskResult {
     throw new RangeError('mask: not a whole number of items');
   const c = t.items.length / t.width;
   const pts: Element[] = new Array(c);
+  const mul = secretMultiplier(suite, t.k);
   for (let i = 0; i < c; i++) {
     const x = t.items.subarray(i * t.width, (i + 1) * t.width);
-    pts[i] = suite.mul(suite.hashToGroup(x, t.dst), t.k);
+    pts[i] = mul(suite.hashToGroup(x, t.dst));
   }
   return { list: concatEncodings(suite.encodeAll(pts), suite.elementLength) };
 }
@@ -345,7 +347,8 @@ function hop(ctx: KernelContext, suite: Suite, t: HopTask): HopResult {
     Z = encodePartial(suite, suite.msmVartime(D.points, d));
   }
   const out: Element[] = new Array(D.points.length);
-  for (let i = 0; i < out.length; i++) out[i] = suite.mul(D.points[i] as Element, t.k);
+  const mul = secretMultiplier(suite, t.k);
+  for (let i = 0; i < out.length; i++) out[i] = mul(D.points[i] as Element);
   if (t.hold) ctx.hold(t.hold, t.from, D.points);
   return { list: concatEncodings(suite.encodeAll(out), Ne), M, Z, error: null };
 }
@@ -465,7 +468,8 @@ function basesKernel(ctx: KernelContext, suite: Suite, t: BasesTask): BasesResul
   let cells: Uint8Array | null = null;
   if (t.k !== null) {
     const P: Element[] = new Array(B.length);
-    for (let i = 0; i < B.length; i++) P[i] = suite.mul(B[i] as Element, t.k);
+    const mul = secretMultiplier(suite, t.k);
+    for (let i = 0; i < B.length; i++) P[i] = mul(B[i] as Element);
     cells = concatEncodings(suite.encodeAll(P), Ne);
   }
   if (t.hold) ctx.hold(t.hold, t.from, B);

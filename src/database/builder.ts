@@ -38,6 +38,7 @@ import {
   sumPartials,
 } from '../core/parallel.js';
 import { ristretto255Sha512 } from '../core/ristretto255.js';
+import { secretMultiplier } from '../core/secret-mul.js';
 import type { Element, Suite } from '../core/suite.js';
 import { concatBytes, copyBytes, defaultRng, type Rng } from '../core/utils.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
@@ -187,7 +188,8 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
 
   // Step 3: blinding.
   const B = cellBases(suite, plan.items, plan.layout, plan.fillerSeed);
-  const P: Element[] = B.map((b) => suite.mul(b, alpha));
+  const mul = secretMultiplier(suite, alpha);
+  const P: Element[] = B.map((b) => mul(b));
   const cells = suite.encodeAll(P);
 
   // Step 4: public data and root.

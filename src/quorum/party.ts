@@ -41,6 +41,7 @@ import {
   type ParallelOptions,
   sumPartials,
 } from '../core/parallel.js';
+import { secretMultiplier } from '../core/secret-mul.js';
 import { signingPublicKey, signStatement } from '../core/sign.js';
 import { appendChecksum, verifyChecksum } from '../core/state.js';
 import {
@@ -428,9 +429,10 @@ export class NgoParty {
       const n = this.#items.length;
       const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
       const list = new Uint8Array(n * Ne);
+      const mul = secretMultiplier(suite, this.#k);
       for (let p = 0; p < n; p++) {
         const x = this.#items[this.#order[p] as number] as Uint8Array;
-        list.set(suite.encode(suite.mul(suite.hashToGroup(x, mdst), this.#k)), p * Ne);
+        list.set(suite.encode(mul(suite.hashToGroup(x, mdst))), p * Ne);
       }
       this.#stage0Bytes = list;
     }
@@ -631,8 +633,9 @@ export class NgoParty {
     // Multiply every element by k_j (constant time), keep the order.
     const out = new Uint8Array(n * Ne);
     const outPts: Element[] = new Array(n);
+    const mul = secretMultiplier(suite, this.#k);
     for (let i = 0; i < n; i++) {
-      const P = suite.mul(D[i] as Element, this.#k);
+      const P = mul(D[i] as Element);
       outPts[i] = P;
       out.set(suite.encode(P), i * Ne);
     }
