@@ -204,11 +204,48 @@ export interface Executor {
 /** How many jobs' held points a thread keeps at most (older jobs are dropped first). */
 const MAX_HELD_JOBS = 4;
 
+/**
+ * Points packed for holding: each coordinate of {@link elementCoords} as four 64-bit words
+ * (coordinates are below `2^256` on both suites). A held chunk is one typed array outside the
+ * JavaScript heap instead of thousands of point objects with bigint fields: a hop of 10^6
+ * elements holds its decoded input between its two rounds, and as objects that was about a
+ * third of a gigabyte the garbage collector had to trace (docs/decisions.md "Memory at scale").
+ */
+export function packPoints(suite: Suite, points: readonly Element[]): BigUint64Array {
+  const coords = elementCoords(suite, points);
+  const out = new BigUint64Array(coords.length * 4);
+  for (let i = 0; i < coords.length; i++) {
+    let c = coords[i] as bigint;
+    if (c < 0n || c >> 256n !== 0n) throw new RangeError('packPoints: coordinate out of range');
+    for (let w = 0; w < 4; w++, c >>= 64n) out[i * 4 + w] = BigInt.asUintN(64, c);
+  }
+  return out;
+}
+
+/** The points of {@link packPoints}. */
+export function unpackPoints(suite: Suite, packed: BigUint64Array): Element[] {
+  if (packed.length % 4 !== 0) throw new RangeError('unpackPoints: not a whole number of words');
+  const coords: bigint[] = new Array(packed.length / 4);
+  for (let i = 0; i < coords.length; i++) {
+    const o = i * 4;
+    coords[i] =
+      ((packed[o + 3] as bigint) << 192n) |
+      ((packed[o + 2] as bigint) << 128n) |
+      ((packed[o + 1] as bigint) << 64n) |
+      (packed[o] as bigint);
+  }
+  return elementsFromCoords(suite, coords);
+}
+
 /** State a thread keeps between kernel calls: decoded points held for a later task of a job. */
 export class KernelContext {
-  readonly #held = new Map<string, Map<number, { from: number; points: Element[] }>>();
+  readonly #held = new Map<
+    string,
+    Map<number, { from: number; count: number; suite: Suite; packed: BigUint64Array }>
+  >();
 
-  hold(key: HoldKey, from: number, points: Element[]): void {
+  /** Hold `points` (packed, {@link packPoints}) for a later task of the same job. */
+  hold(key: HoldKey, from: number, points: readonly Element[], suite: Suite): void {
     let job = this.#held.get(key.job);
     if (!job) {
       job = new Map();
@@ -218,7 +255,7 @@ export class KernelContext {
         this.#held.delete(old);
       }
     }
-    job.set(key.chunk, { from, points });
+    job.set(key.chunk, { from, count: points.length, suite, packed: packPoints(suite, points) });
   }
 
   /** The points held under `key` if they are those of `[from, from + count)` (and forget them). */
@@ -228,7 +265,14 @@ export class KernelContext {
     if (!job || !e) return null;
     job.delete(key.chunk);
     if (job.size === 0) this.#held.delete(key.job);
-    return e.from === from && e.points.length === count ? e.points : null;
+    return e.from === from && e.count === count ? unpackPoints(e.suite, e.packed) : null;
+  }
+
+  /** Forget what is held under `key` without unpacking it. */
+  forget(key: HoldKey): void {
+    const job = this.#held.get(key.job);
+    job?.delete(key.chunk);
+    if (job?.size === 0) this.#held.delete(key.job);
   }
 
   release(jobId: string): void {
@@ -349,7 +393,7 @@ function hop(ctx: KernelContext, suite: Suite, t: HopTask): HopResult {
   const out: Element[] = new Array(D.points.length);
   const mul = secretMultiplier(suite, t.k);
   for (let i = 0; i < out.length; i++) out[i] = mul(D.points[i] as Element);
-  if (t.hold) ctx.hold(t.hold, t.from, D.points);
+  if (t.hold) ctx.hold(t.hold, t.from, D.points, suite);
   return { list: concatEncodings(suite.encodeAll(out), Ne), M, Z, error: null };
 }
 
@@ -377,7 +421,7 @@ function composites(ctx: KernelContext, suite: Suite, t: CompositesTask): Compos
     points[s] = r.points;
     errors[s] = r.error;
   }
-  if (t.held && !need[t.held.stage]) ctx.take(t.held.key, t.from, c);
+  if (t.held && !need[t.held.stage]) ctx.forget(t.held.key);
   const M: (Uint8Array | null)[] = [];
   const Z: (Uint8Array | null)[] = [];
   for (const p of t.proofs) {
@@ -472,7 +516,7 @@ function basesKernel(ctx: KernelContext, suite: Suite, t: BasesTask): BasesResul
     for (let i = 0; i < B.length; i++) P[i] = mul(B[i] as Element);
     cells = concatEncodings(suite.encodeAll(P), Ne);
   }
-  if (t.hold) ctx.hold(t.hold, t.from, B);
+  if (t.hold) ctx.hold(t.hold, t.from, B, suite);
   return { bases, cells };
 }
 

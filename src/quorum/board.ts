@@ -153,6 +153,8 @@ export function badStageSignature(config: QuorumConfig, chain: NgoChain): number
 export interface VerifiedBulletin {
   /** `finalLists[j]`: the `n_j·Ne` bytes of list `j` after all `k` maskings, in owner `j`'s order. */
   readonly finalLists: readonly Uint8Array[];
+  /** `stage0Lists[j]`: list `j` as its owner masked it (stage 0). */
+  readonly stage0Lists: readonly Uint8Array[];
   readonly sizes: readonly number[];
 }
 
@@ -203,6 +205,7 @@ export function verifyBulletinWith(
   const k = config.members.length;
   const board = decodeBoard(config, bulletin);
   const finalLists: Uint8Array[] = [];
+  const stage0Lists: Uint8Array[] = [];
   for (let j = 0; j < k; j++) {
     const chain = board.chains[j] as NgoChain;
     checkChainHeader(config, vc, chain, j);
@@ -246,8 +249,9 @@ export function verifyBulletinWith(
         );
     }
     finalLists.push((chain.stages[k - 1] as NgoStage).list);
+    stage0Lists.push((chain.stages[0] as NgoStage).list);
   }
-  return { finalLists, sizes: vc.sizes };
+  return { finalLists, stage0Lists, sizes: vc.sizes };
 }
 
 /** Decode a board and check its suite, session and list count. */
@@ -342,11 +346,13 @@ export async function verifyBulletinWithAsync(
   const total = board.chains.reduce((a, c, j) => a + c.n * (plans[j] as number[]).length, 0);
   let done = 0;
   const finalLists: Uint8Array[] = [];
+  const stage0Lists: Uint8Array[] = [];
   for (let j = 0; j < k; j++) {
     const chain = board.chains[j] as NgoChain;
     checkChainHeader(config, vc, chain, j);
     const hops = plans[j] as number[];
     finalLists.push((chain.stages[k - 1] as NgoStage).list);
+    stage0Lists.push((chain.stages[0] as NgoStage).list);
     if (hops.length === 0) continue;
     const n = chain.n;
     const stageList = (t: number) => (chain.stages[t] as NgoStage).list;
@@ -431,7 +437,7 @@ export async function verifyBulletinWithAsync(
         );
     });
   }
-  return { finalLists, sizes: vc.sizes };
+  return { finalLists, stage0Lists, sizes: vc.sizes };
 }
 
 /** Verify a batched hop or opening DLEQ proof; non-canonical proof scalars verify as `false`. */

@@ -70,14 +70,13 @@ import {
   verifyCommitments,
 } from './board.js';
 import { fail, failDecode } from './culprit.js';
-import { canonicalList, keyOf } from './lists.js';
+import { canonicalList, ElementIndex } from './lists.js';
 import {
   commitmentBody,
   commitmentDigest,
   contributionStatement,
   createQuorumConfig,
   decodeElementList,
-  decodeNgoBulletin,
   decodeNgoChain,
   elementViews,
   encodeNgoChain,
@@ -668,20 +667,16 @@ export class NgoParty {
     this.#idle();
     const vc = this.#need();
     if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');
-    return this.#qualifyWith(
-      verifyBulletinWith(this.config, vc, bulletin, this.#knownHops),
-      bulletin,
-    );
+    return this.#qualifyWith(verifyBulletinWith(this.config, vc, bulletin, this.#knownHops));
   }
 
   /** {@link qualify} after the board was verified. */
-  #qualifyWith(vb: VerifiedBulletin, bulletin: Uint8Array): Uint8Array[] {
+  #qualifyWith(vb: VerifiedBulletin): Uint8Array[] {
     const { config } = this;
     const k = config.members.length;
     const Ne = config.suite.elementLength;
     // The own list's stage 0 must be exactly what this party produced.
-    const board = decodeNgoBulletin(bulletin);
-    const own0 = ((board.chains[this.index] as NgoChain).stages[0] as NgoStage).list;
+    const own0 = vb.stage0Lists[this.index] as Uint8Array;
     if (!equalBytes(own0, this.#ownStage0 as Uint8Array)) {
       fail(
         config,
@@ -692,16 +687,15 @@ export class NgoParty {
     }
     const n = this.#items.length;
     const ownFinal = vb.finalLists[this.index] as Uint8Array;
-    const pos = new Map<string, number>();
-    for (let p = 0; p < n; p++) pos.set(keyOf(ownFinal, p * Ne, Ne), p);
+    const pos = new ElementIndex(ownFinal, Ne);
     const lists: number[][] = Array.from({ length: n }, () => []);
     for (let j = 0; j < k; j++) {
       if (j === this.index) continue;
       const L = vb.finalLists[j] as Uint8Array;
       const nj = vb.sizes[j] as number;
       for (let i = 0; i < nj; i++) {
-        const p = pos.get(keyOf(L, i * Ne, Ne));
-        if (p === undefined) continue;
+        const p = pos.get(L, i * Ne);
+        if (p < 0) continue;
         const h = lists[p] as number[];
         if (h[h.length - 1] !== j) h.push(j); // a list counts once even if it repeats a value
       }
@@ -962,7 +956,7 @@ export class NgoParty {
       const vc = this.#need();
       if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');
       const vb = await verifyBulletinWithAsync(this.config, vc, bulletin, this.#knownHops, opts);
-      return this.#qualifyWith(vb, bulletin);
+      return this.#qualifyWith(vb);
     });
   }
 
