@@ -754,3 +754,220 @@ export function mulRistrettoCt(point: RistrettoPoint, k: ScalarDigits): Ristrett
   const r = mulEdwardsCt(edwards(point), k);
   return new ristretto255.Point(new ed25519.Point(r.X, r.Y, r.Z, r.T));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Field helpers for the ristretto255 codec and hash-to-group on limbs (src/core/ristretto-limbs.ts):
+// canonical form and bytes, sign, zero test, equality, constant-time selection and negation,
+// x^((p-5)/8) and inversion. Same representation and bounds as above; every helper is constant
+// time by the same argument (fixed loop counts, float64 arithmetic on integers below 2^53,
+// `Math.floor`, and 32-bit integer operations on limbs below 2^22; no branch or index on a value).
+// ---------------------------------------------------------------------------------------------
+
+/** `2^13`: limb 11 holds bits 242..263, so bit 255 is its bit 13. */
+const TOP = 8192;
+const INV_TOP = 1 / TOP;
+const LIMB_MASK = RADIX - 1;
+
+/**
+ * One pass for {@link feCanon}: carry limbs 0..10 into their successors (limbs 0..10 end in
+ * `[0, 2^22)`, limb 11 becomes `⌊V / 2^242⌋` of the value `V`), then fold the bits of limb 11
+ * from 13 up (`2^255 ≡ 19`): limb 11 ends in `[0, 2^13)` and limb 0 gains `19·⌊V / 2^255⌋`.
+ */
+function carryFold(t: Fe): void {
+  let h = 0;
+  for (let i = 0; i < FE_LIMBS - 1; i++) {
+    const c = (t[i] as number) + h;
+    h = Math.floor(c * INV_RADIX);
+    t[i] = c - h * RADIX;
+  }
+  const c = (t[11] as number) + h;
+  h = Math.floor(c * INV_TOP);
+  t[11] = c - h * TOP;
+  t[0] = (t[0] as number) + 19 * h;
+}
+
+/**
+ * `o = a` in canonical form (o may alias a): limbs in `[0, 2^22)`, value in `[0, p)`; for limbs
+ * `|a_i| < 2^52` (what {@link feCarry} accepts). Constant time, three carry passes:
+ * 1. {@link feCarry}: limbs in `[-1, 2^22]`, so the value is `V0 ∈ (-2^243, 2^264 + 2^243)`;
+ * 2. {@link carryFold}: `h = ⌊V0 / 2^255⌋ ∈ [-1, 2^9]` and `V1 = V0 - h·2^255 + 19·h`. If
+ *    `h = -1`, `V1 = V0 + p ∈ (p - 2^243, p)`; otherwise `V1 = (V0 mod 2^255) + 19·h`. So
+ *    `V1 ∈ [0, 2^255 + 19·2^9)`, limbs 1..11 normalised, limb 0 in `[0, 2^22 + 19·2^9)`;
+ * 3. a carry chain on a copy gives `m = ⌊(V1 + 19) / 2^255⌋ ∈ {0, 1}` (`m = 1` iff `V1 ≥ p`),
+ *    and a last carry pass adds `19·m`, normalises every limb and removes `2^255·m`: the value
+ *    `V1 - p·m ∈ [0, p)`.
+ */
+export function feCanon(o: Fe, a: Fe): void {
+  feCarry(o, a);
+  carryFold(o);
+  let h = Math.floor(((o[0] as number) + 19) * INV_RADIX);
+  for (let i = 1; i < FE_LIMBS - 1; i++) h = Math.floor(((o[i] as number) + h) * INV_RADIX);
+  const m = Math.floor(((o[11] as number) + h) * INV_TOP);
+  o[0] = (o[0] as number) + 19 * m;
+  h = 0;
+  for (let i = 0; i < FE_LIMBS - 1; i++) {
+    const c = (o[i] as number) + h;
+    h = Math.floor(c * INV_RADIX);
+    o[i] = c - h * RADIX;
+  }
+  o[11] = (o[11] as number) + h - m * TOP;
+}
+
+const canonScratch = feNew();
+
+/**
+ * The 32-byte little-endian encoding of the canonical value of `a` (limbs `|a_i| < 2^52`),
+ * written to `out` at `offset` (RFC 9496 / RFC 8032 field encoding). Constant time.
+ */
+export function feToBytes(out: Uint8Array, a: Fe, offset = 0): void {
+  const t = canonScratch;
+  feCanon(t, a);
+  let acc = 0;
+  let bits = 0;
+  let j = offset;
+  const end = offset + 32;
+  for (let i = 0; i < FE_LIMBS; i++) {
+    acc |= (t[i] as number) << bits; // < 2^(22 + 7): an int32
+    bits += 22;
+    while (bits >= 8 && j < end) {
+      out[j++] = acc & 255;
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+}
+
+/**
+ * Loads 32 little-endian bytes `bytes[offset..offset+32)` into `o` with bit 255 masked: the value
+ * `s mod 2^255` in `[0, 2^255)`, limbs in `[0, 2^22)`, not reduced modulo `p` (every operation
+ * here works modulo `p`). Constant time (integer operations). Callers that must reject
+ * non-canonical encodings (RFC 9496 Decode: `s ≥ p` or bit 255 set) compare the input with
+ * {@link feToBytes} of the result; RFC 9496 MAP (hash-to-group) masks bit 255 and reduces, as here.
+ */
+export function feFromBytes(o: Fe, bytes: Uint8Array, offset = 0): void {
+  let acc = 0;
+  let bits = 0;
+  let k = 0;
+  for (let j = 0; j < 32; j++) {
+    const b = (bytes[offset + j] as number) & (j === 31 ? 0x7f : 0xff);
+    acc |= b << bits; // bits < 22: below 2^30
+    bits += 8;
+    if (bits >= 22) {
+      o[k++] = acc & LIMB_MASK;
+      acc >>>= 22;
+      bits -= 22;
+    }
+  }
+  o[11] = acc; // bits 242..254
+}
+
+/** RFC 9496 `IS_NEGATIVE`: 1 if the canonical value of `a` is odd, else 0. Constant time. */
+export function feIsNegative(a: Fe): number {
+  feCanon(canonScratch, a);
+  return (canonScratch[0] as number) & 1;
+}
+
+/** 1 if `a ≡ 0 (mod p)`, else 0 (limbs `|a_i| < 2^52`). Constant time. */
+export function feIsZero(a: Fe): number {
+  const t = canonScratch;
+  feCanon(t, a);
+  let acc = 0;
+  for (let i = 0; i < FE_LIMBS; i++) acc |= t[i] as number;
+  return (acc - 1) >>> 31; // acc ∈ [0, 2^22): 1 iff acc = 0
+}
+
+const eqScratch = feNew();
+
+/** RFC 9496 `CT_EQ`: 1 if `a ≡ b (mod p)`, else 0 (limbs `|a_i|, |b_i| < 2^51`). Constant time. */
+export function feEq(a: Fe, b: Fe): number {
+  feSub(eqScratch, a, b);
+  return feIsZero(eqScratch);
+}
+
+/**
+ * RFC 9496 `CT_SELECT`: `o = m ? b : a` for `m ∈ {0, 1}` (o may alias a or b), limb-wise
+ * `a_i + m·(b_i - a_i)`: exact, no branch.
+ */
+export function feCmov(o: Fe, a: Fe, b: Fe, m: number): void {
+  for (let i = 0; i < FE_LIMBS; i++) {
+    const x = a[i] as number;
+    o[i] = x + m * ((b[i] as number) - x);
+  }
+}
+
+/** `o = m ? -a : a` for `m ∈ {0, 1}` (o may alias a): limbs times `1 - 2m`. No branch. */
+export function feCneg(o: Fe, a: Fe, m: number): void {
+  const sign = 1 - 2 * m;
+  for (let i = 0; i < FE_LIMBS; i++) o[i] = sign * (a[i] as number);
+}
+
+/**
+ * RFC 9496 `CT_ABS`: `o = -a` if `a` is negative, else `a` (o may alias a); the limbs are those
+ * of `a` or their negations (not canonical). Constant time.
+ */
+export function feAbs(o: Fe, a: Fe): void {
+  feCneg(o, a, feIsNegative(a));
+}
+
+/** `o = a^(2^n)` by `n` squarings (o may alias a), `n` public. */
+export function feSqrN(o: Fe, a: Fe, n: number): void {
+  feSqr(o, a);
+  for (let i = 1; i < n; i++) feSqr(o, o);
+}
+
+const pw2 = feNew();
+const pw3 = feNew();
+const pw15 = feNew();
+const pw10 = feNew();
+const pw80 = feNew();
+const pwT = feNew();
+
+/**
+ * `pwT = x^(2^250 - 1)`, `pw3 = x^3`, `pw2 = x^2`: the common part of {@link fePow58} and
+ * {@link feInvert}, the addition chain of fe25519.ts `pow58` (RFC 8032 §5.1.3): 249 squarings,
+ * 10 multiplications.
+ */
+function pow250(x: Fe): void {
+  feSqr(pw2, x); // x^2
+  feMul(pw3, pw2, x); // x^3
+  feSqrN(pw15, pw3, 2);
+  feMul(pw15, pw15, pw3); // x^(2^4 - 1)
+  feSqr(pwT, pw15);
+  feMul(pwT, pwT, x); // x^(2^5 - 1)
+  feSqrN(pw10, pwT, 5);
+  feMul(pw10, pw10, pwT); // x^(2^10 - 1)
+  feSqrN(pwT, pw10, 10);
+  feMul(pwT, pwT, pw10); // 2^20 - 1
+  feSqrN(pw80, pwT, 20);
+  feMul(pw80, pw80, pwT); // 2^40 - 1
+  feSqrN(pwT, pw80, 40);
+  feMul(pw80, pwT, pw80); // 2^80 - 1
+  feSqrN(pwT, pw80, 80);
+  feMul(pwT, pwT, pw80); // 2^160 - 1
+  feSqrN(pwT, pwT, 80);
+  feMul(pwT, pwT, pw80); // 2^240 - 1
+  feSqrN(pwT, pwT, 10);
+  feMul(pwT, pwT, pw10); // 2^250 - 1
+}
+
+/**
+ * `o = x^((p-5)/8) = x^(2^252 - 3)` (o may alias x): 251 squarings and 11 multiplications.
+ * Constant time (a fixed chain). Result limbs in `[-1, 2^22]`.
+ */
+export function fePow58(o: Fe, x: Fe): void {
+  pow250(x);
+  feSqrN(pwT, pwT, 2);
+  feMul(o, pwT, x);
+}
+
+/**
+ * `o = x^(p-2) = 1/x` (`0` for `x ≡ 0`; o may alias x): `x^(2^250 - 1)` squared five times,
+ * times `x^11`; 256 squarings and 12 multiplications. Constant time. Limbs in `[-1, 2^22]`.
+ */
+export function feInvert(o: Fe, x: Fe): void {
+  pow250(x);
+  feSqrN(pw15, pw2, 2); // x^8
+  feMul(pw15, pw15, pw3); // x^11
+  feSqrN(pwT, pwT, 5);
+  feMul(o, pwT, pw15);
+}
