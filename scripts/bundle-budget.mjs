@@ -86,13 +86,20 @@ const RISTRETTO_MODULES = [
   ours('msm25519'),
   ours('ct25519'),
   ours('secret-mul'),
+  ours('ristretto-limbs'),
+  ours('bulk-codec'),
 ];
 /**
  * The limb arithmetic of the NGO, builder and server multiplications (issue 15): a client
  * multiplies a handful of points per voucher with noble's, and its budget has no room for a
  * second field.
  */
-const LIMB_MODULES = [ours('ct25519'), ours('secret-mul')];
+const LIMB_MODULES = [
+  ours('ct25519'),
+  ours('secret-mul'),
+  ours('ristretto-limbs'),
+  ours('bulk-codec'),
+];
 /**
  * noble's ed25519.js holds Ed25519 (signatures: manifests, NGO statements; every client needs
  * it), X25519 and ristretto255, so the module itself is in every client bundle: its ristretto255

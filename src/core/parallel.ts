@@ -24,6 +24,8 @@
  * Partial sums travel encoded, the identity as zero bytes ({@link encodePartial}).
  * @module
  */
+
+import { bulkCodec } from './bulk-codec.js';
 import { compositeWeightsAt, type DleqConfig } from './dleq.js';
 import { DecodeError } from './errors.js';
 import { secretMultiplier } from './secret-mul.js';
@@ -329,10 +331,11 @@ function decodeChunk(
   const Ne = suite.elementLength;
   if (bytes.length % Ne !== 0) throw new RangeError('chunk: not a whole number of elements');
   const c = bytes.length / Ne;
+  const codec = bulkCodec(suite);
   const points: Element[] = new Array(c);
   for (let i = 0; i < c; i++) {
     try {
-      points[i] = suite.decode(bytes.subarray(i * Ne, (i + 1) * Ne));
+      points[i] = codec.decode(bytes.subarray(i * Ne, (i + 1) * Ne));
     } catch (e) {
       if (e instanceof DecodeError)
         return { points: null, error: { index: from + i, code: e.code, message: e.message } };
@@ -360,12 +363,13 @@ function mask(suite: Suite, t: MaskTask): MaskResult {
     throw new RangeError('mask: not a whole number of items');
   const c = t.items.length / t.width;
   const pts: Element[] = new Array(c);
+  const codec = bulkCodec(suite);
   const mul = secretMultiplier(suite, t.k);
   for (let i = 0; i < c; i++) {
     const x = t.items.subarray(i * t.width, (i + 1) * t.width);
-    pts[i] = mul(suite.hashToGroup(x, t.dst));
+    pts[i] = mul(codec.hashToGroup(x, t.dst));
   }
-  return { list: concatEncodings(suite.encodeAll(pts), suite.elementLength) };
+  return { list: concatEncodings(codec.encodeAll(pts), suite.elementLength) };
 }
 
 function hop(ctx: KernelContext, suite: Suite, t: HopTask): HopResult {
@@ -394,7 +398,7 @@ function hop(ctx: KernelContext, suite: Suite, t: HopTask): HopResult {
   const mul = secretMultiplier(suite, t.k);
   for (let i = 0; i < out.length; i++) out[i] = mul(D.points[i] as Element);
   if (t.hold) ctx.hold(t.hold, t.from, D.points, suite);
-  return { list: concatEncodings(suite.encodeAll(out), Ne), M, Z, error: null };
+  return { list: concatEncodings(bulkCodec(suite).encodeAll(out), Ne), M, Z, error: null };
 }
 
 function composites(ctx: KernelContext, suite: Suite, t: CompositesTask): CompositesResult {
@@ -499,22 +503,24 @@ function hashKernel(suite: Suite, t: HashTask): HashResult {
   if (t.width < 1 || t.msgs.length % t.width !== 0)
     throw new RangeError('hash: not a whole number of messages');
   const c = t.msgs.length / t.width;
+  const codec = bulkCodec(suite);
   const pts: Element[] = new Array(c);
   for (let i = 0; i < c; i++)
-    pts[i] = suite.hashToGroup(t.msgs.subarray(i * t.width, (i + 1) * t.width), t.dst);
+    pts[i] = codec.hashToGroup(t.msgs.subarray(i * t.width, (i + 1) * t.width), t.dst);
   return { coords: elementCoords(suite, pts) };
 }
 
 function basesKernel(ctx: KernelContext, suite: Suite, t: BasesTask): BasesResult {
   const Ne = suite.elementLength;
   const B = elementsFromCoords(suite, t.coords);
-  const bases = concatEncodings(suite.encodeAll(B), Ne);
+  const codec = bulkCodec(suite);
+  const bases = concatEncodings(codec.encodeAll(B), Ne);
   let cells: Uint8Array | null = null;
   if (t.k !== null) {
     const P: Element[] = new Array(B.length);
     const mul = secretMultiplier(suite, t.k);
     for (let i = 0; i < B.length; i++) P[i] = mul(B[i] as Element);
-    cells = concatEncodings(suite.encodeAll(P), Ne);
+    cells = concatEncodings(codec.encodeAll(P), Ne);
   }
   if (t.hold) ctx.hold(t.hold, t.from, B, suite);
   return { bases, cells };

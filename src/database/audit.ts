@@ -20,7 +20,9 @@
  * `ok` verdict should be followed by signing the manifest ({@link manifestBodyFor}).
  * @module audit
  */
+
 import { sha256 } from '@noble/hashes/sha2.js';
+import { bulkCodec } from '../core/bulk-codec.js';
 import {
   DB_ID_LENGTH,
   DLEQ_PURPOSE,
@@ -362,9 +364,10 @@ export function auditDatabase(
     );
     const B = cellBases(suite, bundle.items, layout, bundle.fillerSeed);
     const P: Element[] = new Array(cells.length);
+    const codec = bulkCodec(suite);
     for (let j = 0; j < cells.length; j++) {
       try {
-        P[j] = suite.decode(cells[j] as Uint8Array);
+        P[j] = codec.decode(cells[j] as Uint8Array);
       } catch (e) {
         return fail('cell-decode', `cell ${j}: ${(e as Error).message}`);
       }

@@ -18,6 +18,8 @@
  * `α` is the only long-term secret; it is multiplied in constant time (noble `multiply`).
  * @module builder
  */
+
+import { bulkCodec } from '../core/bulk-codec.js';
 import {
   DEFAULT_TABLE_RATIO,
   DLEQ_PURPOSE,
@@ -190,7 +192,7 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
   const B = cellBases(suite, plan.items, plan.layout, plan.fillerSeed);
   const mul = secretMultiplier(suite, alpha);
   const P: Element[] = B.map((b) => mul(b));
-  const cells = suite.encodeAll(P);
+  const cells = bulkCodec(suite).encodeAll(P);
 
   // Step 4: public data and root.
   const headerBytes = headerOf(plan);

@@ -21,6 +21,7 @@
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { bulkCodec } from '../core/bulk-codec.js';
 import {
   KIND,
   NGO_COMMITMENT_SALT_BYTES,
@@ -483,9 +484,10 @@ export function decodeElementList(suite: Suite, list: Uint8Array, n: number): El
   const Ne = suite.elementLength;
   if (list.length !== n * Ne) throw new DecodeError('decode.length', 'element list: wrong length');
   const out: Element[] = new Array(n);
+  const codec = bulkCodec(suite);
   for (let i = 0; i < n; i++) {
     try {
-      out[i] = suite.decode(list.subarray(i * Ne, (i + 1) * Ne));
+      out[i] = codec.decode(list.subarray(i * Ne, (i + 1) * Ne));
     } catch (e) {
       if (e instanceof DecodeError) {
         throw new DecodeError(e.code, `element ${i}: ${e.message}`, { cause: e });

@@ -3,6 +3,8 @@
  * private list and its private order, and turns what it receives into what it sends, all bytes.
  * @module
  */
+
+import { bulkCodec } from '../core/bulk-codec.js';
 import {
   DLEQ_PURPOSE,
   DST_PURPOSE,
@@ -390,7 +392,10 @@ export class NgoParty {
       const stage0 = this.#stage0();
       const C: Element[] = new Array(n);
       for (let p = 0; p < n; p++)
-        C[p] = suite.hashToGroup(this.#items[this.#order[p] as number] as Uint8Array, mdst);
+        C[p] = bulkCodec(suite).hashToGroup(
+          this.#items[this.#order[p] as number] as Uint8Array,
+          mdst,
+        );
       const D = decodeElementList(suite, stage0, n);
       const proof = generateProof(
         suite,
@@ -429,9 +434,10 @@ export class NgoParty {
       const mdst = dst(suite.shortName, DST_PURPOSE.ngoMask);
       const list = new Uint8Array(n * Ne);
       const mul = secretMultiplier(suite, this.#k);
+      const codec = bulkCodec(suite);
       for (let p = 0; p < n; p++) {
         const x = this.#items[this.#order[p] as number] as Uint8Array;
-        list.set(suite.encode(mul(suite.hashToGroup(x, mdst))), p * Ne);
+        list.set(codec.encode(mul(codec.hashToGroup(x, mdst))), p * Ne);
       }
       this.#stage0Bytes = list;
     }
@@ -633,10 +639,11 @@ export class NgoParty {
     const out = new Uint8Array(n * Ne);
     const outPts: Element[] = new Array(n);
     const mul = secretMultiplier(suite, this.#k);
+    const codec = bulkCodec(suite);
     for (let i = 0; i < n; i++) {
       const P = mul(D[i] as Element);
       outPts[i] = P;
-      out.set(suite.encode(P), i * Ne);
+      out.set(codec.encode(P), i * Ne);
     }
     const proof = generateProof(
       suite,
