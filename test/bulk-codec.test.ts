@@ -62,13 +62,12 @@ describe.each([ristretto255Sha512, p256Sha256])('bulkCodec ($shortName)', (suite
       expect(mine).not.toMatch(/^ok/);
       expect(mine).toBe(outcome(suite, () => suite.decode(b as Uint8Array)));
     }
-    const err = (() => {
-      try {
-        codec.decode(new Uint8Array(Ne));
-      } catch (e) {
-        return e;
-      }
-    })();
+    let err: unknown = null;
+    try {
+      codec.decode(new Uint8Array(Ne));
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(DecodeError);
   });
 
