@@ -25,7 +25,7 @@ import { arbiterCheck } from '../quorum/arbiter.js';
 import { assembleBulletin, verifyBulletin, verifyCommitments } from '../quorum/board.js';
 import { canonicalList } from '../quorum/lists.js';
 import {
-  decodeNgoChain,
+  decodeNgoChainView,
   decodeNgoCommitment,
   type QuorumConfig,
   type QuorumRoster,
@@ -410,12 +410,12 @@ ${EXIT_HELP}`,
     const { party, passphrase, locked } = await openParty(statePath);
     const incoming = readInput(f.in as string, 'masked list');
     // A file that is no masked list at all (the wrong file handed over) names no culprit.
-    const n = about(f.in as string, () => decodeNgoChain(incoming)).n;
+    const n = about(f.in as string, () => decodeNgoChainView(incoming)).n;
     const out = await withExecutor('ngo hop', f, n, (opts) =>
       quorumStepAsync(f.in as string, () => party.processHopAsync(incoming, undefined, opts)),
     );
     commitStep([[f.out as string, out]], [partyFile(statePath, party, passphrase, locked)]);
-    const chain = decodeNgoChain(out);
+    const chain = decodeNgoChainView(out);
     const k = party.config.members.length;
     const owner = party.config.members[chain.owner]?.jurisdiction;
     say(
@@ -459,7 +459,7 @@ ${EXIT_HELP}`,
     const files = f.chain as string[];
     const chains = files.map((path) => {
       const bytes = readInput(path, 'masked list');
-      const c = about(path, () => decodeNgoChain(bytes));
+      const c = about(path, () => decodeNgoChainView(bytes));
       if (c.suite !== config.suite || !equalBytes(c.sessionDigest, config.sessionDigest))
         throw new CliUsageError(`${path}: a masked list of another run, deployment or suite`);
       if (c.stages.length !== config.members.length)

@@ -446,7 +446,15 @@ export function decodeNgoChain(bytes: Uint8Array): NgoChain {
   return decodeChainView(bytes instanceof Uint8Array ? copyBytes(bytes) : bytes);
 }
 
-/** {@link decodeNgoChain} without the copy: the stages are views of `bytes`. */
+/**
+ * {@link decodeNgoChain} without the copy: the stages are views of `bytes`, valid while the
+ * caller leaves `bytes` unchanged. For a caller that owns `bytes` (a file it just read) and
+ * only looks: a chain of 10^6 elements and three stages is 96 MB not copied.
+ */
+export function decodeNgoChainView(bytes: Uint8Array): NgoChain {
+  return decodeChainView(bytes);
+}
+
 function decodeChainView(bytes: Uint8Array): NgoChain {
   return decodeWith('ngo masked list', bytes, (r) => {
     const suite = r.header(KIND.ngoMaskedList) as Suite;
