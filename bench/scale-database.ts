@@ -1,0 +1,116 @@
+/**
+ * The database build and audit at scale (issue 15): `buildDatabaseAsync` and then
+ * `auditDatabaseAsync` of N items on a worker pool, each timed, with the process's peak RSS
+ * (sampled every 50 ms) and the machine. Not part of `npm run bench` (minutes at 10^6):
+ *
+ *   npx tsx bench/scale-database.ts [N=1000000] [suite=ristretto255] [workers=2]
+ *
+ * The items are synthetic 32-byte strings; the quorum run that binds the table's nonces is a
+ * small local one (its contributions are not what is measured).
+ * @module
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { findSuite } from '../src/core/group.js';
+import { generateReviewerKeyPair } from '../src/core/seal.js';
+import { generateSigningKeyPair } from '../src/core/sign.js';
+import { type AuditPolicy, auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
+import { buildDatabaseAsync } from '../src/database/builder.js';
+import { rateToU32 } from '../src/database/pdata.js';
+import { createWorkerPool } from '../src/node/worker-pool.js';
+import {
+  createQuorumRoster,
+  NgoParty,
+  runQuorumLocally,
+  startRunLocally,
+} from '../src/quorum/ngo.js';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const suite = findSuite(process.argv[3] ?? 'ristretto255');
+const workers = Number(process.argv[4] ?? 2);
+if (!suite || !Number.isSafeInteger(N) || N < 1) throw new Error('usage: [N] [suite] [workers]');
+
+const item = (i: number) => {
+  const b = new Uint8Array(32);
+  new DataView(b.buffer).setUint32(0, i);
+  b[31] = 0x5a;
+  return b;
+};
+const mb = (x: number) => `${(x / 2 ** 20).toFixed(0)} MB`;
+let peak = 0;
+const sampler = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage.rss());
+}, 50);
+
+console.log(
+  `# ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; ${suite.shortName}, ${N} items, ${workers} threads`,
+);
+const deploymentId = new TextEncoder().encode('scale-database');
+const ngos = ['UK', 'CA', 'NL'].map((jurisdiction) => ({
+  jurisdiction,
+  ...generateSigningKeyPair(),
+}));
+const roster = createQuorumRoster({
+  suite,
+  deploymentId,
+  m: 2,
+  itemWidth: 32,
+  members: ngos.map((n) => ({ jurisdiction: n.jurisdiction, signingPublicKey: n.publicKey })),
+});
+const { config, runId } = startRunLocally(
+  roster,
+  ngos.map((n) => n.secretKey),
+);
+const small = Array.from({ length: 8 }, (_, i) => item(9e6 + i));
+const { contributions } = runQuorumLocally(
+  ngos.map((n, i) => new NgoParty(config, i, n.secretKey, small)),
+);
+const reviewer = generateReviewerKeyPair();
+const xs = Array.from({ length: N }, (_, i) => item(i));
+const pool = createWorkerPool({ workers });
+try {
+  peak = 0;
+  let t0 = performance.now();
+  const built = await buildDatabaseAsync(xs, {
+    suite,
+    params: {
+      threshold: 30,
+      sMax: 90,
+      syntheticRate32: rateToU32(0.05),
+      payloadSize: 64,
+      reviewerKeys: [reviewer.publicKey],
+    },
+    contributions,
+    runId,
+    executor: pool,
+  });
+  const buildS = (performance.now() - t0) / 1000;
+  console.log(
+    `build: ${buildS.toFixed(1)} s, ${built.publicData.length} bytes of public data, ${built.dropped.length} dropped, peak RSS ${mb(peak)}`,
+  );
+  const bundle = encodeAuditBundle(built, { version: 1 });
+  const policy: AuditPolicy = {
+    deploymentId,
+    runId,
+    reviewerKeys: [reviewer.publicKey],
+    threshold: { min: 2, max: 100 },
+    sMax: { min: 1, max: 500 },
+    syntheticRate: { min: 0.01, max: 0.5 },
+    payloadSize: { min: 16, max: 1024 },
+    ratio: { min: 1.23, max: 2 },
+    lastSignedVersion: 0,
+  };
+  peak = 0;
+  t0 = performance.now();
+  const verdict = await auditDatabaseAsync(built.publicData, bundle, {
+    claimedRoot: built.root,
+    qualifiedItems: () => built.items,
+    policy,
+    executor: pool,
+  });
+  const auditS = (performance.now() - t0) / 1000;
+  if (!verdict.ok) throw new Error(`audit failed: ${JSON.stringify(verdict)}`);
+  console.log(`audit: ${auditS.toFixed(1)} s, verdict ok, peak RSS ${mb(peak)}`);
+} finally {
+  clearInterval(sampler);
+  await pool.close();
+}
