@@ -71,6 +71,22 @@ describe.each([ristretto255Sha512, p256Sha256])('bulkCodec ($shortName)', (suite
     expect(err).toBeInstanceOf(DecodeError);
   });
 
+  it('msmVartime: the suite’s sum, for batches of 0..40 points with zero, edge and random scalars', () => {
+    const pts = Array.from({ length: 40 }, (_, i) => suite.hashToGroup(te.encode(`m${i}`), dst));
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: 0n, max: suite.order - 1n }), { maxLength: 40 }),
+        (sc) => {
+          const P = pts.slice(0, sc.length);
+          const got = codec.msmVartime(P, sc);
+          expect(got.equals(suite.msmVartime(P, sc))).toBe(true);
+        },
+      ),
+      { numRuns: suite.shortName === 'ristretto255' ? 60 : 15 },
+    );
+    expect(codec.msmVartime([suite.G, suite.G.negate()], [5n, 5n]).is0()).toBe(true);
+  });
+
   it('encode / encodeAll / hashToGroup: the suite’s bytes; the identity refused as the suite refuses it', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 40 }), (msg) => {

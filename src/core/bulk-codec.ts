@@ -1,10 +1,12 @@
 /**
- * The element codec and hash-to-group of the element-wise NGO and builder work (masking, hops,
- * board verification, the database's bases and cells), where millions of elements pass.
+ * The element codec, hash-to-group and composite MSM of the element-wise NGO and builder work
+ * (masking, hops, board verification, the database's bases and cells), where millions of
+ * elements pass.
  *
  * On ristretto255 these run on ct25519's limbs (src/core/ristretto-limbs.ts: decode, encode and
  * hash-to-group, 2.7×, 2.8× and 4.3× faster than the bigint codec and noble's hasher, and the
- * hash's map constant-time by construction); on P-256 they are the suite's own. Both give what
+ * hash's map constant-time by construction; src/core/msm25519-limbs.ts: the bucket MSM, 2.8×
+ * faster than the bigint one); on P-256 they are the suite's own. Both give what
  * the suite gives, byte for byte and error for error: an input the limbs refuse, and the
  * identity, go through `suite.decode` / `suite.encode`, which throw the suite's own typed error.
  * Like src/core/secret-mul.ts, kept out of the client flow (its bundle budget).
@@ -12,6 +14,7 @@
  */
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import type { ExtendedCoords } from './fe25519.js';
+import { msmEd25519Limbs } from './msm25519-limbs.js';
 import {
   decodeRistrettoLimbs,
   encodeRistrettoLimbs,
@@ -25,6 +28,8 @@ export interface BulkCodec {
   encode(P: Element): Uint8Array;
   encodeAll(points: readonly Element[]): Uint8Array[];
   hashToGroup(msg: Uint8Array, dst: Uint8Array): Element;
+  /** `Σ scalars[i]·points[i]`, variable time: public inputs only (composites). */
+  msmVartime(points: readonly Element[], scalars: readonly bigint[]): Element;
 }
 
 const edwards = (P: Element): ExtendedCoords => (P as unknown as { ep: ExtendedCoords }).ep;
@@ -51,6 +56,8 @@ export function bulkCodec(suite: Suite): BulkCodec {
       encode,
       encodeAll: (points) => points.map(encode),
       hashToGroup: (msg, dst) => hashToRistrettoPoint(msg, dst) as unknown as Element,
+      msmVartime: (points, scalars) =>
+        new ristretto255.Point(msmEd25519Limbs(points.map(edwards), scalars)) as unknown as Element,
     };
   } else {
     codec = {
@@ -58,6 +65,7 @@ export function bulkCodec(suite: Suite): BulkCodec {
       encode: (P) => suite.encode(P),
       encodeAll: (points) => suite.encodeAll(points),
       hashToGroup: (msg, dst) => suite.hashToGroup(msg, dst),
+      msmVartime: (points, scalars) => suite.msmVartime([...points], [...scalars]),
     };
   }
   cache.set(suite, codec);

@@ -391,8 +391,9 @@ function hop(ctx: KernelContext, suite: Suite, t: HopTask): HopResult {
       views(t.list, Ne),
       t.total,
     );
-    M = encodePartial(suite, suite.msmVartime(C.points, d));
-    Z = encodePartial(suite, suite.msmVartime(D.points, d));
+    const codec = bulkCodec(suite);
+    M = encodePartial(suite, codec.msmVartime(C.points, d));
+    Z = encodePartial(suite, codec.msmVartime(D.points, d));
   }
   const out: Element[] = new Array(D.points.length);
   const mul = secretMultiplier(suite, t.k);
@@ -447,8 +448,8 @@ function composites(ctx: KernelContext, suite: Suite, t: CompositesTask): Compos
       views(Db, Ne),
       t.total,
     );
-    M.push(encodePartial(suite, suite.msmVartime(Cp, d)));
-    Z.push(p.withZ ? encodePartial(suite, suite.msmVartime(Dp, d)) : null);
+    M.push(encodePartial(suite, bulkCodec(suite).msmVartime(Cp, d)));
+    Z.push(p.withZ ? encodePartial(suite, bulkCodec(suite).msmVartime(Dp, d)) : null);
   }
   return { errors, M, Z };
 }

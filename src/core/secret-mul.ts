@@ -1,12 +1,13 @@
 /**
  * Many elements multiplied by one secret scalar: an NGO's masking key `k_i` over its list and
- * the lists it hops, the builder's `α` over the table's bases, the server's `α` over vouchers.
+ * the lists it hops, the builder's `α` over the table's bases.
  *
  * On ristretto255 the scalar is recoded once and every multiplication runs on limbs in constant
  * time (src/core/ct25519.ts, about six times faster than noble's `multiply`); on P-256 it is the
  * suite's `mul` (noble's constant-time ladder). Both give the same element as `suite.mul(P, k)`:
  * only the representative differs (projective on ristretto255), and every output is encoded
- * canonically. Kept out of the client flow on purpose: a client multiplies a handful of points
+ * canonically. Kept out of the client's and the server's paths on purpose (test/bundle-budget.test.ts:
+ * they take their suite from their inputs and reach no curve module of their own): a client multiplies a handful of points
  * per voucher, and its bundle budget (scripts/bundle-budget.mjs) has no room for a second field.
  * @module
  */

@@ -60,8 +60,14 @@ import {
 } from '../core/utils.js';
 import { decodeNgoContribution } from '../quorum/ngo-messages.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
-import { cellChunks, cellComposites, encodeBases, releaseHeld } from './cell-rounds.js';
-import { canonicalItems, cellBases, cellBasesAsync } from './items.js';
+import {
+  cellBasesAsync,
+  cellChunks,
+  cellComposites,
+  encodeBases,
+  releaseHeld,
+} from './cell-rounds.js';
+import { canonicalItems, cellBases } from './items.js';
 import type { ManifestBody } from './manifest.js';
 import {
   computeRoot,

@@ -44,8 +44,14 @@ import { secretMultiplier } from '../core/secret-mul.js';
 import type { Element, Suite } from '../core/suite.js';
 import { concatBytes, copyBytes, defaultRng, type Rng } from '../core/utils.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
-import { cellChunks, cellComposites, encodeBases, releaseHeld } from './cell-rounds.js';
-import { canonicalItems, cellBases, cellBasesAsync } from './items.js';
+import {
+  cellBasesAsync,
+  cellChunks,
+  cellComposites,
+  encodeBases,
+  releaseHeld,
+} from './cell-rounds.js';
+import { canonicalItems, cellBases } from './items.js';
 import {
   checkVoucherParams,
   computeRoot,

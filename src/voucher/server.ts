@@ -33,7 +33,6 @@ import {
 import { decodeWith, Writer } from '../core/encoding.js';
 import { DecodeError, ParameterError, QuorumPsiError } from '../core/errors.js';
 import { scalarField } from '../core/field.js';
-import { type SecretMultiplier, secretMultiplier } from '../core/secret-mul.js';
 import { defaultSuite, type Suite } from '../core/suite.js';
 import { kdf, openRandomNonce, openSingleUse } from '../core/symmetric.js';
 import { bytesToHex, checkBytes, equalBytes, ownBytes as own } from '../core/utils.js';
@@ -64,8 +63,6 @@ export class ServerDatabase {
   readonly suite: Suite;
   readonly header: PublicHeader;
   readonly #databaseId: Uint8Array;
-  /** `Q ↦ α·Q`, prepared on first use. */
-  #mul: SecretMultiplier | undefined;
   readonly #alpha: bigint;
   readonly #headerBytes: Uint8Array;
 
@@ -118,10 +115,9 @@ export class ServerDatabase {
     return new ServerDatabase(id, alpha, header, hb);
   }
 
-  /** `α·Q` in constant time (src/core/secret-mul.ts: limbs on ristretto255). */
+  /** `α·Q` in constant time. */
   blind(Q: ReturnType<Suite['decode']>) {
-    this.#mul ??= secretMultiplier(this.suite, this.#alpha);
-    return this.#mul(Q);
+    return this.suite.mul(Q, this.#alpha);
   }
 
   /**
