@@ -32,6 +32,7 @@ import {
 } from '../src/core/ct25519.js';
 import { P } from '../src/core/fe25519.js';
 import { runs } from './helpers/assert.js';
+import { feOf, limbValue } from './helpers/limbs.js';
 import { edgeScalars, scalarArb } from './helpers/msm.js';
 
 type EdPoint = InstanceType<typeof ed25519.Point>;
@@ -43,19 +44,6 @@ const torsion = ED25519_TORSION_SUBGROUP.map((h) => Ed.fromHex(h));
 const L22 = 2 ** 22;
 
 const mod = (x: bigint) => ((x % P) + P) % P;
-
-/** The integer `Σ a_i·2^(22i)` of (signed) limbs. */
-function limbValue(a: Fe): bigint {
-  let v = 0n;
-  for (let i = FE_LIMBS - 1; i >= 0; i--) v = (v << 22n) + BigInt(a[i] as number);
-  return v;
-}
-
-function feOf(limbs: readonly number[]): Fe {
-  const o = feNew();
-  o.set(limbs);
-  return o;
-}
 
 /** Twelve integer limbs in `[-bound, bound]`. */
 const limbsArb = (bound: number) =>

@@ -53,6 +53,7 @@ import {
   ristrettoHasherLimbs,
 } from '../src/core/ristretto-limbs.js';
 import { runs } from './helpers/assert.js';
+import { feOf, limbValue } from './helpers/limbs.js';
 import vectors from './vectors/rfc9496-ristretto255.json' with { type: 'json' };
 
 const Ed = ed25519.Point;
@@ -68,17 +69,6 @@ const toR = (c: ExtendedCoords): RPoint => new R(new Ed(c.X, c.Y, c.Z, c.T));
 const scalarArb = fc.bigInt({ min: 1n, max: q - 1n });
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
-/** The integer `Σ a_i·2^(22i)` of (signed) limbs. */
-function limbValue(a: Fe): bigint {
-  let v = 0n;
-  for (let i = FE_LIMBS - 1; i >= 0; i--) v = (v << 22n) + BigInt(a[i] as number);
-  return v;
-}
-function feOf(limbs: readonly number[]): Fe {
-  const o = feNew();
-  o.set(limbs);
-  return o;
-}
 function feBig(x: bigint): Fe {
   const o = feNew();
   feFromBigint(o, x);

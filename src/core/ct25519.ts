@@ -463,7 +463,8 @@ export function feSqr(o: Fe, a: Fe): void {
 // </generated>
 
 /** A point in extended coordinates on limbs. */
-interface Pt {
+/** A point in extended coordinates `(X : Y : Z : T)` on limbs (reduced: limbs in `[-1, 2^22]`). */
+export interface Pt {
   readonly X: Fe;
   readonly Y: Fe;
   readonly Z: Fe;
@@ -522,7 +523,7 @@ const acc = newPt();
  * `|G|, |H| ≤ 2L`, so the largest product bound is `E·F`: `12·L² = 12·2^44 ≤ 2^48`.
  * `T` is computed only if `withT` (a public flag: an addition follows).
  */
-function dbl(o: Pt, p: Pt, withT: boolean): void {
+export function edDouble(o: Pt, p: Pt, withT: boolean): void {
   feSqr(fa, p.X);
   feSqr(fb, p.Y);
   feSqr(fc, p.Z);
@@ -705,19 +706,19 @@ export function mulEdwardsCt(point: ExtendedCoords, k: ScalarDigits): ExtendedCo
   feFromBigint(p1.T, point.T);
   // 1P..8P: three additions of P, four doublings.
   cache(1, p1);
-  dbl(p2, p1, true);
+  edDouble(p2, p1, true);
   cache(2, p2);
   add(p3, p2, oneYpx, oneYmx, oneT2d, oneZ2, true);
   cache(3, p3);
-  dbl(p4, p2, true);
+  edDouble(p4, p2, true);
   cache(4, p4);
   add(p5, p4, oneYpx, oneYmx, oneT2d, oneZ2, true);
   cache(5, p5);
-  dbl(p6, p3, true);
+  edDouble(p6, p3, true);
   cache(6, p6);
   add(p7, p6, oneYpx, oneYmx, oneT2d, oneZ2, true);
   cache(7, p7);
-  dbl(p8, p4, true);
+  edDouble(p8, p4, true);
   cache(8, p8);
 
   // acc = identity (0 : 1 : 1 : 0), then acc = 16·acc + e_i·P for i = 63..0.
@@ -729,10 +730,10 @@ export function mulEdwardsCt(point: ExtendedCoords, k: ScalarDigits): ExtendedCo
   acc.Z[0] = 1;
   for (let i = 63; i >= 0; i--) {
     if (i < 63) {
-      dbl(acc, acc, false);
-      dbl(acc, acc, false);
-      dbl(acc, acc, false);
-      dbl(acc, acc, true);
+      edDouble(acc, acc, false);
+      edDouble(acc, acc, false);
+      edDouble(acc, acc, false);
+      edDouble(acc, acc, true);
     }
     select(digits[i] as number);
     add(acc, acc, selYpx, selYmx, selT2d, selZ2, i === 0);

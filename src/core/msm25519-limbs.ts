@@ -40,6 +40,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import {
+  edDouble,
   FE_LIMBS,
   type Fe,
   feCarry,
@@ -47,8 +48,8 @@ import {
   feInvert,
   feMul,
   feNew,
-  feSqr,
   feToBigint,
+  type Pt,
 } from './ct25519.js';
 import { type ExtendedCoords, P } from './fe25519.js';
 import { checkMsmArgs, signedDigits, windowCount, windowWidth } from './msm-digits.js';
@@ -60,14 +61,6 @@ const SCALAR_BITS = 253;
 /** `2d mod p` in limbs (`[0, L)`). */
 const d2 = feNew();
 feFromBigint(d2, (2n * EdPoint.CURVE().d) % P);
-
-/** A point in extended coordinates `(X : Y : Z : T)` on limbs, `|limbs| ≤ L`. */
-interface Pt {
-  readonly X: Fe;
-  readonly Y: Fe;
-  readonly Z: Fe;
-  readonly T: Fe;
-}
 
 const newPt = (): Pt => ({ X: feNew(), Y: feNew(), Z: feNew(), T: feNew() });
 
@@ -224,36 +217,6 @@ function addTo(o: Pt, q: Pt): void {
 }
 
 /**
- * `p = 2·p` in place, dbl-2008-hwcd with `a = -1`: `A = X²`, `B = Y²`, `C = 2Z²`,
- * `E = (X+Y)² - A - B`, `G = B - A`, `F = G - C`, `H = -A - B`, `(E·F : G·H : F·G : E·H)`;
- * `T` only if `withT` (an addition follows). 4 squarings, 3 or 4 multiplications.
- * Bounds: `|X+Y| ≤ 2L` (squared: `≤ 4L` allowed); `|E| ≤ 3L`, `|F| ≤ 4L`, `|G|, |H| ≤ 2L`:
- * products `≤ 12L²`.
- */
-function dbl(p: Pt, withT: boolean): void {
-  const X = p.X;
-  const Y = p.Y;
-  feSqr(fa, X);
-  feSqr(fb, Y);
-  feSqr(fc, p.Z);
-  for (let i = 0; i < FE_LIMBS; i++) fe[i] = (X[i] as number) + (Y[i] as number);
-  feSqr(fe, fe);
-  for (let i = 0; i < FE_LIMBS; i++) {
-    const a = fa[i] as number;
-    const b = fb[i] as number;
-    const g = b - a;
-    fe[i] = (fe[i] as number) - a - b;
-    fg[i] = g;
-    ff[i] = g - 2 * (fc[i] as number);
-    fh[i] = -a - b;
-  }
-  feMul(p.X, fe, ff);
-  feMul(p.Y, fg, fh);
-  feMul(p.Z, ff, fg);
-  if (withT) feMul(p.T, fe, fh);
-}
-
-/**
  * `Σ scalars[i]·points[i]` on edwards25519, variable time. Scalars must be in `[0, q)`; points
  * are extended coordinates in `[0, 2^264)` with `X·Y = Z·T` and `Z ≢ 0` (noble's points and the
  * codec's decoded points are). Returns noble's `ed25519.Point` (projective extended coordinates,
@@ -318,7 +281,7 @@ export function msmEd25519Limbs(
   setIdentity(acc);
   for (let w = W - 1; w >= 0; w--) {
     if (w !== W - 1) {
-      for (let j = 0; j < c; j++) dbl(acc, j === c - 1);
+      for (let j = 0; j < c; j++) edDouble(acc, acc, j === c - 1);
     }
     // Buckets: bucket |d| collects ±points[i] for digit d of window w.
     filled.fill(0);
