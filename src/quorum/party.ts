@@ -209,9 +209,16 @@ export class NgoParty {
     const w = new Writer().header(KIND.ngoPartyState, suite);
     writeRoster(w, config).bytes(config.runId).u16(this.index);
     w.bytes(this.#signingSecretKey).bytes(suite.encodeScalar(this.#k)).bytes(this.#salt);
-    w.u32(this.#items.length);
-    for (const x of this.#items) w.bytes(x);
-    for (const p of this.#order) w.u32(p);
+    // The list and its order as two packed blocks (a chunk per item would cost an object each:
+    // 10^6 items are 10^6 chunks and 10^6 four-byte arrays).
+    const n = this.#items.length;
+    const iw = config.itemWidth;
+    const items = new Uint8Array(n * iw);
+    for (let i = 0; i < n; i++) items.set(this.#items[i] as Uint8Array, i * iw);
+    const order = new Uint8Array(4 * n);
+    const ov = new DataView(order.buffer);
+    for (let p = 0; p < n; p++) ov.setUint32(4 * p, this.#order[p] as number);
+    w.u32(n).bytes(items).bytes(order);
     const progress = this.#holders ? 3 : this.#ownStage0 ? 2 : this.#verified ? 1 : 0;
     w.u8(progress);
     if (this.#verified) for (const c of this.#receivedCommitments as Uint8Array[]) w.vec32(c);
@@ -227,10 +234,20 @@ export class NgoParty {
     w.u16(hops.length);
     for (const h of hops) w.u16(h.o).u16(h.t).vec16(h.fp);
     if (this.#holders) {
+      let len = 0;
+      for (const h of this.#holders) len += 2 + 2 * h.lists.length;
+      const hb = new Uint8Array(len);
+      const hv = new DataView(hb.buffer);
+      let off = 0;
       for (const h of this.#holders) {
-        w.u16(h.lists.length);
-        for (const j of h.lists) w.u16(j);
+        hv.setUint16(off, h.lists.length);
+        off += 2;
+        for (const j of h.lists) {
+          hv.setUint16(off, j);
+          off += 2;
+        }
       }
+      w.bytes(hb);
     }
     return appendChecksum(NGO_PARTY_STATE_LABEL, w.finish());
   }
@@ -262,9 +279,11 @@ export class NgoParty {
       const salt = r.bytes(NGO_COMMITMENT_SALT_BYTES).slice();
       const n = r.u32In('list size', 1, NGO_MAX_LIST_SIZE);
       const w = roster.itemWidth;
+      // Views of one copy (the constructor's canonicalList copies them into one buffer again).
+      const itemBytes = r.bytes(n * w).slice();
       const items: Uint8Array[] = new Array(n);
       for (let i = 0; i < n; i++) {
-        items[i] = r.bytes(w).slice();
+        items[i] = itemBytes.subarray(i * w, (i + 1) * w);
         if (i > 0 && compareBytes(items[i - 1] as Uint8Array, items[i] as Uint8Array) >= 0)
           bad('items not sorted and distinct');
       }
