@@ -15,7 +15,7 @@ import { DEFAULT_TABLE_RATIO, MAX_TABLE_RATIO, MIN_POLICY_TABLE_RATIO } from '..
 import { QuorumPsiError } from '../core/errors.js';
 import { findSuite, type Suite } from '../core/group.js';
 import { generateReviewerKeyPair, openAsReviewer } from '../core/seal.js';
-import { bytesToHex, concatBytes, hexToBytes } from '../core/utils.js';
+import { bytesToHex, concatList, hexToBytes } from '../core/utils.js';
 import { splitPublicData } from '../database/pdata.js';
 import { smallestThreshold } from '../threshold/params.js';
 import { ClientAccount, createVoucher } from '../voucher/client.js';
@@ -505,7 +505,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
   const { headerBytes, cells } = splitPublicData(v2.pdata);
   const next: Uint8Array[] = cells.map((c) => c.slice());
   next[1] = suite.encode(suite.mulBase(suite.randomScalar(rng)));
-  const changed = d.accept(concatBytes(headerBytes, ...next), v2.manifest as Uint8Array);
+  const changed = d.accept(concatList([headerBytes, ...next]), v2.manifest as Uint8Array);
   out(
     `  It changes one cell of version 2 after the manifest was signed → client: ${typeof changed === 'string' ? `refused — ${changed}` : 'ACCEPTED (this would be a bug)'}`,
   );

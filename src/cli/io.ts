@@ -515,15 +515,30 @@ export function loadTrust(path: string): {
  * `#` are skipped.
  */
 export function readItems(path: string, width: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  readText(path, 'item list')
-    .split(/\r?\n/)
-    .forEach((line, i) => {
-      const t = line.trim();
-      if (t === '' || t.startsWith('#')) return;
-      out.push(parseHex(t, `${path}:${i + 1}`, width));
-    });
-  if (out.length === 0) throw new CliUsageError(`${path}: no items`);
+  // Line by line into one packed buffer (no array of 10^6 line strings, no buffer per item);
+  // the items returned are views of it.
+  const text = readText(path, 'item list');
+  let packed = new Uint8Array(width * 1024);
+  let count = 0;
+  let line = 0;
+  for (let start = 0; start < text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const t = text.slice(start, end).trim();
+    start = end + 1;
+    if (t === '' || t.startsWith('#')) continue;
+    const x = parseHex(t, `${path}:${line + 1}`, width);
+    if ((count + 1) * width > packed.length) {
+      const grown = new Uint8Array(packed.length * 2);
+      grown.set(packed);
+      packed = grown;
+    }
+    packed.set(x, count * width);
+    count++;
+  }
+  if (count === 0) throw new CliUsageError(`${path}: no items`);
+  const out: Uint8Array[] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = packed.subarray(i * width, (i + 1) * width);
   return out;
 }
 

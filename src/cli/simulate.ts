@@ -26,7 +26,7 @@ import { ParameterError, QuorumPsiError } from '../core/errors.js';
 import type { Suite } from '../core/group.js';
 import { generateReviewerKeyPair, openAsReviewer } from '../core/seal.js';
 import { generateSigningKeyPair, signStatement } from '../core/sign.js';
-import { bytesToHex, concatBytes, defaultRng, type Rng } from '../core/utils.js';
+import { bytesToHex, concatBytes, concatList, defaultRng, type Rng } from '../core/utils.js';
 import {
   type AuditPolicy,
   auditDatabase,
@@ -485,7 +485,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
       .reduce((acc, q) => acc.add(suite.decode(cells[q] as Uint8Array)), suite.identity);
     const next: Uint8Array[] = cells.map((cell) => cell.slice());
     next[c] = suite.encode(suite.mul(hashItem(suite, x), built.alpha).subtract(others));
-    pdata = concatBytes(headerBytes, ...next);
+    pdata = concatList([headerBytes, ...next]);
     claimedRoot = computeRoot(headerBytes, next);
   }
   res.root = bytesToHex(claimedRoot);
@@ -558,7 +558,7 @@ export async function setupDeployment(input: SimulateInput): Promise<Deployment>
     const { headerBytes, cells } = splitPublicData(pdata);
     const next: Uint8Array[] = cells.map((c) => c.slice());
     next[0] = suite.encode(suite.mul(hashItem(suite, te.encode('platform target')), built.alpha));
-    pdata = concatBytes(headerBytes, ...next);
+    pdata = concatList([headerBytes, ...next]);
   }
 
   // ── Client acceptance (SPEC §5) ────────────────────────────────────────────────────────────

@@ -75,6 +75,14 @@ function typeName(v: unknown): string {
 
 /** Concatenate byte arrays. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return concatList(parts);
+}
+
+/**
+ * {@link concatBytes} of an array: for any number of parts (a spread of 10^6 cells into
+ * `concatBytes` overflows the call stack).
+ */
+export function concatList(parts: readonly Uint8Array[]): Uint8Array {
   let len = 0;
   for (const p of parts) len += p.length;
   const out = new Uint8Array(len);

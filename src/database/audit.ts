@@ -53,7 +53,6 @@ import {
   bytesToHex,
   checkBytes,
   compareBytes,
-  concatBytes,
   copyBytes,
   equalBytes,
   i2osp,
@@ -153,9 +152,9 @@ export function decodeAuditBundle(bytes: Uint8Array): AuditBundle {
 
 /** SHA-256 digest of the canonical `X_int`: `u32 count ‖ (u8 len ‖ item)*` (bound in the manifest). */
 export function itemsDigest(items: readonly Uint8Array[]): Uint8Array {
-  const parts: Uint8Array[] = [i2osp(items.length, 4)];
-  for (const x of items) parts.push(Uint8Array.of(x.length), x);
-  return sha256(concatBytes(...parts));
+  const h = sha256.create().update(i2osp(items.length, 4));
+  for (const x of items) h.update(Uint8Array.of(x.length)).update(x);
+  return h.digest();
 }
 
 /** Why an audit failed. */

@@ -42,7 +42,7 @@ import {
 import { ristretto255Sha512 } from '../core/ristretto255.js';
 import { secretMultiplier } from '../core/secret-mul.js';
 import type { Element, Suite } from '../core/suite.js';
-import { concatBytes, copyBytes, defaultRng, type Rng } from '../core/utils.js';
+import { concatList, copyBytes, defaultRng, type Rng } from '../core/utils.js';
 import { auditProofBinding, type BuiltDatabase } from './built-database.js';
 import {
   cellBasesAsync,
@@ -202,7 +202,7 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
 
   // Step 4: public data and root.
   const headerBytes = headerOf(plan);
-  const publicData = concatBytes(headerBytes, ...cells);
+  const publicData = concatList([headerBytes, ...cells]);
   const root = computeRoot(headerBytes, cells);
 
   // Step 5: audit proof over all cells (B_j → P_j under α, with G → L).
