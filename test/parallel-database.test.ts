@@ -29,7 +29,7 @@ import {
 } from '../src/database/builder.js';
 import { computeRoot, rateToU32, splitPublicData } from '../src/database/pdata.js';
 import { layoutTable, tableSize } from '../src/database/table.js';
-import { forgetfulExecutor, usePools } from './helpers/executors.js';
+import { forgetfulExecutor, reversingExecutor, usePools } from './helpers/executors.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
@@ -52,6 +52,10 @@ const MODES: [string, () => ParallelOptions][] = [
   [
     'an executor that holds nothing, chunks of 4',
     () => ({ executor: forgetfulExecutor(2), chunkSize: 4 }),
+  ],
+  [
+    'an executor that reports results last chunk first, chunks of 5',
+    () => ({ executor: reversingExecutor(2), chunkSize: 5 }),
   ],
   ['a pool of 1 thread, chunks of 4', () => ({ executor: pool(1), chunkSize: 4 })],
   ['a pool of 2 threads, chunks of 4', () => ({ executor: pool(2), chunkSize: 4 })],
@@ -155,7 +159,7 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
       }
     });
 
-    it('progress per chunk: hash (fillers and placed items), blind and prove, up to the table size', async () => {
+    it('progress per chunk: layout (items), then hash (fillers and placed items), blind and prove, up to the table size', async () => {
       const events: Progress[] = [];
       await buildDatabaseAsync(dropItems, {
         ...fresh(dropping),
@@ -171,7 +175,16 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
         expect(ev.map((e) => e.done)).toEqual([...ev.map((e) => e.done)].sort((a, b) => a - b));
         expect(ev.at(-1)?.done).toBe(n);
       }
-      expect([...new Set(events.map((e) => e.phase))]).toEqual(['hash', 'blind', 'prove']);
+      expect([...new Set(events.map((e) => e.phase))]).toEqual([
+        'layout',
+        'hash',
+        'blind',
+        'prove',
+      ]);
+      const laid = events.filter((e) => e.phase === 'layout');
+      expect(laid.length).toBe(Math.ceil(dropItems.length / 10));
+      expect(laid.every((e) => e.total === dropItems.length)).toBe(true);
+      expect(laid.at(-1)?.done).toBe(dropItems.length);
     });
 
     it('bad parameters are refused as by buildDatabase (a rejection, nothing run)', async () => {
@@ -379,7 +392,7 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
       });
     }
 
-    it('progress per chunk: hash, encode and verify, up to the table size', async () => {
+    it('progress per chunk: layout (items), then hash, encode and verify, up to the table size', async () => {
       const events: Progress[] = [];
       const v = await auditDatabaseAsync(built.publicData, bundle, {
         ...base,
@@ -388,7 +401,15 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
         onProgress: (p) => events.push(p),
       });
       expect(v.ok).toBe(true);
-      expect([...new Set(events.map((e) => e.phase))]).toEqual(['hash', 'encode', 'verify']);
+      expect([...new Set(events.map((e) => e.phase))]).toEqual([
+        'layout',
+        'hash',
+        'encode',
+        'verify',
+      ]);
+      const laid = events.filter((e) => e.phase === 'layout');
+      expect(laid.every((e) => e.total === w.items.length)).toBe(true);
+      expect(laid.at(-1)?.done).toBe(w.items.length);
       for (const phase of ['hash', 'encode', 'verify'] as const) {
         const ev = events.filter((e) => e.phase === phase);
         expect(ev.every((e) => e.total === header.table.size)).toBe(true);

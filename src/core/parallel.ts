@@ -10,8 +10,9 @@
  *   optionally the composites of the proof that produced it, multiply by `k`, encode) and
  *   `composites` (the partial composites `Σ d_i·C_i`, `Σ d_i·D_i` of DLEQ proofs over one index
  *   range, see `compositeWeightsAt` in ./dleq.ts); for the database build and audit,
- *   `hash` (hash-to-group of fixed-width messages: items, fillers) and `bases` (the cell bases
- *   `B_j` encoded and, when building, the cells `α·B_j`). Multiplications by a secret (`k`, `α`)
+ *   `positions` (the table layout's step 0), `hash` (hash-to-group of fixed-width messages:
+ *   items, fillers; raw points out) and `bases` (the cell bases `B_j`, raw points in, encoded
+ *   and, when building, the cells `α·B_j`). Multiplications by a secret (`k`, `α`)
  *   use the suite's constant-time `mul`; the variable-time MSMs take public data only, as in
  *   ./dleq.ts.
  * - An {@link Executor} maps a kernel over `count` chunks. {@link inThreadExecutor} runs them
@@ -25,9 +26,16 @@
  * @module
  */
 
+import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+import { type CellNonces, itemPositions } from '../database/table.js';
 import { bulkCodec } from './bulk-codec.js';
 import { compositeWeightsAt, type DleqConfig } from './dleq.js';
 import { DecodeError } from './errors.js';
+import {
+  encodeRawPoint,
+  hashToRistrettoRaw,
+  RAW_POINT_BYTES as RISTRETTO_RAW_BYTES,
+} from './ristretto-limbs.js';
 import { secretMultiplier } from './secret-mul.js';
 import { type Element, registeredSuite, type Suite } from './suite.js';
 
@@ -124,10 +132,25 @@ export interface ReleaseTask {
 }
 
 /**
- * `hash`: `HashToGroup(msg, dst)` for each message of a chunk (fixed width), returned as the
- * points' coordinates ({@link elementCoords}): the points go on to group additions in the calling
- * thread (the database's reverse-order subtraction), which an encoding would make pay one decode
- * each there.
+ * `positions`: step 0 of the table layout (src/database/table.ts `itemPositions`) for a chunk of
+ * items: three cell positions per item, three SHA-256 each.
+ */
+export interface PositionsTask {
+  readonly nonces: CellNonces;
+  readonly nPrime: number;
+  /** Item width in bytes. */
+  readonly width: number;
+  /** The chunk's items, concatenated. */
+  readonly items: Uint8Array;
+}
+export interface PositionsResult {
+  readonly positions: Int32Array;
+}
+
+/**
+ * `hash`: `HashToGroup(msg, dst)` for each message of a chunk (fixed width), returned as raw
+ * points ({@link pointsToRaw}): the points go on to group additions in the calling thread (the
+ * database's reverse-order subtraction), which an encoding would make pay one decode each there.
  */
 export interface HashTask {
   readonly suite: number;
@@ -138,13 +161,13 @@ export interface HashTask {
   readonly msgs: Uint8Array;
 }
 export interface HashResult {
-  /** The points' coordinates, concatenated ({@link elementCoords}). */
-  readonly coords: bigint[];
+  /** The points, raw ({@link pointsToRaw}), concatenated. */
+  readonly points: Uint8Array;
 }
 
 /**
- * `bases`: cells `[from, from + c)` of a database, given their bases `B_j` as coordinates
- * ({@link elementCoords}): the encoded bases (for the audit proof's statement) and, with `k`
+ * `bases`: cells `[from, from + c)` of a database, given their bases `B_j` as raw points
+ * ({@link pointsToRaw}): the encoded bases (for the audit proof's statement) and, with `k`
  * (the builder's secret `α`), the encoded cells `k·B_j` (constant-time multiplication).
  */
 export interface BasesTask {
@@ -152,7 +175,8 @@ export interface BasesTask {
   /** The blinding secret, or `null` to encode the bases only (the audit). */
   readonly k: bigint | null;
   readonly from: number;
-  readonly coords: bigint[];
+  /** The bases, raw ({@link pointsToRaw}), concatenated. */
+  readonly points: Uint8Array;
   /** Keep the bases as points for a later `composites` task of the same job (its stage 0). */
   readonly hold: HoldKey | null;
 }
@@ -168,6 +192,7 @@ export interface Kernels {
   mask: [MaskTask, MaskResult];
   hop: [HopTask, HopResult];
   composites: [CompositesTask, CompositesResult];
+  positions: [PositionsTask, PositionsResult];
   hash: [HashTask, HashResult];
   bases: [BasesTask, BasesResult];
   release: [ReleaseTask, null];
@@ -243,11 +268,19 @@ export function unpackPoints(suite: Suite, packed: BigUint64Array): Element[] {
 export class KernelContext {
   readonly #held = new Map<
     string,
-    Map<number, { from: number; count: number; suite: Suite; packed: BigUint64Array }>
+    Map<
+      number,
+      {
+        from: number;
+        count: number;
+        suite: Suite;
+        packed: BigUint64Array | null;
+        raw: Uint8Array | null;
+      }
+    >
   >();
 
-  /** Hold `points` (packed, {@link packPoints}) for a later task of the same job. */
-  hold(key: HoldKey, from: number, points: readonly Element[], suite: Suite): void {
+  #job(key: HoldKey) {
     let job = this.#held.get(key.job);
     if (!job) {
       job = new Map();
@@ -257,7 +290,25 @@ export class KernelContext {
         this.#held.delete(old);
       }
     }
-    job.set(key.chunk, { from, count: points.length, suite, packed: packPoints(suite, points) });
+    return job;
+  }
+
+  /** Hold `points` (packed, {@link packPoints}) for a later task of the same job. */
+  hold(key: HoldKey, from: number, points: readonly Element[], suite: Suite): void {
+    this.#job(key).set(key.chunk, {
+      from,
+      count: points.length,
+      suite,
+      packed: packPoints(suite, points),
+      raw: null,
+    });
+  }
+
+  /** Hold `raw` points ({@link pointsToRaw}; kept as they are, not copied) for a later task. */
+  holdRaw(key: HoldKey, from: number, raw: Uint8Array, suite: Suite): void {
+    const count = raw.length / rawPointBytes(suite);
+    if (!Number.isInteger(count)) throw new RangeError('holdRaw: not a whole number of points');
+    this.#job(key).set(key.chunk, { from, count, suite, packed: null, raw });
   }
 
   /** The points held under `key` if they are those of `[from, from + count)` (and forget them). */
@@ -267,7 +318,8 @@ export class KernelContext {
     if (!job || !e) return null;
     job.delete(key.chunk);
     if (job.size === 0) this.#held.delete(key.job);
-    return e.from === from && e.count === count ? unpackPoints(e.suite, e.packed) : null;
+    if (e.from !== from || e.count !== count) return null;
+    return e.packed ? unpackPoints(e.suite, e.packed) : rawToPoints(e.suite, e.raw as Uint8Array);
   }
 
   /** Forget what is held under `key` without unpacking it. */
@@ -500,30 +552,91 @@ export function elementsFromCoords(suite: Suite, coords: readonly bigint[]): Ele
   return out;
 }
 
+/** Bytes per raw point ({@link pointsToRaw}): 32 per coordinate. */
+export function rawPointBytes(suite: Suite): number {
+  return coordsPerElement(suite) * 32;
+}
+
+const isRistretto = (suite: Suite): boolean =>
+  suite.shortName === 'ristretto255' && coordsPerElement(suite) * 32 === RISTRETTO_RAW_BYTES;
+
+/**
+ * Raw points: each point's internal coordinates ({@link elementCoords}), each as 32
+ * little-endian bytes, concatenated. One typed array instead of point objects with bigint
+ * fields: it moves between threads without copying and holds a million bases in 128 MB
+ * (ristretto255; 96 bytes a point on P-256). Like {@link elementCoords}, not canonical, never on
+ * the wire: every output is encoded canonically. On ristretto255 the database's rounds write and
+ * read it on limbs (src/core/ristretto-limbs.ts), with no bigint on the way.
+ */
+export function pointsToRaw(suite: Suite, points: readonly Element[]): Uint8Array {
+  const coords = elementCoords(suite, points);
+  const out = new Uint8Array(coords.length * 32);
+  for (let i = 0; i < coords.length; i++) out.set(numberToBytesLE(coords[i] as bigint, 32), i * 32);
+  return out;
+}
+
+/** The points of {@link pointsToRaw} (the coordinates are checked in range by noble). */
+export function rawToPoints(suite: Suite, raw: Uint8Array): Element[] {
+  if (raw.length % rawPointBytes(suite) !== 0)
+    throw new RangeError('raw points: not a whole number of points');
+  const coords: bigint[] = new Array(raw.length / 32);
+  for (let i = 0; i < coords.length; i++)
+    coords[i] = bytesToNumberLE(raw.subarray(i * 32, (i + 1) * 32));
+  return elementsFromCoords(suite, coords);
+}
+
+function positionsKernel(t: PositionsTask): PositionsResult {
+  return { positions: itemPositions(t.nonces, t.items, t.width, t.nPrime) };
+}
+
 function hashKernel(suite: Suite, t: HashTask): HashResult {
   if (t.width < 1 || t.msgs.length % t.width !== 0)
     throw new RangeError('hash: not a whole number of messages');
   const c = t.msgs.length / t.width;
+  const msg = (i: number) => t.msgs.subarray(i * t.width, (i + 1) * t.width);
+  if (isRistretto(suite)) {
+    const out = new Uint8Array(c * RISTRETTO_RAW_BYTES);
+    for (let i = 0; i < c; i++) hashToRistrettoRaw(msg(i), t.dst, out, i * RISTRETTO_RAW_BYTES);
+    return { points: out };
+  }
   const codec = bulkCodec(suite);
   const pts: Element[] = new Array(c);
-  for (let i = 0; i < c; i++)
-    pts[i] = codec.hashToGroup(t.msgs.subarray(i * t.width, (i + 1) * t.width), t.dst);
-  return { coords: elementCoords(suite, pts) };
+  for (let i = 0; i < c; i++) pts[i] = codec.hashToGroup(msg(i), t.dst);
+  return { points: pointsToRaw(suite, pts) };
+}
+
+/** `encode` of every raw point, concatenated (the suite's own error for the identity). */
+function encodeRaw(suite: Suite, raw: Uint8Array): Uint8Array {
+  const Ne = suite.elementLength;
+  if (isRistretto(suite)) {
+    const c = raw.length / RISTRETTO_RAW_BYTES;
+    const out = new Uint8Array(c * Ne);
+    for (let i = 0; i < c; i++) {
+      if (!encodeRawPoint(raw, i * RISTRETTO_RAW_BYTES, out, i * Ne)) {
+        const [P] = rawToPoints(
+          suite,
+          raw.subarray(i * RISTRETTO_RAW_BYTES, (i + 1) * RISTRETTO_RAW_BYTES),
+        );
+        bulkCodec(suite).encode(P as Element); // throws the suite's error for the identity
+      }
+    }
+    return out;
+  }
+  return concatEncodings(bulkCodec(suite).encodeAll(rawToPoints(suite, raw)), Ne);
 }
 
 function basesKernel(ctx: KernelContext, suite: Suite, t: BasesTask): BasesResult {
   const Ne = suite.elementLength;
-  const B = elementsFromCoords(suite, t.coords);
-  const codec = bulkCodec(suite);
-  const bases = concatEncodings(codec.encodeAll(B), Ne);
+  const bases = encodeRaw(suite, t.points);
   let cells: Uint8Array | null = null;
   if (t.k !== null) {
+    const B = rawToPoints(suite, t.points);
     const P: Element[] = new Array(B.length);
     const mul = secretMultiplier(suite, t.k);
     for (let i = 0; i < B.length; i++) P[i] = mul(B[i] as Element);
-    cells = concatEncodings(codec.encodeAll(P), Ne);
+    cells = concatEncodings(bulkCodec(suite).encodeAll(P), Ne);
   }
-  if (t.hold) ctx.hold(t.hold, t.from, B, suite);
+  if (t.hold) ctx.holdRaw(t.hold, t.from, t.points, suite);
   return { bases, cells };
 }
 
@@ -550,6 +663,8 @@ export function runKernel<K extends KernelName>(
       const t = input as CompositesTask;
       return composites(ctx, suiteOf(t.suite), t) as KernelOutput<K>;
     }
+    case 'positions':
+      return positionsKernel(input as PositionsTask) as KernelOutput<K>;
     case 'hash': {
       const t = input as HashTask;
       return hashKernel(suiteOf(t.suite), t) as KernelOutput<K>;
@@ -642,12 +757,12 @@ export function newJobId(): string {
 export interface Progress {
   /**
    * The NGO ring: `mask` (stage 0), `hop` (verify the incoming proof, multiply), `prove` (the
-   * outgoing proof's composites), `verify` (board proofs). The database build: `hash` (items
-   * and fillers to the group), `blind` (cells `α·B_j`, encoded with their bases), `prove` (the
-   * audit proof's composite). The audit: `hash` (the same), `encode` (the rebuilt bases),
+   * outgoing proof's composites), `verify` (board proofs). The database build: `layout` (the
+   * items' cell positions), `hash` (items and fillers to the group), `blind` (cells `α·B_j`, encoded with their bases), `prove` (the
+   * audit proof's composite). The audit: `layout` and `hash` (the same), `encode` (the rebuilt bases),
    * `verify` (cells decoded, the audit proof's composites).
    */
-  readonly phase: 'mask' | 'hop' | 'prove' | 'verify' | 'hash' | 'blind' | 'encode';
+  readonly phase: 'mask' | 'hop' | 'prove' | 'verify' | 'layout' | 'hash' | 'blind' | 'encode';
   /** Elements done and to do in this phase. */
   readonly done: number;
   readonly total: number;

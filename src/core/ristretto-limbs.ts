@@ -353,13 +353,18 @@ const h2 = newFePoint();
  * normalised); the same element as noble's. Constant time (module doc).
  */
 export function fromUniformBytesLimbs(bytes: Uint8Array): ExtendedCoords {
+  return toCoords(fromUniformBytesFe(bytes));
+}
+
+/** {@link fromUniformBytesLimbs} on limbs: the point in scratch space, valid until the next call. */
+function fromUniformBytesFe(bytes: Uint8Array): FePoint {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 64) {
     throw new RangeError('fromUniformBytes: expected 64 bytes');
   }
   mapToRistrettoLimbs(h1, bytes, 0);
   mapToRistrettoLimbs(h2, bytes, 32);
   addPoints(h1, h1, h2);
-  return toCoords(h1);
+  return h1;
 }
 
 /**
@@ -375,7 +380,7 @@ export function ristrettoHasherLimbs(dst: Uint8Array): (msg: Uint8Array) => Exte
 }
 
 let lastDst: Uint8Array | undefined;
-let lastHasher: ((msg: Uint8Array) => ExtendedCoords) | undefined;
+let lastExpand: ((msg: Uint8Array) => Uint8Array) | undefined;
 
 /**
  * RFC 9380 `hash_to_ristretto255(msg)` with domain separation tag `dst`, on limbs: see
@@ -383,13 +388,18 @@ let lastHasher: ((msg: Uint8Array) => ExtendedCoords) | undefined;
  * DST is public), so repeated calls with one DST save one SHA-512 compression each.
  */
 export function hashToRistrettoLimbs(msg: Uint8Array, dst: Uint8Array): ExtendedCoords {
+  return toCoords(hashToRistrettoFe(msg, dst));
+}
+
+/** {@link hashToRistrettoLimbs} on limbs: the point in scratch space, valid until the next call. */
+function hashToRistrettoFe(msg: Uint8Array, dst: Uint8Array): FePoint {
   if (!(msg instanceof Uint8Array)) throw new TypeError('hashToRistretto: msg must be bytes');
-  if (lastHasher === undefined || lastDst === undefined || !sameBytes(lastDst, dst)) {
-    const h = ristrettoHasherLimbs(dst); // validates dst
+  if (lastExpand === undefined || lastDst === undefined || !sameBytes(lastDst, dst)) {
+    const e = xmdExpander(sha512, dst, 64); // validates dst
     lastDst = Uint8Array.from(dst);
-    lastHasher = h;
+    lastExpand = e;
   }
-  return lastHasher(msg);
+  return fromUniformBytesFe(lastExpand(msg));
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -402,4 +412,98 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function hashToRistrettoPoint(msg: Uint8Array, dst: Uint8Array): RistrettoPoint {
   const c = hashToRistrettoLimbs(msg, dst);
   return new ristretto255.Point(new ed25519.Point(c.X, c.Y, c.Z, c.T));
+}
+
+/**
+ * Raw points: a point's extended coordinates `X, Y, Z, T`, each as its canonical value in 32
+ * little-endian bytes ({@link RAW_POINT_BYTES} per point). A representation for passing points
+ * between threads and holding many of them in one buffer, without an encoding's inversion or
+ * square root; never on the wire, never compared (src/core/parallel.ts `pointsToRaw`).
+ */
+export const RAW_POINT_BYTES = 128;
+
+/** Loads the raw point at `raw[offset..offset+128)` into `o`. Constant time. */
+export function loadRawPoint(o: FePoint, raw: Uint8Array, offset: number): void {
+  feFromBytes(o.X, raw, offset);
+  feFromBytes(o.Y, raw, offset + 32);
+  feFromBytes(o.Z, raw, offset + 64);
+  feFromBytes(o.T, raw, offset + 96);
+}
+
+/** Stores `p` as a raw point at `raw[offset..offset+128)`. Constant time. */
+export function storeRawPoint(raw: Uint8Array, offset: number, p: FePoint): void {
+  feToBytes(raw, p.X, offset);
+  feToBytes(raw, p.Y, offset + 32);
+  feToBytes(raw, p.Z, offset + 64);
+  feToBytes(raw, p.T, offset + 96);
+}
+
+/** A point on limbs for the callers of the raw functions (scratch of their own). */
+export const newRawScratch = newFePoint;
+
+/**
+ * {@link hashToRistrettoLimbs} written as a raw point at `out[offset..offset+128)`: the same
+ * element, with no bigint on the way. Constant time (the module doc's limits).
+ */
+export function hashToRistrettoRaw(
+  msg: Uint8Array,
+  dst: Uint8Array,
+  out: Uint8Array,
+  offset: number,
+): void {
+  storeRawPoint(out, offset, hashToRistrettoFe(msg, dst));
+}
+
+/**
+ * `o = p − q` on edwards25519 (o may alias p or q): {@link addPoints} with `−q = (−X, Y, Z, −T)`
+ * folded in (the two products swap and `T1·2d·T2` changes sign). Complete. Inputs reduced
+ * (or loaded); output reduced. Used on public points only (the database's bases).
+ */
+export function subPoints(o: FePoint, p: FePoint, q: FePoint): void {
+  const a = s0;
+  const b = s1;
+  const c = s2;
+  const d = s3;
+  feSub(a, p.Y, p.X);
+  feAdd(s4, q.Y, q.X);
+  feMul(a, a, s4); // (Y1 - X1)·(Y2 + X2)
+  feAdd(b, p.Y, p.X);
+  feSub(s4, q.Y, q.X);
+  feMul(b, b, s4); // (Y1 + X1)·(Y2 - X2)
+  feMul(c, p.T, D2);
+  feMul(c, c, q.T); // T1·2d·T2 (negated below)
+  feAdd(d, p.Z, p.Z);
+  feMul(d, d, q.Z); // 2·Z1·Z2
+  const e = s4;
+  const f = s5;
+  const g = s6;
+  const h = s7;
+  feSub(e, b, a);
+  feAdd(f, d, c);
+  feSub(g, d, c);
+  feAdd(h, b, a);
+  feMul(o.X, e, f);
+  feMul(o.Y, g, h);
+  feMul(o.Z, f, g);
+  feMul(o.T, e, h);
+}
+
+const rawEnc = newFePoint();
+
+/**
+ * RFC 9496 Encode of the raw point at `raw[offset..offset+128)`, written to `out` at `outOffset`;
+ * `false` (and nothing written) for the identity, whose encoding the suite refuses with its own
+ * error. Constant time apart from that answer.
+ */
+export function encodeRawPoint(
+  raw: Uint8Array,
+  offset: number,
+  out: Uint8Array,
+  outOffset: number,
+): boolean {
+  loadRawPoint(rawEnc, raw, offset);
+  // The identity's class (E[4]): X = 0 or Y = 0, as noble's `is0` decides it.
+  if ((feIsZero(rawEnc.X) | feIsZero(rawEnc.Y)) === 1) return false;
+  encodeRistrettoFe(rawEnc, out, outOffset);
+  return true;
 }

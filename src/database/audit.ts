@@ -64,6 +64,7 @@ import {
   cellChunks,
   cellComposites,
   encodeBases,
+  layoutTableAsync,
   releaseHeld,
 } from './cell-rounds.js';
 import { canonicalItems, cellBases } from './items.js';
@@ -410,9 +411,11 @@ export function auditDatabase(
  * run on `opts.executor` (default: this thread, yielding between chunks; `quorum-psi/workers` for
  * a pool of Node worker threads), issue 15. The same verdict as {@link auditDatabase} (the same
  * object: for a failure, the same kind and reason), whatever the executor and chunk size. Steps
- * 1 and 4 and the layout run here; then three rounds of chunks:
- * 1. `hash` (progress phase `hash`): every filler and placed item to the group; here, in reverse
- *    peeling order, `B_c = H(x) − B_a − B_b` (additions only);
+ * 1 and 4 run here; then four rounds of chunks:
+ * 0. `positions` (progress phase `layout`): the items' cell positions; here, the peeling;
+ * 1. `hash` (phase `hash`): every filler and placed item to the group, as raw points, while this
+ *    thread computes the root; here, in reverse peeling order, `B_c = H(x) − B_a − B_b`
+ *    (additions only, on limbs for ristretto255);
  * 2. `bases` (phase `encode`): the rebuilt bases encoded; here, the proof's seed;
  * 3. `composites` (phase `verify`): the cells decoded, the partial composites `Σ d_j·B_j` and
  *    `Σ d_j·P_j`; here, a cell that does not decode (the first), then the one proof checked from
@@ -429,15 +432,19 @@ export async function auditDatabaseAsync(
     if ('ok' in pre) return pre;
     const { suite, bundle, headerBytes, cells, header } = pre;
     const Ne = suite.elementLength;
-    const root = computeRoot(headerBytes, cells);
-    const layout = layoutTable(
+    const layout = await layoutTableAsync(
       bundle.items as Uint8Array[],
       header.table.nonces,
       header.table.size,
+      opts,
     );
-    const B = await cellBasesAsync(suite, bundle.items, layout, bundle.fillerSeed, opts);
+    // The bases are hashed on the executor while this thread computes the root.
+    const hashing = cellBasesAsync(suite, bundle.items, layout, bundle.fillerSeed, opts);
+    hashing.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+    const root = computeRoot(headerBytes, cells);
+    const B = await hashing;
     const ex = opts.executor ?? inThreadExecutor();
-    const n = B.length;
+    const n = layout.size;
     const c = cellChunks(ex, n, opts);
     if (cells.length !== n)
       throw new RangeError('audit: the public data holds another number of cells than the table');

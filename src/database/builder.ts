@@ -49,6 +49,7 @@ import {
   cellChunks,
   cellComposites,
   encodeBases,
+  layoutTableAsync,
   releaseHeld,
 } from './cell-rounds.js';
 import { canonicalItems, cellBases } from './items.js';
@@ -116,6 +117,23 @@ interface BuildPlan {
 
 /** Steps 1-2 and `L` (the same for the synchronous and asynchronous builds). */
 function planBuild(itemsIn: readonly Uint8Array[], opts: BuildOptions): BuildPlan {
+  const pre = prePlan(itemsIn, opts);
+  return finishPlan(pre, layoutTable(pre.items, pre.nonces, pre.size));
+}
+
+/** {@link planBuild} with the layout's positions on `opts.executor` (`layoutTableAsync`). */
+async function planBuildAsync(
+  itemsIn: readonly Uint8Array[],
+  opts: BuildOptions & ParallelOptions,
+): Promise<BuildPlan> {
+  const pre = prePlan(itemsIn, opts);
+  return finishPlan(pre, await layoutTableAsync(pre.items, pre.nonces, pre.size, opts));
+}
+
+/** A plan before its layout: step 1, and the canonical items and table size of step 2. */
+type PrePlan = Omit<BuildPlan, 'layout' | 'L' | 'Lbytes'> & { readonly size: number };
+
+function prePlan(itemsIn: readonly Uint8Array[], opts: BuildOptions): PrePlan {
   // The builder's default suite is ristretto255 (a builder that passes P-256 still bundles it).
   const suite = opts.suite ?? ristretto255Sha512;
   const rng = opts.rng ?? defaultRng;
@@ -140,9 +158,6 @@ function planBuild(itemsIn: readonly Uint8Array[], opts: BuildOptions): BuildPla
   if (items.some((x) => x.length !== itemWidth)) {
     throw new ParameterError('params.item-width', `every item must be ${itemWidth} bytes`);
   }
-  const size = tableSize(items.length, ratio);
-  const layout = layoutTable(items, nonces, size);
-  const L = suite.mulBase(alpha);
   return {
     suite,
     rng,
@@ -152,11 +167,15 @@ function planBuild(itemsIn: readonly Uint8Array[], opts: BuildOptions): BuildPla
     alpha,
     items,
     itemWidth,
-    layout,
-    L,
-    Lbytes: suite.encode(L),
+    size: tableSize(items.length, ratio),
     contributions: opts.contributions,
   };
+}
+
+function finishPlan(pre: PrePlan, layout: TableLayout): BuildPlan {
+  const { size: _size, ...rest } = pre;
+  const L = pre.suite.mulBase(pre.alpha);
+  return { ...rest, layout, L, Lbytes: pre.suite.encode(L) };
 }
 
 function headerOf(plan: BuildPlan): Uint8Array {
@@ -235,10 +254,12 @@ function elementViews(bytes: Uint8Array, Ne: number): Uint8Array[] {
  * (default: this thread, yielding between chunks; `quorum-psi/workers` for a pool of Node worker
  * threads), issue 15. Returns the same {@link BuiltDatabase} (public data, root, `α`, audit
  * material, proof: the same bytes) as {@link buildDatabase} with the same `rng` state, whatever
- * the executor and chunk size. Three rounds of chunks, with the sequential steps here between
+ * the executor and chunk size. Four rounds of chunks, with the sequential steps here between
  * them:
- * 1. `hash` (progress phase `hash`): every filler and every placed item to the group; here, the
- *    layout before it and, in reverse peeling order, `B_c = H(x) − B_a − B_b` (additions only);
+ * 0. `positions` (progress phase `layout`): the items' cell positions; here, the peeling;
+ * 1. `hash` (phase `hash`): every filler and every placed item to the group, as raw points; here,
+ *    in reverse peeling order, `B_c = H(x) − B_a − B_b` (additions only, on limbs for
+ *    ristretto255);
  * 2. `bases` (phase `blind`): `α·B_j` by the constant-time multiplication, cells and bases
  *    encoded; here, the header, the public data, the Merkle root and the proof's seed (one
  *    sequential hash over every `B_j`, `P_j`);
@@ -249,7 +270,7 @@ export async function buildDatabaseAsync(
   itemsIn: readonly Uint8Array[],
   opts: BuildOptions & ParallelOptions,
 ): Promise<BuiltDatabase> {
-  const plan = planBuild(itemsIn, opts);
+  const plan = await planBuildAsync(itemsIn, opts);
   const { suite, alpha, L, layout } = plan;
   const Ne = suite.elementLength;
   const ex = opts.executor ?? inThreadExecutor();

@@ -13,19 +13,33 @@ import {
   type BasesResult,
   type CompositesResult,
   chunkSizeFor,
-  coordsPerElement,
   type Executor,
-  elementCoords,
-  elementsFromCoords,
   type HashResult,
   inThreadExecutor,
   newJobId,
   type ParallelOptions,
+  type PositionsResult,
   type Progress,
+  pointsToRaw,
+  rawPointBytes,
+  rawToPoints,
 } from '../core/parallel.js';
+import {
+  loadRawPoint,
+  newRawScratch,
+  RAW_POINT_BYTES,
+  storeRawPoint,
+  subPoints,
+} from '../core/ristretto-limbs.js';
 import type { Element, Suite } from '../core/suite.js';
-import { fillerCells, fillerDst, fillerMessage, itemDst, subtractPeeled } from './items.js';
-import type { TableLayout } from './table.js';
+import { fillerCells, fillerDst, fillerMessage, itemDst } from './items.js';
+import {
+  type CellNonces,
+  checkLayoutInput,
+  layoutTable,
+  peelTable,
+  type TableLayout,
+} from './table.js';
 
 /** How the `n` cells are cut into chunks, and the job that holds their points. */
 export interface CellChunks {
@@ -63,17 +77,18 @@ function track(c: CellChunks, phase: Progress['phase']) {
 }
 
 /**
- * Round `bases`: every `B_j` encoded and, with `k`, multiplied by `k` (constant time) and encoded
- * as a cell; each thread keeps its chunk's points for {@link cellComposites}. Returns the
+ * Round `bases`: every `B_j` (raw points, {@link cellBasesAsync}) encoded and, with `k`,
+ * multiplied by `k` (constant time) and encoded as a cell; each thread keeps its chunk's points for {@link cellComposites}. Returns the
  * results in chunk order.
  */
 export function encodeBases(
   c: CellChunks,
   suite: Suite,
-  B: readonly Element[],
+  B: Uint8Array,
   k: bigint | null,
   phase: Progress['phase'],
 ): Promise<BasesResult[]> {
+  const w = rawPointBytes(suite);
   return c.ex.map(
     'bases',
     c.count,
@@ -83,7 +98,7 @@ export function encodeBases(
         suite: suite.id,
         k,
         from: lo,
-        coords: elementCoords(suite, B.slice(lo, hi)),
+        points: B.slice(lo * w, hi * w),
         hold: { job: c.job, chunk: i },
       };
     },
@@ -128,10 +143,55 @@ export async function releaseHeld(c: CellChunks): Promise<void> {
 }
 
 /**
- * `cellBases` (items.ts) with the hash-to-group of every filler and every placed item cut into chunks
- * and run on `opts.executor` (progress phase `hash`); the subtractions, group additions only,
- * follow here in reverse peeling order ({@link subtractPeeled}). The same elements as
- * `cellBases` (items.ts). The builder's and the auditor's asynchronous versions start here.
+ * `layoutTable` (table.ts) with its step 0, the items' cell positions (three SHA-256 per item),
+ * cut into chunks and run on `opts.executor` (progress phase `layout`); the peeling follows here.
+ * The same layout and the same errors, checked first and in the same order. Items of different
+ * widths (which the database never has) are laid out in this thread.
+ */
+export async function layoutTableAsync(
+  items: readonly Uint8Array[],
+  nonces: CellNonces,
+  nPrime: number,
+  opts: ParallelOptions = {},
+): Promise<TableLayout> {
+  const checked = checkLayoutInput(items, nonces, nPrime);
+  const n = items.length;
+  const width = n > 0 ? (items[0] as Uint8Array).length : 0;
+  if (n === 0 || items.some((x) => x.length !== width)) return layoutTable(items, nonces, nPrime);
+  const ex = opts.executor ?? inThreadExecutor();
+  const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
+  const positions = new Int32Array(3 * n);
+  let done = 0;
+  await ex.map(
+    'positions',
+    Math.ceil(n / size),
+    (c) => {
+      const lo = c * size;
+      const hi = Math.min(n, lo + size);
+      const chunk = new Uint8Array((hi - lo) * width);
+      for (let i = lo; i < hi; i++) chunk.set(items[i] as Uint8Array, (i - lo) * width);
+      return { nonces: checked, nPrime, width, items: chunk };
+    },
+    {
+      onResult: (c, r: PositionsResult) => {
+        positions.set(r.positions, 3 * c * size);
+        done += r.positions.length / 3;
+        opts.onProgress?.({ phase: 'layout', done, total: n });
+      },
+    },
+  );
+  return peelTable(positions, nPrime);
+}
+
+/**
+ * `cellBases` (items.ts) with the hash-to-group of every filler and every placed item cut into
+ * chunks and run on `opts.executor` (progress phase `hash`), and the subtractions, group
+ * additions only, done here in reverse peeling order ({@link subtractPeeledRaw}) as the hashes
+ * arrive: the fillers' chunks go first, then the items' from the last peeled, so each item's
+ * other two cells are final when its chunk is in (the subtractions overlap the hashing, which
+ * leaves this thread only the last chunk's). The same elements as `cellBases`, as raw points
+ * (src/core/parallel.ts `pointsToRaw`: `layout.size` of them, in cell order; 128 bytes each on
+ * ristretto255, 96 on P-256). The builder's and the auditor's asynchronous versions start here.
  */
 export async function cellBasesAsync(
   suite: Suite,
@@ -139,23 +199,43 @@ export async function cellBasesAsync(
   layout: TableLayout,
   fillerSeed: Uint8Array,
   opts: ParallelOptions = {},
-): Promise<Element[]> {
+): Promise<Uint8Array> {
   const ex = opts.executor ?? inThreadExecutor();
   const fillers = fillerCells(layout);
-  const { order } = layout;
+  const { order, free } = layout;
   const F = fillers.length;
   const I = order.length;
   const total = F + I;
   const size = chunkSizeFor(total, ex.workers, opts.chunkSize);
   const countF = Math.ceil(F / size);
   const countI = Math.ceil(I / size);
+  // Item chunk `j` (map index `countF + j`) holds peeling positions `[lo, hi)`, from the end.
+  const itemRange = (j: number): [number, number] => {
+    const hi = I - j * size;
+    return [Math.max(0, hi - size), hi];
+  };
   const fw = fillerSeed.length + 4;
   const iw = I > 0 ? (items[order[0] as number] as Uint8Array).length : 1;
   const fdst = fillerDst(suite);
   const idst = itemDst(suite);
-  const w = coordsPerElement(suite);
+  const w = rawPointBytes(suite);
+  // Every cell's point: the fillers' `H_F`, and `H(x)` in each placed item's free cell, which
+  // the subtractions then turn into `B_c` in place.
+  const B = new Uint8Array(layout.size * w);
+  const arrived = new Uint8Array(countI);
+  let fillersLeft = countF;
+  let nextItems = 0; // the next item chunk to subtract
+  const subtract = subtractor(suite, layout, B);
+  const advance = () => {
+    if (fillersLeft > 0) return;
+    while (nextItems < countI && arrived[nextItems] === 1) {
+      const [lo, hi] = itemRange(nextItems);
+      subtract(lo, hi);
+      nextItems++;
+    }
+  };
   let done = 0;
-  const results = await ex.map(
+  await ex.map(
     'hash',
     countF + countI,
     (c) => {
@@ -167,8 +247,7 @@ export async function cellBasesAsync(
           msgs.set(fillerMessage(fillerSeed, fillers[p] as number), (p - lo) * fw);
         return { suite: suite.id, dst: fdst, width: fw, msgs };
       }
-      const lo = (c - countF) * size;
-      const hi = Math.min(I, lo + size);
+      const [lo, hi] = itemRange(c - countF);
       const msgs = new Uint8Array((hi - lo) * iw);
       for (let k = lo; k < hi; k++) {
         const x = items[order[k] as number] as Uint8Array;
@@ -178,21 +257,86 @@ export async function cellBasesAsync(
       return { suite: suite.id, dst: idst, width: iw, msgs };
     },
     {
-      onResult: (_c, r) => {
-        done += r.coords.length / w;
+      onResult: (c, r: HashResult) => {
+        const pts = r.points;
+        const m = pts.length / w;
+        if (c < countF) {
+          for (let p = 0; p < m; p++) {
+            const j = fillers[c * size + p] as number;
+            B.set(pts.subarray(p * w, (p + 1) * w), j * w);
+          }
+          fillersLeft--;
+        } else {
+          const [lo] = itemRange(c - countF);
+          for (let p = 0; p < m; p++) {
+            const j = free[order[lo + p] as number] as number;
+            B.set(pts.subarray(p * w, (p + 1) * w), j * w);
+          }
+          arrived[c - countF] = 1;
+        }
+        advance();
+        done += m;
         opts.onProgress?.({ phase: 'hash', done, total });
       },
     },
   );
-  const B: Element[] = new Array(layout.size);
-  for (let c = 0; c < countF; c++) {
-    const pts = elementsFromCoords(suite, (results[c] as HashResult).coords);
-    for (let p = 0; p < pts.length; p++) B[fillers[c * size + p] as number] = pts[p] as Element;
+  advance(); // no chunk at all (an empty table), or only fillers
+  if (nextItems !== countI) throw new Error('cellBasesAsync: a chunk of items never arrived');
+  return B;
+}
+
+/**
+ * `subtractPeeled` (items.ts) on raw points, in place: `B` holds every filler and, in each placed
+ * item's free cell `c`, `H(x)`; in reverse peeling order, `B_c ← B_c − B_a − B_b`.
+ */
+export function subtractPeeledRaw(suite: Suite, layout: TableLayout, B: Uint8Array): void {
+  subtractor(suite, layout, B)(0, layout.order.length);
+}
+
+/**
+ * The subtractions of {@link subtractPeeledRaw} for peeling positions `[lo, hi)`, from `hi − 1`
+ * down (ranges taken from the end). On ristretto255 on limbs (src/core/ristretto-limbs.ts
+ * `subPoints`, with no bigint); on P-256 with the suite's points. Public data only (the bases),
+ * so nothing here needs constant time.
+ */
+function subtractor(
+  suite: Suite,
+  layout: TableLayout,
+  B: Uint8Array,
+): (lo: number, hi: number) => void {
+  const { positions, order, free } = layout;
+  const w = rawPointBytes(suite);
+  if (B.length !== layout.size * w) throw new RangeError('subtractPeeledRaw: one point per cell');
+  if (suite.shortName === 'ristretto255' && w === RAW_POINT_BYTES) {
+    const acc = newRawScratch();
+    const q = newRawScratch();
+    return (lo, hi) => {
+      for (let k = hi - 1; k >= lo; k--) {
+        const i = order[k] as number;
+        const c = free[i] as number;
+        loadRawPoint(acc, B, c * w);
+        for (let t = 3 * i; t < 3 * i + 3; t++) {
+          const p = positions[t] as number;
+          if (p === c) continue;
+          loadRawPoint(q, B, p * w);
+          subPoints(acc, acc, q);
+        }
+        storeRawPoint(B, c * w, acc);
+      }
+    };
   }
-  const H: Element[] = new Array(I);
-  for (let c = 0; c < countI; c++) {
-    const pts = elementsFromCoords(suite, (results[countF + c] as HashResult).coords);
-    for (let p = 0; p < pts.length; p++) H[c * size + p] = pts[p] as Element;
-  }
-  return subtractPeeled(layout, B, (k) => H[k] as Element);
+  const at = (j: number): Element =>
+    rawToPoints(suite, B.subarray(j * w, (j + 1) * w))[0] as Element;
+  return (lo, hi) => {
+    for (let k = hi - 1; k >= lo; k--) {
+      const i = order[k] as number;
+      const c = free[i] as number;
+      let b = at(c);
+      for (let t = 3 * i; t < 3 * i + 3; t++) {
+        const p = positions[t] as number;
+        if (p !== c) b = b.subtract(at(p));
+      }
+      B.set(pointsToRaw(suite, [b]), c * w);
+    }
+  };
 }

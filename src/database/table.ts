@@ -306,6 +306,25 @@ export function layoutTable(
   nonces: CellNonces,
   nPrime: number,
 ): TableLayout {
+  const [n1, n2, n3] = checkLayoutInput(items, nonces, nPrime);
+  const hs: Hashers = [new CellHasher(n1), new CellHasher(n2), new CellHasher(n3)];
+  // Step 0: the three positions of every item, computed once.
+  const count = items.length;
+  const positions = new Int32Array(3 * count);
+  for (let i = 0; i < count; i++)
+    positionsInto(hs, items[i] as Uint8Array, nPrime, positions, 3 * i);
+  return peelTable(positions, nPrime);
+}
+
+/**
+ * {@link layoutTable}'s checks of its arguments (the same errors, in the same order); returns
+ * the nonces checked.
+ */
+export function checkLayoutInput(
+  items: readonly Uint8Array[],
+  nonces: CellNonces,
+  nPrime: number,
+): CellNonces {
   if (!Array.isArray(items)) throw new TypeError('"items" expected an array of Uint8Array');
   const [n1, n2, n3] = checkNonces(nonces);
   checkNPrime(nPrime);
@@ -320,11 +339,46 @@ export function layoutTable(
       );
     }
   }
-  // Step 0: the three positions of every item, computed once.
-  const hs: Hashers = [new CellHasher(n1), new CellHasher(n2), new CellHasher(n3)];
-  const positions = new Int32Array(3 * count);
+  return [n1, n2, n3];
+}
+
+/**
+ * Step 0 of {@link layoutTable} for a run of items of `width` bytes each, concatenated in
+ * `items`: their positions, three per item (the kernel a parallel layout runs in chunks). The
+ * nonces are not checked here: the caller has ({@link checkLayoutInput}).
+ */
+export function itemPositions(
+  nonces: CellNonces,
+  items: Uint8Array,
+  width: number,
+  nPrime: number,
+): Int32Array {
+  checkNPrime(nPrime);
+  if (!Number.isSafeInteger(width) || width < 1 || items.length % width !== 0)
+    throw new RangeError('itemPositions: not a whole number of items');
+  const hs: Hashers = [
+    new CellHasher(nonces[0]),
+    new CellHasher(nonces[1]),
+    new CellHasher(nonces[2]),
+  ];
+  const count = items.length / width;
+  const out = new Int32Array(3 * count);
   for (let i = 0; i < count; i++)
-    positionsInto(hs, items[i] as Uint8Array, nPrime, positions, 3 * i);
+    positionsInto(hs, items.subarray(i * width, (i + 1) * width), nPrime, out, 3 * i);
+  return out;
+}
+
+/**
+ * Steps 1-4 of {@link layoutTable} from the positions of step 0 (three per item, each in
+ * `[0, nPrime)`, the three of an item distinct, as {@link itemPositions} gives them).
+ */
+export function peelTable(positions: Int32Array, nPrime: number): TableLayout {
+  if (positions.length % 3 !== 0) throw new RangeError('peelTable: three positions per item');
+  const count = positions.length / 3;
+  for (let k = 0; k < positions.length; k++) {
+    const p = positions[k] as number;
+    if (!(p >= 0 && p < nPrime)) throw new RangeError('peelTable: a position out of the table');
+  }
   // Step 1: degrees and XOR accumulators.
   const deg = new Int32Array(nPrime);
   const acc = new Int32Array(nPrime);

@@ -32,19 +32,21 @@ export type ResultMessage =
 export const TRANSFER_MIN_BYTES = 1024;
 
 /**
- * `value` ready for `postMessage`: the buffers to transfer, and a copy of every byte array that
+ * `value` ready for `postMessage`: the buffers to transfer, and a copy of every typed array that
  * does not own its whole buffer (structured cloning a view would copy all of its buffer, e.g.
  * a whole incoming message for a chunk of it).
  */
 export function prepareMessage<T>(value: T): { value: T; transfer: ArrayBuffer[] } {
   const transfer = new Set<ArrayBuffer>();
   const walk = (v: unknown): unknown => {
-    if (v instanceof Uint8Array) {
-      const b = v.buffer;
-      const whole = b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength;
-      if (!whole) return v.slice();
-      if (v.byteLength >= TRANSFER_MIN_BYTES) transfer.add(b);
-      return v;
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+      // Any typed array (bytes; the layout's Int32Array positions).
+      const t = v as Uint8Array;
+      const b = t.buffer;
+      const whole = b instanceof ArrayBuffer && t.byteOffset === 0 && t.byteLength === b.byteLength;
+      if (!whole) return t.slice();
+      if (t.byteLength >= TRANSFER_MIN_BYTES) transfer.add(b);
+      return t;
     }
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {

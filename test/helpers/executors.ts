@@ -1,6 +1,6 @@
 /**
  * Executors for the parallel tests (test/parallel*.test.ts): one that keeps nothing between
- * chunks, and worker pools of given sizes started before the file's tests and closed after them.
+ * chunks, one that reports results in reverse order, and worker pools of given sizes started before the file's tests and closed after them.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { type Executor, KernelContext, runKernel } from '../../src/core/parallel.js';
@@ -17,6 +17,23 @@ export function forgetfulExecutor(workers: number): Executor {
         out.push(r);
         opts.onResult?.(i, r);
       }
+      return out;
+    },
+  };
+}
+
+/**
+ * An executor that runs every chunk (in one kernel context, so held points stay) and only then
+ * reports the results, last chunk first: the worst completion order a real pool could give.
+ */
+export function reversingExecutor(workers: number): Executor {
+  const ctx = new KernelContext();
+  return {
+    workers,
+    async map(kernel, count, input, opts = {}) {
+      const out = [];
+      for (let i = 0; i < count; i++) out.push(runKernel(ctx, kernel, input(i)));
+      for (let i = count - 1; i >= 0; i--) opts.onResult?.(i, out[i] as (typeof out)[number]);
       return out;
     },
   };
