@@ -9,6 +9,7 @@ import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { msmEd25519Limbs, msmEd25519Raw } from '../src/core/msm25519-limbs.js';
 import {
   createInThreadExecutor,
   pointsToRaw,
@@ -16,8 +17,11 @@ import {
   rawToPoints,
 } from '../src/core/parallel.js';
 import {
+  decodeRistrettoLimbs,
+  decodeRistrettoRaw,
   encodeRawPoint,
   hashToRistrettoRaw,
+  isRawIdentity,
   loadRawPoint,
   newRawScratch,
   RAW_POINT_BYTES,
@@ -157,6 +161,57 @@ describe('ristretto255 raw points on limbs', () => {
       expect(encodeRawPoint(raw, 0, out, 0)).toBe(false);
       expect(out.every((x) => x === 0xee)).toBe(true);
     }
+  });
+});
+
+describe('ristretto255 raw decode and MSM', () => {
+  const suite = ristretto255Sha512;
+
+  it('decodeRistrettoRaw decides as decodeRistrettoLimbs and gives its coordinates (random, mutated, edge)', () => {
+    const encs: Uint8Array[] = [new Uint8Array(32), new Uint8Array(32).fill(0xff)];
+    for (let i = 0; i < 30; i++) {
+      const e = suite.encode(randomPoint(suite, 200 + i));
+      encs.push(e);
+      const m = Uint8Array.from(e);
+      m[i % 32] = (m[i % 32] as number) ^ (1 << (i % 8));
+      encs.push(m);
+    }
+    for (const e of encs) {
+      const want = decodeRistrettoLimbs(e);
+      const out = new Uint8Array(RAW_POINT_BYTES + 3).fill(0xaa);
+      const ok = decodeRistrettoRaw(e, out, 3);
+      expect(ok).toBe(want !== null);
+      if (!want) {
+        expect(out.every((x) => x === 0xaa)).toBe(true);
+        continue;
+      }
+      const [P] = rawToPoints(suite, out.subarray(3));
+      const c = (P as unknown as { ep: { X: bigint; Y: bigint; Z: bigint; T: bigint } }).ep;
+      expect([c.X, c.Y, c.Z, c.T]).toEqual([want.X, want.Y, want.Z, want.T]);
+      expect(isRawIdentity(out, 3)).toBe(P?.is0());
+    }
+  });
+
+  it('msmEd25519Raw is msmEd25519Limbs over the same points, affine and projective mixed', () => {
+    const pts: Element[] = [];
+    for (let i = 0; i < 40; i++) {
+      const P = randomPoint(suite, 300 + i);
+      pts.push(i % 2 === 0 ? suite.decode(suite.encode(P)) : P.add(suite.G)); // Z = 1, Z ≠ 1
+    }
+    pts.push(suite.identity);
+    const scalars = pts.map(
+      (_, i) => (BigInt(i + 1) * 0x9e3779b97f4a7c15f39cc0605cedc834n) % 2n ** 128n,
+    );
+    const ep = (P: Element) =>
+      (P as unknown as { ep: { X: bigint; Y: bigint; Z: bigint; T: bigint } }).ep;
+    const raw = pointsToRaw(suite, pts);
+    for (const bits of [undefined, 2, 5, 9]) {
+      const a = msmEd25519Raw(raw, scalars, bits);
+      const b = msmEd25519Limbs(pts.map(ep), scalars, bits);
+      expect(a.equals(b), `window ${bits}`).toBe(true);
+    }
+    expect(msmEd25519Raw(new Uint8Array(0), []).is0()).toBe(true);
+    expect(() => msmEd25519Raw(raw.subarray(1), scalars)).toThrow(RangeError);
   });
 });
 

@@ -45,6 +45,7 @@ import {
   type Fe,
   feCarry,
   feFromBigint,
+  feFromBytes,
   feInvert,
   feMul,
   feNew,
@@ -53,6 +54,7 @@ import {
 } from './ct25519.js';
 import { type ExtendedCoords, P } from './fe25519.js';
 import { checkMsmArgs, signedDigits, windowCount, windowWidth } from './msm-digits.js';
+import { RAW_POINT_BYTES as RAW } from './ristretto-limbs.js';
 
 const EdPoint = ed25519.Point;
 /** Scalars are below the group order `q < 2^253`. */
@@ -250,6 +252,54 @@ export function msmEd25519Limbs(
     }
     store(pts, off + T0, fa);
   }
+  return msmLoaded(pts, n, projective, scalars, windowBits);
+}
+
+/**
+ * {@link msmEd25519Limbs} of raw points (src/core/ristretto-limbs.ts `RAW_POINT_BYTES` each: the
+ * canonical `X, Y, Z, T` in 32 little-endian bytes apiece), loaded straight into limbs with no
+ * bigint: the form the database's rounds hold their bases in and decode their cells to. A point
+ * whose `Z` is 1 is taken as affine (`t = T`). The same sum as {@link msmEd25519Limbs} of the
+ * same points (test/raw-points.test.ts).
+ */
+export function msmEd25519Raw(
+  raw: Uint8Array,
+  scalars: readonly bigint[],
+  windowBits?: number,
+): InstanceType<typeof EdPoint> {
+  if (raw.length % RAW !== 0) throw new RangeError('msmEd25519Raw: not a whole number of points');
+  const n = raw.length / RAW;
+  checkMsmArgs('msmEd25519Raw', n, scalars, EdPoint.Fn.ORDER, windowBits);
+  if (n === 0) return EdPoint.ZERO;
+  const pts = new Float64Array(n * POINT);
+  const projective: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = i * RAW;
+    const off = i * POINT;
+    feFromBytes(fa, raw, at);
+    store(pts, off + X0, fa);
+    feFromBytes(fa, raw, at + 32);
+    store(pts, off + Y0, fa);
+    let one = raw[at + 64] === 1;
+    for (let j = 65; one && j < 96; j++) one = raw[at + j] === 0;
+    if (one) feFromBytes(fa, raw, at + 96);
+    else {
+      feFromBytes(fa, raw, at + 64);
+      projective.push(i);
+    }
+    store(pts, off + T0, fa);
+  }
+  return msmLoaded(pts, n, projective, scalars, windowBits);
+}
+
+/** The MSM of `n` points loaded into `pts` (affine, or projective at `projective`). */
+function msmLoaded(
+  pts: Float64Array,
+  n: number,
+  projective: readonly number[],
+  scalars: readonly bigint[],
+  windowBits: number | undefined,
+): InstanceType<typeof EdPoint> {
   if (projective.length > 0) normalise(pts, projective);
   // The cached form, in place: y+x and y-x (limbs ≤ 2L, carried back to [-1, L]) and 2d·t (L·L).
   for (let i = 0; i < n; i++) {

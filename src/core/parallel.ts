@@ -26,14 +26,17 @@
  * @module
  */
 
-import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
-import { type CellNonces, itemPositions } from '../database/table.js';
+import { ristretto255 } from '@noble/curves/ed25519.js';
 import { bulkCodec } from './bulk-codec.js';
+import { itemPositions } from './cell-hash.js';
 import { compositeWeightsAt, type DleqConfig } from './dleq.js';
 import { DecodeError } from './errors.js';
+import { msmEd25519Raw } from './msm25519-limbs.js';
 import {
+  decodeRistrettoRaw,
   encodeRawPoint,
   hashToRistrettoRaw,
+  isRawIdentity,
   RAW_POINT_BYTES as RISTRETTO_RAW_BYTES,
 } from './ristretto-limbs.js';
 import { secretMultiplier } from './secret-mul.js';
@@ -132,11 +135,11 @@ export interface ReleaseTask {
 }
 
 /**
- * `positions`: step 0 of the table layout (src/database/table.ts `itemPositions`) for a chunk of
+ * `positions`: step 0 of the table layout (./cell-hash.ts `itemPositions`) for a chunk of
  * items: three cell positions per item, three SHA-256 each.
  */
 export interface PositionsTask {
-  readonly nonces: CellNonces;
+  readonly nonces: readonly [Uint8Array, Uint8Array, Uint8Array];
   readonly nPrime: number;
   /** Item width in bytes. */
   readonly width: number;
@@ -231,53 +234,11 @@ export interface Executor {
 /** How many jobs' held points a thread keeps at most (older jobs are dropped first). */
 const MAX_HELD_JOBS = 4;
 
-/**
- * Points packed for holding: each coordinate of {@link elementCoords} as four 64-bit words
- * (coordinates are below `2^256` on both suites). A held chunk is one typed array outside the
- * JavaScript heap instead of thousands of point objects with bigint fields: a hop of 10^6
- * elements holds its decoded input between its two rounds, and as objects that was about a
- * third of a gigabyte the garbage collector had to trace (docs/decisions.md "Memory at scale").
- */
-export function packPoints(suite: Suite, points: readonly Element[]): BigUint64Array {
-  const coords = elementCoords(suite, points);
-  const out = new BigUint64Array(coords.length * 4);
-  for (let i = 0; i < coords.length; i++) {
-    let c = coords[i] as bigint;
-    if (c < 0n || c >> 256n !== 0n) throw new RangeError('packPoints: coordinate out of range');
-    for (let w = 0; w < 4; w++, c >>= 64n) out[i * 4 + w] = BigInt.asUintN(64, c);
-  }
-  return out;
-}
-
-/** The points of {@link packPoints}. */
-export function unpackPoints(suite: Suite, packed: BigUint64Array): Element[] {
-  if (packed.length % 4 !== 0) throw new RangeError('unpackPoints: not a whole number of words');
-  const coords: bigint[] = new Array(packed.length / 4);
-  for (let i = 0; i < coords.length; i++) {
-    const o = i * 4;
-    coords[i] =
-      ((packed[o + 3] as bigint) << 192n) |
-      ((packed[o + 2] as bigint) << 128n) |
-      ((packed[o + 1] as bigint) << 64n) |
-      (packed[o] as bigint);
-  }
-  return elementsFromCoords(suite, coords);
-}
-
 /** State a thread keeps between kernel calls: decoded points held for a later task of a job. */
 export class KernelContext {
   readonly #held = new Map<
     string,
-    Map<
-      number,
-      {
-        from: number;
-        count: number;
-        suite: Suite;
-        packed: BigUint64Array | null;
-        raw: Uint8Array | null;
-      }
-    >
+    Map<number, { from: number; count: number; suite: Suite; raw: Uint8Array }>
   >();
 
   #job(key: HoldKey) {
@@ -293,33 +254,36 @@ export class KernelContext {
     return job;
   }
 
-  /** Hold `points` (packed, {@link packPoints}) for a later task of the same job. */
+  /** Hold `points` (as raw points, {@link pointsToRaw}) for a later task of the same job. */
   hold(key: HoldKey, from: number, points: readonly Element[], suite: Suite): void {
-    this.#job(key).set(key.chunk, {
-      from,
-      count: points.length,
-      suite,
-      packed: packPoints(suite, points),
-      raw: null,
-    });
+    this.holdRaw(key, from, pointsToRaw(suite, points), suite);
   }
 
   /** Hold `raw` points ({@link pointsToRaw}; kept as they are, not copied) for a later task. */
   holdRaw(key: HoldKey, from: number, raw: Uint8Array, suite: Suite): void {
     const count = raw.length / rawPointBytes(suite);
     if (!Number.isInteger(count)) throw new RangeError('holdRaw: not a whole number of points');
-    this.#job(key).set(key.chunk, { from, count, suite, packed: null, raw });
+    this.#job(key).set(key.chunk, { from, count, suite, raw });
   }
 
   /** The points held under `key` if they are those of `[from, from + count)` (and forget them). */
   take(key: HoldKey, from: number, count: number): Element[] | null {
+    const e = this.#take(key, from, count);
+    return e ? rawToPoints(e.suite, e.raw) : null;
+  }
+
+  /** {@link take} as raw points ({@link pointsToRaw}). */
+  takeRaw(key: HoldKey, from: number, count: number): Uint8Array | null {
+    return this.#take(key, from, count)?.raw ?? null;
+  }
+
+  #take(key: HoldKey, from: number, count: number) {
     const job = this.#held.get(key.job);
     const e = job?.get(key.chunk);
     if (!job || !e) return null;
     job.delete(key.chunk);
     if (job.size === 0) this.#held.delete(key.job);
-    if (e.from !== from || e.count !== count) return null;
-    return e.packed ? unpackPoints(e.suite, e.packed) : rawToPoints(e.suite, e.raw as Uint8Array);
+    return e.from === from && e.count === count ? e : null;
   }
 
   /** Forget what is held under `key` without unpacking it. */
@@ -372,6 +336,34 @@ export function elementDecodeError(e: ElementError): DecodeError {
   return new DecodeError(e.code, `element ${e.index}: ${e.message}`, {
     cause: new DecodeError(e.code, e.message),
   });
+}
+
+/**
+ * {@link decodeChunk} to raw points on limbs (ristretto255): the same decisions; an element the
+ * limbs refuse, and the identity, go through the suite's decode for its own error.
+ */
+function decodeChunkRaw(
+  suite: Suite,
+  bytes: Uint8Array,
+  from: number,
+): { points: Uint8Array; error: null } | { points: null; error: ElementError } {
+  const Ne = suite.elementLength;
+  if (bytes.length % Ne !== 0) throw new RangeError('chunk: not a whole number of elements');
+  const c = bytes.length / Ne;
+  const out = new Uint8Array(c * RISTRETTO_RAW_BYTES);
+  for (let i = 0; i < c; i++) {
+    const at = i * RISTRETTO_RAW_BYTES;
+    const b = bytes.subarray(i * Ne, (i + 1) * Ne);
+    if (decodeRistrettoRaw(b, out, at) && !isRawIdentity(out, at)) continue;
+    try {
+      out.set(pointsToRaw(suite, [suite.decode(b)]), at); // throws for what the limbs refused
+    } catch (e) {
+      if (e instanceof DecodeError)
+        return { points: null, error: { index: from + i, code: e.code, message: e.message } };
+      throw e;
+    }
+  }
+  return { points: out, error: null };
 }
 
 /** Decode `count` elements of `bytes`; the first failure as an {@link ElementError} (global index). */
@@ -463,22 +455,33 @@ function composites(ctx: KernelContext, suite: Suite, t: CompositesTask): Compos
     if (p.withZ) need[p.D] = true;
   }
   const c = (t.stages.find((s) => s !== null)?.length ?? 0) / Ne;
-  const points: (Element[] | null)[] = new Array(S).fill(null);
+  // On ristretto255 every stage stays raw points on limbs (decoded, held, summed with no bigint).
+  const raw = isRistretto(suite);
+  const points: (Element[] | Uint8Array | null)[] = new Array(S).fill(null);
   const errors: (ElementError | null)[] = new Array(S).fill(null);
   for (let s = 0; s < S; s++) {
     if (!need[s]) continue;
     const bytes = t.stages[s];
     if (!bytes || bytes.length !== c * Ne) throw new RangeError(`composites: stage ${s} missing`);
-    const held = t.held && t.held.stage === s ? ctx.take(t.held.key, t.from, c) : null;
+    const mine = t.held && t.held.stage === s;
+    const held = mine
+      ? raw
+        ? ctx.takeRaw(t.held.key, t.from, c)
+        : ctx.take(t.held.key, t.from, c)
+      : null;
     if (held) {
       points[s] = held;
       continue;
     }
-    const r = decodeChunk(suite, bytes, t.from);
+    const r = raw ? decodeChunkRaw(suite, bytes, t.from) : decodeChunk(suite, bytes, t.from);
     points[s] = r.points;
     errors[s] = r.error;
   }
   if (t.held && !need[t.held.stage]) ctx.forget(t.held.key);
+  const msm = (pts: Element[] | Uint8Array, d: bigint[]): Element =>
+    pts instanceof Uint8Array
+      ? (new ristrettoPoint(msmEd25519Raw(pts, d)) as unknown as Element)
+      : bulkCodec(suite).msmVartime(pts, d);
   const M: (Uint8Array | null)[] = [];
   const Z: (Uint8Array | null)[] = [];
   for (const p of t.proofs) {
@@ -500,8 +503,8 @@ function composites(ctx: KernelContext, suite: Suite, t: CompositesTask): Compos
       views(Db, Ne),
       t.total,
     );
-    M.push(encodePartial(suite, bulkCodec(suite).msmVartime(Cp, d)));
-    Z.push(p.withZ ? encodePartial(suite, bulkCodec(suite).msmVartime(Dp, d)) : null);
+    M.push(encodePartial(suite, msm(Cp, d)));
+    Z.push(p.withZ ? encodePartial(suite, msm(Dp, d)) : null);
   }
   return { errors, M, Z };
 }
@@ -557,6 +560,8 @@ export function rawPointBytes(suite: Suite): number {
   return coordsPerElement(suite) * 32;
 }
 
+const ristrettoPoint = ristretto255.Point;
+
 const isRistretto = (suite: Suite): boolean =>
   suite.shortName === 'ristretto255' && coordsPerElement(suite) * 32 === RISTRETTO_RAW_BYTES;
 
@@ -571,7 +576,13 @@ const isRistretto = (suite: Suite): boolean =>
 export function pointsToRaw(suite: Suite, points: readonly Element[]): Uint8Array {
   const coords = elementCoords(suite, points);
   const out = new Uint8Array(coords.length * 32);
-  for (let i = 0; i < coords.length; i++) out.set(numberToBytesLE(coords[i] as bigint, 32), i * 32);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < coords.length; i++) {
+    let x = coords[i] as bigint;
+    if (x < 0n || x >> 256n !== 0n) throw new RangeError('pointsToRaw: coordinate out of range');
+    for (let w = 0; w < 4; w++, x >>= 64n)
+      view.setBigUint64(i * 32 + w * 8, BigInt.asUintN(64, x), true);
+  }
   return out;
 }
 
@@ -579,9 +590,16 @@ export function pointsToRaw(suite: Suite, points: readonly Element[]): Uint8Arra
 export function rawToPoints(suite: Suite, raw: Uint8Array): Element[] {
   if (raw.length % rawPointBytes(suite) !== 0)
     throw new RangeError('raw points: not a whole number of points');
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const coords: bigint[] = new Array(raw.length / 32);
-  for (let i = 0; i < coords.length; i++)
-    coords[i] = bytesToNumberLE(raw.subarray(i * 32, (i + 1) * 32));
+  for (let i = 0; i < coords.length; i++) {
+    const o = i * 32;
+    coords[i] =
+      (view.getBigUint64(o + 24, true) << 192n) |
+      (view.getBigUint64(o + 16, true) << 128n) |
+      (view.getBigUint64(o + 8, true) << 64n) |
+      view.getBigUint64(o, true);
+  }
   return elementsFromCoords(suite, coords);
 }
 

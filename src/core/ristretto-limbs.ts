@@ -152,6 +152,31 @@ export function decodeRistrettoLimbs(bytes: Uint8Array): ExtendedCoords | null {
   return { X: feToBigint(decX), Y: feToBigint(decY), Z: 1n, T: feToBigint(decT) };
 }
 
+/**
+ * {@link decodeRistrettoLimbs} written as a raw point (`x, y, 1, t`; {@link RAW_POINT_BYTES}) at
+ * `out[offset..)`, with no bigint; `false` (nothing written) if `bytes` is refused. The identity
+ * decodes (to `(0, 1, 1, 0)`): callers that refuse it check {@link isRawIdentity}.
+ */
+export function decodeRistrettoRaw(bytes: Uint8Array, out: Uint8Array, offset: number): boolean {
+  if (!decodeToLimbs(bytes)) return false;
+  feToBytes(out, decX, offset);
+  feToBytes(out, decY, offset + 32);
+  out.fill(0, offset + 64, offset + 96);
+  out[offset + 64] = 1;
+  feToBytes(out, decT, offset + 96);
+  return true;
+}
+
+const idX = feNew();
+const idY = feNew();
+
+/** Whether the raw point at `raw[offset..)` is in the identity's class (`X = 0` or `Y = 0`). */
+export function isRawIdentity(raw: Uint8Array, offset: number): boolean {
+  feFromBytes(idX, raw, offset);
+  feFromBytes(idY, raw, offset + 32);
+  return (feIsZero(idX) | feIsZero(idY)) === 1;
+}
+
 /** Decodes into `decX`, `decY`, `decT`; `false` on rejection. */
 function decodeToLimbs(bytes: Uint8Array): boolean {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 32) return false;
@@ -501,9 +526,9 @@ export function encodeRawPoint(
   out: Uint8Array,
   outOffset: number,
 ): boolean {
-  loadRawPoint(rawEnc, raw, offset);
   // The identity's class (E[4]): X = 0 or Y = 0, as noble's `is0` decides it.
-  if ((feIsZero(rawEnc.X) | feIsZero(rawEnc.Y)) === 1) return false;
+  if (isRawIdentity(raw, offset)) return false;
+  loadRawPoint(rawEnc, raw, offset);
   encodeRistrettoFe(rawEnc, out, outOffset);
   return true;
 }
