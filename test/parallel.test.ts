@@ -516,7 +516,77 @@ describe('asynchronous calls on one party', () => {
     // Once nothing is pending, synchronous calls work again.
     expect(p1.opening()).toEqual(refP1.opening());
   });
+
+  it('own their message at the call: a change the caller makes while the step waits does not reach it', async () => {
+    // Issue 15 (found reviewing the asynchronous methods): the message was copied when the
+    // queued step started, so bytes changed after the call and before that were used.
+    const w = world(ristretto255Sha512, 'own-at-call');
+    const ref = await runRing(w.parties(), null);
+    const a = w.parties();
+    const commitments = a.map((p) => p.commit());
+    for (const p of a) p.receiveCommitments(commitments);
+    const l0 = a.map((p) => p.maskOwnList());
+    const p1 = a[1] as NgoParty;
+    // A step is pending (a hop, which waits for nothing), then the hop whose bytes are changed.
+    const pending = p1.processHopAsync(l0[0] as Uint8Array, 0, { executor: pool(2) });
+    const incoming = Uint8Array.from(l0[0] as Uint8Array);
+    const queued = p1.processHopAsync(incoming, 0, { executor: pool(2) });
+    incoming.fill(0); // after the call: must not matter
+    expect(bytesToHex(await pending)).toBe(ref.messages[4]);
+    // The second hop of the same list is a replay (refused), decided on the bytes of the call.
+    await expect(queued).rejects.toThrow(/replay|already/);
+    // The board: qualify queued behind a step, then the caller's board zeroed.
+    const b = w.parties();
+    const t = await runRingUntilBoard(b);
+    const q0 = b[0] as NgoParty;
+    const before = q0.processHopAsync(t.chains[0] as Uint8Array, 3, { executor: pool(2) });
+    const board = Uint8Array.from(t.bulletin);
+    const qualified = q0.qualifyAsync(board, { executor: pool(2) });
+    board.fill(0);
+    await before.catch(() => undefined); // a replay: refused, and the queue goes on
+    expect((await qualified).map(bytesToHex)).toEqual(ref.qualified[0]);
+  });
+
+  it("transferInput moves the message: the caller's array is detached at the call, the result the same", async () => {
+    const w = world(ristretto255Sha512, 'transfer');
+    const ref = await runRing(w.parties(), null);
+    const b = w.parties();
+    const t = await runRingUntilBoard(b);
+    const board = Uint8Array.from(t.bulletin); // a whole buffer of its own
+    const qualified = (b[2] as NgoParty).qualifyAsync(board, {
+      executor: pool(2),
+      transferInput: true,
+    });
+    expect(board.length).toBe(0); // detached: nothing left to read or change
+    expect((await qualified).map(bytesToHex)).toEqual(ref.qualified[2]);
+    // A view of part of a buffer cannot move: it is copied, the caller's bytes stay.
+    const c = w.parties();
+    const u = await runRingUntilBoard(c);
+    const padded = new Uint8Array(u.bulletin.length + 8);
+    padded.set(u.bulletin, 4);
+    const view = padded.subarray(4, 4 + u.bulletin.length);
+    const q = (c[1] as NgoParty).qualifyAsync(view, { transferInput: true });
+    expect(view.length).toBe(u.bulletin.length);
+    expect((await q).map(bytesToHex)).toEqual(ref.qualified[1]);
+  });
 });
+
+/** A ring up to its board (synchronous), for the parties `parties` (fresh). */
+async function runRingUntilBoard(
+  parties: NgoParty[],
+): Promise<{ chains: Uint8Array[]; bulletin: Uint8Array }> {
+  const config = (parties[0] as NgoParty).config;
+  const k = parties.length;
+  const commitments = parties.map((p) => p.commit());
+  for (const p of parties) p.receiveCommitments(commitments);
+  const chains = parties.map((p) => p.maskOwnList());
+  for (let t = 1; t < k; t++)
+    for (let j = 0; j < k; j++) {
+      const p = parties[(j + t) % k] as NgoParty;
+      chains[j] = p.processHop(chains[j] as Uint8Array, (j + t - 1) % k);
+    }
+  return { chains, bulletin: assembleBulletin(config, chains) };
+}
 
 describe('default chunk sizes', () => {
   it('give every thread the same number of chunks, about four, within the bounds', () => {

@@ -412,7 +412,10 @@ ${EXIT_HELP}`,
     // A file that is no masked list at all (the wrong file handed over) names no culprit.
     const n = about(f.in as string, () => decodeNgoChainView(incoming)).n;
     const out = await withExecutor('ngo hop', f, n, (opts) =>
-      quorumStepAsync(f.in as string, () => party.processHopAsync(incoming, undefined, opts)),
+      // The list read is the party's from here: moved, not copied (it is not used again).
+      quorumStepAsync(f.in as string, () =>
+        party.processHopAsync(incoming, undefined, { ...opts, transferInput: true }),
+      ),
     );
     commitStep([[f.out as string, out]], [partyFile(statePath, party, passphrase, locked)]);
     const chain = decodeNgoChainView(out);
@@ -508,7 +511,11 @@ ${EXIT_HELP}`,
       'ngo qualify',
       f,
       bulletin.length / party.config.suite.elementLength,
-      (opts) => quorumStepAsync(f.board as string, () => party.qualifyAsync(bulletin, opts)),
+      // The board read is the party's from here: moved, not copied (it is not used again).
+      (opts) =>
+        quorumStepAsync(f.board as string, () =>
+          party.qualifyAsync(bulletin, { ...opts, transferInput: true }),
+        ),
     );
     commitStep([], [partyFile(statePath, party, passphrase, locked)]);
     say(

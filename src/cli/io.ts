@@ -162,6 +162,10 @@ export function readInput(path: string, what = 'file'): Uint8Array {
   }
   if (b.length > MAX_INPUT_BYTES)
     throw new CliUsageError(`${path}: ${b.length} bytes, more than any ${what} can hold`);
+  // A file read whole has a buffer of its own: used as it is (a board of 10^6 items per NGO is
+  // 288 MB, not copied). A small file may sit in Node's shared pool: copied out of it.
+  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer)
+    return new Uint8Array(b.buffer);
   return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 

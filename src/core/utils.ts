@@ -4,7 +4,7 @@
  * and a message naming the argument.
  * @module
  */
-import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
+import { copyBytes, randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
 
 /** A source of random bytes: returns `n` fresh bytes. Defaults to the platform CSPRNG. */
 export type Rng = (n: number) => Uint8Array;
@@ -138,3 +138,28 @@ export { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
  * would alias it.
  */
 export { bytesToHex, copyBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+
+/**
+ * `bytes` made the library's own: with `transfer`, its buffer is moved here when that is possible
+ * (the array spans a whole `ArrayBuffer`, and the platform has `structuredClone`), which detaches
+ * the caller's array (its length becomes 0: it can neither be read nor changed afterwards, so
+ * nothing is aliased); otherwise, and without `transfer`, an owned copy. For messages of
+ * hundreds of megabytes that the caller has just read and will not use again (issue 15).
+ */
+export function takeBytes(bytes: Uint8Array, transfer: boolean): Uint8Array {
+  const b = bytes.buffer;
+  if (
+    transfer &&
+    typeof structuredClone === 'function' &&
+    b instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === b.byteLength
+  ) {
+    try {
+      return new Uint8Array(structuredClone(b, { transfer: [b] }));
+    } catch {
+      // Not transferable (e.g. a buffer the platform marked so): copied below.
+    }
+  }
+  return copyBytes(bytes);
+}

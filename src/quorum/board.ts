@@ -36,6 +36,7 @@ import {
   commitmentDigest,
   decodeElementList,
   decodeNgoBulletin,
+  decodeNgoBulletinView,
   decodeNgoChain,
   decodeNgoCommitment,
   elementViews,
@@ -255,8 +256,10 @@ export function verifyBulletinWith(
 }
 
 /** Decode a board and check its suite, session and list count. */
-function decodeBoard(config: QuorumConfig, bulletin: Uint8Array): NgoBulletin {
-  const board = decodeNgoBulletin(bulletin);
+function decodeBoard(config: QuorumConfig, bulletin: Uint8Array, owned = false): NgoBulletin {
+  // `owned`: bytes no caller can change (the asynchronous qualify's, copied or moved at its
+  // call), decoded without another copy.
+  const board = owned ? decodeNgoBulletinView(bulletin) : decodeNgoBulletin(bulletin);
   if (
     board.suite !== config.suite ||
     !equalBytes(board.sessionDigest, config.sessionDigest) ||
@@ -336,11 +339,12 @@ export async function verifyBulletinWithAsync(
   bulletin: Uint8Array,
   known: KnownHops = new Map(),
   opts: ParallelOptions = {},
+  owned = false,
 ): Promise<VerifiedBulletin> {
   const { suite } = config;
   const Ne = suite.elementLength;
   const k = config.members.length;
-  const board = decodeBoard(config, bulletin);
+  const board = decodeBoard(config, bulletin, owned);
   const ex = opts.executor ?? inThreadExecutor();
   const plans = board.chains.map((chain, j) => hopsToVerify(config, j, chain, known));
   const total = board.chains.reduce((a, c, j) => a + c.n * (plans[j] as number[]).length, 0);

@@ -540,7 +540,14 @@ export function encodeNgoBulletin(
  */
 export function decodeNgoBulletin(bytesIn: Uint8Array): NgoBulletin {
   // One owned copy; the chains and their stages are views of it.
-  const bytes = bytesIn instanceof Uint8Array ? copyBytes(bytesIn) : bytesIn;
+  return decodeNgoBulletinView(bytesIn instanceof Uint8Array ? copyBytes(bytesIn) : bytesIn);
+}
+
+/**
+ * {@link decodeNgoBulletin} without the copy: the chains and stages are views of `bytes`, valid
+ * while `bytes` is unchanged. For bytes the caller owns (the asynchronous qualify's).
+ */
+export function decodeNgoBulletinView(bytes: Uint8Array): NgoBulletin {
   return decodeWith('ngo bulletin', bytes, (r) => {
     const suite = r.header(KIND.ngoBulletin) as Suite;
     const sessionDigest = r.bytes(NGO_DIGEST_LENGTH).slice();

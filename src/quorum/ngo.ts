@@ -87,5 +87,5 @@ export {
   type QuorumRoster,
   type QuorumRosterOptions,
 } from './ngo-messages.js';
-export { type NgoItemHolders, NgoParty } from './party.js';
+export { type AsyncInputOptions, type NgoItemHolders, NgoParty } from './party.js';
 export { createRunNonce, type RunNonce, runIdFromNonces } from './run.js';

@@ -56,6 +56,7 @@ import {
   defaultRng,
   equalBytes,
   type Rng,
+  takeBytes,
 } from '../core/utils.js';
 import {
   badStageSignature,
@@ -80,6 +81,7 @@ import {
   createQuorumConfig,
   decodeElementList,
   decodeNgoChain,
+  decodeNgoChainView,
   elementViews,
   encodeNgoChain,
   encodeNgoContribution,
@@ -99,6 +101,18 @@ import {
 export interface NgoItemHolders {
   readonly item: Uint8Array;
   readonly lists: readonly number[];
+}
+
+/** Options of {@link NgoParty.processHopAsync} and {@link NgoParty.qualifyAsync}. */
+export interface AsyncInputOptions extends ParallelOptions {
+  /**
+   * Move the message's buffer into the party instead of copying it (default `false`): the
+   * caller's array is detached at the call (its length becomes 0), so it cannot change under
+   * the step and is not held twice; a view of part of a buffer, or a platform without
+   * `structuredClone`, is copied as without the option. For a caller that has just read the
+   * message and will not use it again (the CLI: a board of 10^6 items per NGO is 288 MB).
+   */
+  transferInput?: boolean;
 }
 
 /**
@@ -548,6 +562,7 @@ export class NgoParty {
   #hopPrelude(
     incoming: Uint8Array,
     from: number | undefined,
+    owned = false,
   ): { vc: VerifiedCommitments; chain: NgoChain; s: number; owner: number; producer: number } {
     const vc = this.#need();
     const { config } = this;
@@ -557,7 +572,8 @@ export class NgoParty {
     const sender = from ?? expectedSender;
     let chain: NgoChain;
     try {
-      chain = decodeNgoChain(incoming);
+      // An owned input (the asynchronous hop's, copied or moved at the call) is not copied again.
+      chain = owned ? decodeNgoChainView(incoming) : decodeNgoChain(incoming);
     } catch (e) {
       if (e instanceof DecodeError) failDecode(config, e, sender, 'masked list');
       throw e;
@@ -812,9 +828,13 @@ export class NgoParty {
   processHopAsync(
     incoming: Uint8Array,
     from?: number,
-    opts: ParallelOptions = {},
+    opts: AsyncInputOptions = {},
   ): Promise<Uint8Array> {
-    return this.#exclusive(() => this.#processHopAsync(incoming, from, opts));
+    // Owned now, at the call: the hop may wait behind earlier calls, and a caller's later change
+    // to its bytes must not reach it.
+    const owned =
+      incoming instanceof Uint8Array ? takeBytes(incoming, opts.transferInput === true) : incoming;
+    return this.#exclusive(() => this.#processHopAsync(owned, from, opts));
   }
 
   async #processHopAsync(
@@ -824,7 +844,7 @@ export class NgoParty {
   ): Promise<Uint8Array> {
     const { config } = this;
     const { suite, sessionDigest } = config;
-    const { vc, chain, s, owner, producer } = this.#hopPrelude(incoming, from);
+    const { vc, chain, s, owner, producer } = this.#hopPrelude(incoming, from, true);
     const n = chain.n;
     const Ne = suite.elementLength;
     const last = chain.stages[s - 1] as NgoStage;
@@ -977,11 +997,14 @@ export class NgoParty {
    * chunk) and each proof is checked once, in the order {@link qualify} checks them; the same
    * result and the same errors naming the same culprits.
    */
-  qualifyAsync(bulletin: Uint8Array, opts: ParallelOptions = {}): Promise<Uint8Array[]> {
+  qualifyAsync(bulletin: Uint8Array, opts: AsyncInputOptions = {}): Promise<Uint8Array[]> {
+    // Owned now, at the call (see processHopAsync); decoded below without another copy.
+    const owned =
+      bulletin instanceof Uint8Array ? takeBytes(bulletin, opts.transferInput === true) : bulletin;
     return this.#exclusive(async () => {
       const vc = this.#need();
       if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');
-      const vb = await verifyBulletinWithAsync(this.config, vc, bulletin, this.#knownHops, opts);
+      const vb = await verifyBulletinWithAsync(this.config, vc, owned, this.#knownHops, opts, true);
       return this.#qualifyWith(vb);
     });
   }
