@@ -4,6 +4,7 @@
  * proof. Everything must equal the whole-batch computation, for both suites.
  */
 import { describe, expect, it } from 'vitest';
+import { bulkCodec } from '../src/core/bulk-codec.js';
 import { DLEQ_PURPOSE } from '../src/core/constants.js';
 import {
   compositeSeed,
@@ -177,6 +178,20 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
       expect(() => verifyProofFromComposites(suite, cfg, { A: suite.G, B, M }, ref)).toThrow(
         TypeError,
       );
+    });
+
+    it("the composites MSM passed in (the party's limb MSM) gives the same proof and verdict; a wrong one is used and fails", () => {
+      const codec = bulkCodec(suite);
+      const a = generateProof(suite, cfg, k, st, seededRng('msm-in'));
+      const b = generateProof(suite, cfg, k, st, seededRng('msm-in'), codec.msmVartime);
+      expect(b).toEqual(a);
+      expect(verifyProof(suite, cfg, st, a, codec.msmVartime)).toBe(true);
+      // An MSM that ignores its input makes the composites wrong: it is the one used.
+      const wrong = () => suite.G;
+      expect(verifyProof(suite, cfg, st, a, wrong)).toBe(false);
+      expect(
+        verifyProof(suite, cfg, st, generateProof(suite, cfg, k, st, seededRng('w'), wrong)),
+      ).toBe(false);
     });
   });
 }

@@ -249,6 +249,19 @@ function checkStatement(st: DleqStatement): void {
 }
 
 /**
+ * A variable-time multi-scalar multiplication over public points, for the composites `M`, `Z`
+ * (default: the suite's `msmVartime`; the NGO party passes its limb MSM on ristretto255,
+ * src/core/bulk-codec.ts). It must return `Σ scalars[i]·points[i]`: the proof's bytes and
+ * verdict do not depend on which one computes it.
+ */
+export type CompositeMsm = (points: readonly Element[], scalars: readonly bigint[]) => Element;
+
+const suiteMsm =
+  (suite: Suite): CompositeMsm =>
+  (points, scalars) =>
+    suite.msmVartime(points as Element[], scalars as bigint[]);
+
+/**
  * RFC 9497 `GenerateProof`: prove that `k` maps `A → B` and every `C[i] → D[i]`.
  * Secret-dependent operations (`k·M`, `r·B`, `r·M`) are constant-time. Returns `c ‖ s`.
  */
@@ -258,6 +271,7 @@ export function generateProof(
   k: bigint,
   st: DleqStatement,
   rng: Rng = defaultRng,
+  msm: CompositeMsm = suiteMsm(suite),
 ): Uint8Array {
   checkStatement(st);
   const Bm = suite.encode(st.B);
@@ -265,7 +279,7 @@ export function generateProof(
   const Db = encodeAll(suite, st.D, st.Dbytes);
   const d = compositeWeights(suite, cfg, Bm, Cb, Db, st.binding);
   // Composites: the weights and C are public, so the MSM may be variable-time; Z = k·M is not.
-  const M = suite.msmVartime(st.C as Element[], d);
+  const M = msm(st.C, d);
   return proveComposite(suite, cfg, k, st.A, Bm, M, rng);
 }
 
@@ -332,6 +346,7 @@ export function verifyProof(
   cfg: DleqConfig,
   st: DleqStatement,
   proof: Uint8Array,
+  msm: CompositeMsm = suiteMsm(suite),
 ): boolean {
   checkStatement(st);
   const [c, s] = decodeProof(suite, proof);
@@ -339,8 +354,8 @@ export function verifyProof(
   const Cb = encodeAll(suite, st.C, st.Cbytes);
   const Db = encodeAll(suite, st.D, st.Dbytes);
   const d = compositeWeights(suite, cfg, Bm, Cb, Db, st.binding);
-  const M = suite.msmVartime(st.C as Element[], d);
-  const Z = suite.msmVartime(st.D as Element[], d);
+  const M = msm(st.C, d);
+  const Z = msm(st.D, d);
   return checkComposite(suite, cfg, st.A, st.B, Bm, M, Z, c, s);
 }
 

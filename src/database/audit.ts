@@ -392,6 +392,7 @@ export function auditDatabase(
           binding: auditProofBinding(headerBytes, root, bundle.fillerSeed),
         },
         bundle.proof,
+        bulkCodec(suite).msmVartime,
       );
     } catch (e) {
       if (e instanceof DecodeError) return fail('proof', `proof malformed: ${e.message}`);

@@ -238,6 +238,7 @@ export function buildDatabase(itemsIn: readonly Uint8Array[], opts: BuildOptions
       binding: auditProofBinding(headerBytes, root, plan.fillerSeed),
     },
     plan.rng,
+    bulkCodec(suite).msmVartime,
   );
   return builtDatabase(plan, publicData, root, proof);
 }

@@ -7,6 +7,7 @@
  */
 import { DLEQ_INDEX_BYTES, DLEQ_PURPOSE, SIG_LABEL } from '../core/constants.js';
 import {
+  type CompositeMsm,
   compositeSeed,
   type DleqConfig,
   dleqConfig,
@@ -201,6 +202,7 @@ export function verifyBulletinWith(
   vc: VerifiedCommitments,
   bulletin: Uint8Array,
   known: KnownHops = new Map(),
+  msm?: CompositeMsm,
 ): VerifiedBulletin {
   const { suite } = config;
   const k = config.members.length;
@@ -240,6 +242,7 @@ export function verifyBulletinWith(
         stagePoints(t),
         st.proof as Uint8Array,
         hopProofBinding(config, j, t),
+        msm,
       );
       if (!ok)
         fail(
@@ -453,6 +456,7 @@ export function safeVerify(
   output: { pts: Element[]; bytes: Uint8Array[] },
   proof: Uint8Array,
   binding: Uint8Array,
+  msm?: CompositeMsm,
 ): boolean {
   try {
     return verifyProof(
@@ -468,6 +472,7 @@ export function safeVerify(
         binding,
       },
       proof,
+      msm,
     );
   } catch (e) {
     if (e instanceof DecodeError) return false; // non-canonical proof scalars

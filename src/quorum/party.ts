@@ -443,6 +443,7 @@ export class NgoParty {
           binding: openingProofBinding(sessionDigest, this.index),
         },
         this.#rng,
+        bulkCodec(suite).msmVartime,
       );
       this.#opening = encodeNgoOpening({
         suite,
@@ -662,6 +663,7 @@ export class NgoParty {
         { pts: D, bytes: Dbytes },
         last.proof as Uint8Array,
         hopProofBinding(config, owner, s - 1),
+        bulkCodec(suite).msmVartime,
       );
       if (!ok)
         fail(config, 'ngo.hop.proof', producer, `list ${owner} stage ${s - 1}: DLEQ proof invalid`);
@@ -694,6 +696,7 @@ export class NgoParty {
         binding: hopProofBinding(config, owner, s),
       },
       this.#rng,
+      codec.msmVartime,
     );
     this.#processed.add(owner);
     this.#knownHops.set(`${owner}:${s}`, hopFingerprint(n, last.list, out, proof));
@@ -709,7 +712,15 @@ export class NgoParty {
     this.#idle();
     const vc = this.#need();
     if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');
-    return this.#qualifyWith(verifyBulletinWith(this.config, vc, bulletin, this.#knownHops));
+    return this.#qualifyWith(
+      verifyBulletinWith(
+        this.config,
+        vc,
+        bulletin,
+        this.#knownHops,
+        bulkCodec(this.config.suite).msmVartime,
+      ),
+    );
   }
 
   /** {@link qualify} after the board was verified. */
