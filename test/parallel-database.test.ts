@@ -29,7 +29,12 @@ import {
 } from '../src/database/builder.js';
 import { computeRoot, rateToU32, splitPublicData } from '../src/database/pdata.js';
 import { layoutTable, tableSize } from '../src/database/table.js';
-import { forgetfulExecutor, reversingExecutor, usePools } from './helpers/executors.js';
+import {
+  forgetfulExecutor,
+  reversingExecutor,
+  shufflingExecutor,
+  usePools,
+} from './helpers/executors.js';
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
@@ -56,6 +61,14 @@ const MODES: [string, () => ParallelOptions][] = [
   [
     'an executor that reports results last chunk first, chunks of 5',
     () => ({ executor: reversingExecutor(2), chunkSize: 5 }),
+  ],
+  [
+    'an executor that reports results in a shuffled order, chunks of 3',
+    () => ({ executor: shufflingExecutor(2, 7), chunkSize: 3 }),
+  ],
+  [
+    'an executor that reports results in another shuffled order, chunks of 2',
+    () => ({ executor: shufflingExecutor(3, 12345), chunkSize: 2 }),
   ],
   ['a pool of 1 thread, chunks of 4', () => ({ executor: pool(1), chunkSize: 4 })],
   ['a pool of 2 threads, chunks of 4', () => ({ executor: pool(2), chunkSize: 4 })],

@@ -566,8 +566,24 @@ describe('asynchronous calls on one party', () => {
     padded.set(u.bulletin, 4);
     const view = padded.subarray(4, 4 + u.bulletin.length);
     const q = (c[1] as NgoParty).qualifyAsync(view, { transferInput: true });
-    expect(view.length).toBe(u.bulletin.length);
+    expect(view).toEqual(u.bulletin); // still there, unchanged
     expect((await q).map(bytesToHex)).toEqual(ref.qualified[1]);
+    // The hop: its incoming list moved, the caller's array detached, the same bytes out.
+    const d = w.parties();
+    const commitments = d.map((p) => p.commit());
+    for (const p of d) p.receiveCommitments(commitments);
+    const l0 = Uint8Array.from((d[0] as NgoParty).maskOwnList());
+    const hop = (d[1] as NgoParty).processHopAsync(l0, 0, { transferInput: true });
+    expect(l0.length).toBe(0);
+    expect(bytesToHex(await hop)).toBe(ref.messages[4]);
+  });
+
+  it('a bad options object or message is a rejection, never a synchronous throw', async () => {
+    const w = world(ristretto255Sha512, 'reject');
+    const [p0] = w.parties() as [NgoParty];
+    const bad = null as unknown as { transferInput: boolean };
+    await expect(p0.qualifyAsync(new Uint8Array(3), bad)).rejects.toThrow();
+    await expect(p0.processHopAsync('x' as unknown as Uint8Array, 0)).rejects.toThrow();
   });
 });
 

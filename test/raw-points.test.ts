@@ -153,13 +153,28 @@ describe('ristretto255 raw points on limbs', () => {
       for (let i = 0; i < 32; i++) b[i] = Number((x >> BigInt(8 * i)) & 255n);
       return b;
     };
-    for (const y of [1n, p - 1n]) {
+    const pow = (b: bigint, e: bigint) => {
+      let r = 1n;
+      for (let x = b % p; e > 0n; e >>= 1n, x = (x * x) % p) if (e & 1n) r = (r * x) % p;
+      return r;
+    };
+    const i = pow(2n, (p - 1n) / 4n); // √−1
+    expect((i * i) % p).toBe(p - 1n);
+    // (0, ±1) and (±√−1, 0): the identity's class E[4], both branches of the test (X = 0, Y = 0).
+    for (const [x, y] of [
+      [0n, 1n],
+      [0n, p - 1n],
+      [i, 0n],
+      [p - i, 0n],
+    ] as const) {
       const raw = new Uint8Array(RAW_POINT_BYTES);
+      raw.set(le(x), 0);
       raw.set(le(y), 32);
       raw.set(le(1n), 64);
+      expect(isRawIdentity(raw, 0)).toBe(true);
       const out = new Uint8Array(32).fill(0xee);
       expect(encodeRawPoint(raw, 0, out, 0)).toBe(false);
-      expect(out.every((x) => x === 0xee)).toBe(true);
+      expect(out.every((b) => b === 0xee)).toBe(true);
     }
   });
 });
@@ -262,12 +277,16 @@ describe('layoutTableAsync is layoutTable', () => {
     });
   }
 
-  it('items of different widths are laid out in this thread, the same layout', async () => {
-    const xs = [Uint8Array.of(1), Uint8Array.of(1, 2), Uint8Array.of(2)];
-    const size = tableSize(3, 1.27);
-    expect(await layoutTableAsync(xs, nonces, size, { executor: pool(2) })).toEqual(
-      layoutTable(xs, nonces, size),
-    );
+  it('items of different widths, and an empty item, are laid out in this thread, the same layout', async () => {
+    for (const xs of [
+      [Uint8Array.of(1), Uint8Array.of(1, 2), Uint8Array.of(2)],
+      [new Uint8Array(0)],
+    ]) {
+      const size = tableSize(xs.length, 1.27);
+      expect(await layoutTableAsync(xs, nonces, size, { executor: pool(2) })).toEqual(
+        layoutTable(xs, nonces, size),
+      );
+    }
   });
 
   it('the same errors as layoutTable, before any chunk runs', async () => {
@@ -325,7 +344,37 @@ describe('layoutTableAsync is layoutTable', () => {
   });
 });
 
-describe('typed arrays between threads (src/node/transfer.ts)', () => {
+describe('typed arrays between threads (src/node/transfer.ts), results not kept', () => {
+  it('a view of a Node Buffer is sent as a copy of its own bytes, not of the whole pool', () => {
+    const big = Buffer.alloc(4096, 7);
+    const view = big.subarray(10, 20);
+    const { value, transfer } = prepareMessage({ bytes: view });
+    expect([...value.bytes]).toEqual([...view]);
+    expect(value.bytes.buffer.byteLength).toBe(10);
+    expect(transfer).toEqual([]);
+  });
+
+  it('discardResults: every result reaches onResult, none is kept (this thread and a pool)', async () => {
+    for (const ex of [createInThreadExecutor(), pool(2)]) {
+      const seen: number[] = [];
+      const nonces3 = nonces;
+      const out = await ex.map(
+        'positions',
+        5,
+        (i) => ({ nonces: nonces3, nPrime: 50, width: 1, items: Uint8Array.of(i, i + 1) }),
+        {
+          onResult: (i, r) => {
+            expect(r.positions).toHaveLength(6);
+            seen.push(i);
+          },
+          discardResults: true,
+        },
+      );
+      expect(seen.sort()).toEqual([0, 1, 2, 3, 4]);
+      expect(out.every((r) => r === undefined)).toBe(true);
+    }
+  });
+
   it('an Int32Array stays an Int32Array; a whole buffer moves, a view is copied', () => {
     const whole = new Int32Array(1024).map((_, i) => i - 512);
     const { value, transfer } = prepareMessage({ positions: whole });

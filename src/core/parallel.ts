@@ -13,8 +13,9 @@
  *   `positions` (the table layout's step 0), `hash` (hash-to-group of fixed-width messages:
  *   items, fillers; raw points out) and `bases` (the cell bases `B_j`, raw points in, encoded
  *   and, when building, the cells `α·B_j`). Multiplications by a secret (`k`, `α`)
- *   use the suite's constant-time `mul`; the variable-time MSMs take public data only, as in
- *   ./dleq.ts.
+ *   are constant time (./secret-mul.ts); the variable-time MSMs take the proofs' statements, as
+ *   in ./dleq.ts: public lists in the ring, and in the builder's proof the bases, which only
+ *   the builder and the auditing NGOs hold (docs/security.md "Limb arithmetic", not claimed).
  * - An {@link Executor} maps a kernel over `count` chunks. {@link inThreadExecutor} runs them
  *   here, one after the other, yielding to the event loop between chunks (the default, and what
  *   browsers and React Native use); the Node worker pool (`quorum-psi/workers`) runs them on
@@ -208,6 +209,12 @@ export type KernelOutput<K extends KernelName> = Kernels[K][1];
 export interface MapOptions<K extends KernelName> {
   /** Called once per chunk as its result arrives (in completion order). */
   onResult?: (index: number, result: KernelOutput<K>) => void;
+  /**
+   * The caller takes every result in `onResult` and wants none kept: `map` may resolve with an
+   * array of `undefined` (so a round's results are not held twice; executors that keep them
+   * anyway are still correct).
+   */
+  discardResults?: boolean;
 }
 
 /**
@@ -724,7 +731,7 @@ export function createInThreadExecutor(): Executor {
       for (let i = 0; i < count; i++) {
         if (i > 0) await yieldToEventLoop();
         const r = runKernel(ctx, kernel, input(i));
-        out[i] = r;
+        if (!opts.discardResults) out[i] = r;
         opts.onResult?.(i, r);
       }
       return out;

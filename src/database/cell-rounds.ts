@@ -146,7 +146,7 @@ export async function releaseHeld(c: CellChunks): Promise<void> {
  * `layoutTable` (table.ts) with its step 0, the items' cell positions (three SHA-256 per item),
  * cut into chunks and run on `opts.executor` (progress phase `layout`); the peeling follows here.
  * The same layout and the same errors, checked first and in the same order. Items of different
- * widths (which the database never has) are laid out in this thread.
+ * widths, or empty ones (which the database never has), are laid out in this thread.
  */
 export async function layoutTableAsync(
   items: readonly Uint8Array[],
@@ -157,7 +157,8 @@ export async function layoutTableAsync(
   const checked = checkLayoutInput(items, nonces, nPrime);
   const n = items.length;
   const width = n > 0 ? (items[0] as Uint8Array).length : 0;
-  if (n === 0 || items.some((x) => x.length !== width)) return layoutTable(items, nonces, nPrime);
+  if (n === 0 || width === 0 || items.some((x) => x.length !== width))
+    return layoutTable(items, nonces, nPrime);
   const ex = opts.executor ?? inThreadExecutor();
   const size = chunkSizeFor(n, ex.workers, opts.chunkSize);
   const positions = new Int32Array(3 * n);
@@ -187,9 +188,11 @@ export async function layoutTableAsync(
  * `cellBases` (items.ts) with the hash-to-group of every filler and every placed item cut into
  * chunks and run on `opts.executor` (progress phase `hash`), and the subtractions, group
  * additions only, done here in reverse peeling order ({@link subtractPeeledRaw}) as the hashes
- * arrive: the fillers' chunks go first, then the items' from the last peeled, so each item's
- * other two cells are final when its chunk is in (the subtractions overlap the hashing, which
- * leaves this thread only the last chunk's). The same elements as `cellBases`, as raw points
+ * arrive: the fillers' chunks are sent first, then the items' from the last peeled, and an
+ * item chunk's subtractions run once every filler chunk and every item chunk sent before it are
+ * in (then its items' other two cells are final). With chunks completing about in the order
+ * sent, the subtractions overlap the hashing and only the last chunk's are left at the end; in
+ * any completion order the result is the same. The same elements as `cellBases`, as raw points
  * (src/core/parallel.ts `pointsToRaw`: `layout.size` of them, in cell order; 128 bytes each on
  * ristretto255, 96 on P-256). The builder's and the auditor's asynchronous versions start here.
  */
@@ -278,6 +281,7 @@ export async function cellBasesAsync(
         done += m;
         opts.onProgress?.({ phase: 'hash', done, total });
       },
+      discardResults: true, // copied into B above: not held twice
     },
   );
   advance(); // no chunk at all (an empty table), or only fillers
@@ -296,8 +300,11 @@ export function subtractPeeledRaw(suite: Suite, layout: TableLayout, B: Uint8Arr
 /**
  * The subtractions of {@link subtractPeeledRaw} for peeling positions `[lo, hi)`, from `hi − 1`
  * down (ranges taken from the end). On ristretto255 on limbs (src/core/ristretto-limbs.ts
- * `subPoints`, with no bigint); on P-256 with the suite's points. Public data only (the bases),
- * so nothing here needs constant time.
+ * `subPoints`, with no bigint: branch-free limb arithmetic); on P-256 with the suite's points
+ * (noble's additions). The bases are not public (the audit bundle goes to the NGOs only, and
+ * `B_{p1} + B_{p2} + B_{p3} = H(x)` ties them to `X_int`): which cells are read and written
+ * follows the layout, which depends on `X_int`, as in the synchronous build (docs/security.md
+ * "Limb arithmetic", not claimed).
  */
 function subtractor(
   suite: Suite,

@@ -44,7 +44,11 @@ export function prepareMessage<T>(value: T): { value: T; transfer: ArrayBuffer[]
       const t = v as Uint8Array;
       const b = t.buffer;
       const whole = b instanceof ArrayBuffer && t.byteOffset === 0 && t.byteLength === b.byteLength;
-      if (!whole) return t.slice();
+      // A real copy: a Node Buffer's own slice() is a view (its whole pool would be cloned).
+      if (!whole)
+        return v instanceof Uint8Array
+          ? Uint8Array.from(v)
+          : new (v.constructor as new (src: unknown) => ArrayBufferView)(v);
       if (t.byteLength >= TRANSFER_MIN_BYTES) transfer.add(b);
       return t;
     }

@@ -240,7 +240,7 @@ export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
         send(i % workers, kernel, task).then(
           (out) => {
             if (stopped) return;
-            results[i] = out as KernelOutput<K>;
+            if (!mapOpts.discardResults) results[i] = out as KernelOutput<K>;
             try {
               mapOpts.onResult?.(i, out as KernelOutput<K>);
             } catch (e) {

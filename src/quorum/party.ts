@@ -103,14 +103,24 @@ export interface NgoItemHolders {
   readonly lists: readonly number[];
 }
 
+/**
+ * The message of an asynchronous step, owned by the library from the call ({@link
+ * AsyncInputOptions}); anything but bytes is passed on for the decoder's own typed error.
+ */
+function ownInput(message: Uint8Array, opts: AsyncInputOptions | undefined): Uint8Array {
+  return message instanceof Uint8Array ? takeBytes(message, opts?.transferInput === true) : message;
+}
+
 /** Options of {@link NgoParty.processHopAsync} and {@link NgoParty.qualifyAsync}. */
 export interface AsyncInputOptions extends ParallelOptions {
   /**
    * Move the message's buffer into the party instead of copying it (default `false`): the
-   * caller's array is detached at the call (its length becomes 0), so it cannot change under
-   * the step and is not held twice; a view of part of a buffer, or a platform without
-   * `structuredClone`, is copied as without the option. For a caller that has just read the
-   * message and will not use it again (the CLI: a board of 10^6 items per NGO is 288 MB).
+   * caller's array, and every other view of the same `ArrayBuffer`, is detached at the call
+   * (length 0), so it cannot change under the step and is not held twice. It is copied, as
+   * without the option, when it cannot move: a view of part of a buffer, a `SharedArrayBuffer`,
+   * a buffer marked untransferable, or a platform without `structuredClone`. For a caller that
+   * has just read the message and will not use it again (the CLI: a board of 10^6 items per NGO
+   * is 288 MB).
    */
   transferInput?: boolean;
 }
@@ -843,8 +853,12 @@ export class NgoParty {
   ): Promise<Uint8Array> {
     // Owned now, at the call: the hop may wait behind earlier calls, and a caller's later change
     // to its bytes must not reach it.
-    const owned =
-      incoming instanceof Uint8Array ? takeBytes(incoming, opts.transferInput === true) : incoming;
+    let owned: Uint8Array;
+    try {
+      owned = ownInput(incoming, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.#exclusive(() => this.#processHopAsync(owned, from, opts));
   }
 
@@ -1010,8 +1024,12 @@ export class NgoParty {
    */
   qualifyAsync(bulletin: Uint8Array, opts: AsyncInputOptions = {}): Promise<Uint8Array[]> {
     // Owned now, at the call (see processHopAsync); decoded below without another copy.
-    const owned =
-      bulletin instanceof Uint8Array ? takeBytes(bulletin, opts.transferInput === true) : bulletin;
+    let owned: Uint8Array;
+    try {
+      owned = ownInput(bulletin, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.#exclusive(async () => {
       const vc = this.#need();
       if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');

@@ -39,6 +39,32 @@ export function reversingExecutor(workers: number): Executor {
   };
 }
 
+/**
+ * An executor that runs every chunk (one kernel context) and only then reports the results in a
+ * shuffled order fixed by `seed`: completion orders no real pool is likely to produce.
+ */
+export function shufflingExecutor(workers: number, seed: number): Executor {
+  const ctx = new KernelContext();
+  return {
+    workers,
+    async map(kernel, count, input, opts = {}) {
+      const out = [];
+      for (let i = 0; i < count; i++) out.push(runKernel(ctx, kernel, input(i)));
+      const order = Array.from({ length: count }, (_, i) => i);
+      let x = seed >>> 0 || 1;
+      for (let i = count - 1; i > 0; i--) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        const j = (x >>> 0) % (i + 1);
+        [order[i], order[j]] = [order[j] as number, order[i] as number];
+      }
+      for (const i of order) opts.onResult?.(i, out[i] as (typeof out)[number]);
+      return out;
+    },
+  };
+}
+
 /** Worker pools of the given sizes for the calling test file; `pool(n)` returns one. */
 export function usePools(sizes: readonly number[]): (workers: number) => WorkerPool {
   const pools: WorkerPool[] = [];
