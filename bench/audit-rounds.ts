@@ -15,17 +15,11 @@ import { availableParallelism, cpus } from 'node:os';
 import type { Progress } from '../src/core/parallel.js';
 import { ristretto255Sha512 as suite } from '../src/core/ristretto255.js';
 import { generateReviewerKeyPair } from '../src/core/seal.js';
-import { generateSigningKeyPair } from '../src/core/sign.js';
-import { type AuditPolicy, auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
+import { auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
 import { buildDatabaseAsync } from '../src/database/builder.js';
 import { rateToU32 } from '../src/database/pdata.js';
 import { createWorkerPool } from '../src/node/worker-pool.js';
-import {
-  createQuorumRoster,
-  NgoParty,
-  runQuorumLocally,
-  startRunLocally,
-} from '../src/quorum/ngo.js';
+import { benchItem, benchPolicy, quorumRun } from './db-world.js';
 
 const N = Number(process.argv[2] ?? 10_000);
 const R = Number(process.argv[3] ?? 6);
@@ -33,35 +27,16 @@ const chunkSize = process.argv[4] === undefined ? undefined : Number(process.arg
 if (!Number.isSafeInteger(N) || N < 1 || !Number.isSafeInteger(R) || R < 1)
   throw new Error('usage: [N] [rounds] [chunkSize]');
 
-const item = (i: number) => {
-  const b = new Uint8Array(32);
-  new DataView(b.buffer).setUint32(0, i);
-  b[31] = 0x5a;
-  return b;
-};
+const item = benchItem;
 console.log(
   `# ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; ${suite.shortName}, ${N} items, ${R} rounds${chunkSize ? `, chunks of ${chunkSize}` : ''}${process.execArgv.includes('--single-threaded-gc') ? ', --single-threaded-gc' : ''}`,
 );
-const deploymentId = new TextEncoder().encode('audit-rounds');
-const ngos = ['UK', 'CA', 'NL'].map((jurisdiction) => ({
-  jurisdiction,
-  ...generateSigningKeyPair(),
-}));
-const roster = createQuorumRoster({
+const run = quorumRun(
   suite,
-  deploymentId,
-  m: 2,
-  itemWidth: 32,
-  members: ngos.map((n) => ({ jurisdiction: n.jurisdiction, signingPublicKey: n.publicKey })),
-});
-const { config, runId } = startRunLocally(
-  roster,
-  ngos.map((n) => n.secretKey),
+  'audit-rounds',
+  Array.from({ length: 8 }, (_, i) => item(9e6 + i)),
 );
-const small = Array.from({ length: 8 }, (_, i) => item(9e6 + i));
-const { contributions } = runQuorumLocally(
-  ngos.map((n, i) => new NgoParty(config, i, n.secretKey, small)),
-);
+const { contributions, runId } = run;
 const reviewer = generateReviewerKeyPair();
 const pools = [createWorkerPool({ workers: 1 }), createWorkerPool({ workers: 2 })] as const;
 try {
@@ -82,17 +57,8 @@ try {
     },
   );
   const bundle = encodeAuditBundle(built, { version: 1 });
-  const policy: AuditPolicy = {
-    deploymentId,
-    runId,
-    reviewerKeys: [reviewer.publicKey],
-    threshold: { min: 2, max: 100 },
-    sMax: { min: 1, max: 500 },
-    syntheticRate: { min: 0.01, max: 0.5 },
-    payloadSize: { min: 16, max: 1024 },
-    ratio: { min: 1.23, max: 2 },
-    lastSignedVersion: 0,
-  };
+  const policy = benchPolicy(run, reviewer.publicKey);
+
   const audit = async (which: 0 | 1) => {
     const phases = new Map<Progress['phase'], [number, number]>();
     const t0 = performance.now();

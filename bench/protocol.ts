@@ -54,13 +54,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { DEFAULT_TABLE_RATIO, FIXED_BASE_WINDOW, NONCE_LENGTH } from '../src/core/constants.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
 import { generateReviewerKeyPair } from '../src/core/seal.js';
-import { generateSigningKeyPair } from '../src/core/sign.js';
-import {
-  type AuditPolicy,
-  auditDatabase,
-  auditDatabaseAsync,
-  encodeAuditBundle,
-} from '../src/database/audit.js';
+import { auditDatabase, auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
 import { buildDatabase, buildDatabaseAsync, itemDst } from '../src/database/builder.js';
 import {
   computeRoot,
@@ -73,19 +67,13 @@ import {
 import { tableSize } from '../src/database/table.js';
 import { createWorkerPool, type WorkerPool } from '../src/node/worker-pool.js';
 import {
-  createQuorumRoster,
-  intersectContributions,
-  NgoParty,
-  runQuorumLocally,
-  startRunLocally,
-} from '../src/quorum/ngo.js';
-import {
   ClientAccount,
   ClientDatabase,
   createVoucherSealed,
   sealPayload,
 } from '../src/voucher/client.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/voucher/server.js';
+import { benchPolicy, quorumRun } from './db-world.js';
 import {
   type BenchContext,
   type BenchRow,
@@ -221,36 +209,9 @@ function publicDataSize(suite: Suite, items: number): number {
   return headerLength(suite, 1) + tableSize(items, DEFAULT_TABLE_RATIO) * suite.elementLength;
 }
 
-/**
- * A real quorum run (set-up for the audit row, never timed): three NGOs (UK, CA, NL), rule
- * m = 2; UK and CA hold every item of `xInt`, NL half of them, so `X_int` is exactly `xInt`.
- * Returns the signed contributions and the run's deployment and run ids.
- */
+/** A real quorum run (set-up, never timed): bench/db-world.ts `quorumRun`. */
 function quorumFor(suite: Suite, xInt: readonly Uint8Array[]) {
-  const deploymentId = new TextEncoder().encode('bench');
-  const ngos = ['UK', 'CA', 'NL'].map((jurisdiction) => ({
-    jurisdiction,
-    ...generateSigningKeyPair(),
-  }));
-  const roster = createQuorumRoster({
-    suite,
-    deploymentId,
-    m: 2,
-    itemWidth: 32,
-    members: ngos.map((n) => ({ jurisdiction: n.jurisdiction, signingPublicKey: n.publicKey })),
-  });
-  const { config, runId } = startRunLocally(
-    roster,
-    ngos.map((n) => n.secretKey),
-  );
-  const lists = [xInt, xInt, xInt.filter((_, i) => i % 2 === 0)];
-  const { contributions } = runQuorumLocally(
-    ngos.map((n, i) => new NgoParty(config, i, n.secretKey, lists[i] as Uint8Array[])),
-  );
-  const trust = ngos.map((n) => ({ jurisdiction: n.jurisdiction, signingPublicKey: n.publicKey }));
-  const items = intersectContributions(contributions, trust, 2, { deploymentId, runId }).items;
-  if (items.length !== xInt.length) throw new Error('bench: the quorum lost items');
-  return { contributions, deploymentId, runId, items };
+  return quorumRun(suite, 'bench', xInt);
 }
 
 /** A deterministic rng (SHA-256 in counter mode): the same build bytes on every executor. */
@@ -291,17 +252,7 @@ async function dbPoolRows(
     contributions: q.contributions,
     runId: q.runId,
   };
-  const policy: AuditPolicy = {
-    deploymentId: q.deploymentId,
-    runId: q.runId,
-    reviewerKeys: [reviewer.publicKey],
-    threshold: { min: 2, max: 100 },
-    sMax: { min: 1, max: 500 },
-    syntheticRate: { min: 0.01, max: 0.5 },
-    payloadSize: { min: 16, max: 1024 },
-    ratio: { min: 1.23, max: 2 },
-    lastSignedVersion: 0,
-  };
+  const policy = benchPolicy(q, reviewer.publicKey);
   const pools: WorkerPool[] = [createWorkerPool({ workers: 1 }), createWorkerPool({ workers: 2 })];
   const rows: BenchRow[] = [];
   try {
@@ -618,17 +569,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       const bundle = encodeAuditBundle(built, { version: 1 });
       const { cells } = splitPublicData(built.publicData);
       // The auditing NGO's own policy: its deployment and run, the agreed reviewer key, bounds.
-      const policy: AuditPolicy = {
-        deploymentId: q.deploymentId,
-        runId: q.runId,
-        reviewerKeys: [reviewer.publicKey],
-        threshold: { min: 2, max: 100 },
-        sMax: { min: 1, max: 500 },
-        syntheticRate: { min: 0.01, max: 0.5 },
-        payloadSize: { min: 16, max: 1024 },
-        ratio: { min: 1.23, max: 2 },
-        lastSignedVersion: 0,
-      };
+      const policy = benchPolicy(q, reviewer.publicKey);
       const audit = () => {
         const v = auditDatabase(built.publicData, bundle, {
           claimedRoot: built.root,

@@ -12,29 +12,18 @@
 import { availableParallelism, cpus } from 'node:os';
 import { findSuite } from '../src/core/group.js';
 import { generateReviewerKeyPair } from '../src/core/seal.js';
-import { generateSigningKeyPair } from '../src/core/sign.js';
-import { type AuditPolicy, auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
+import { auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
 import { buildDatabaseAsync } from '../src/database/builder.js';
 import { rateToU32 } from '../src/database/pdata.js';
 import { createWorkerPool } from '../src/node/worker-pool.js';
-import {
-  createQuorumRoster,
-  NgoParty,
-  runQuorumLocally,
-  startRunLocally,
-} from '../src/quorum/ngo.js';
+import { benchItem, benchPolicy, quorumRun } from './db-world.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const suite = findSuite(process.argv[3] ?? 'ristretto255');
 const workers = Number(process.argv[4] ?? 2);
 if (!suite || !Number.isSafeInteger(N) || N < 1) throw new Error('usage: [N] [suite] [workers]');
 
-const item = (i: number) => {
-  const b = new Uint8Array(32);
-  new DataView(b.buffer).setUint32(0, i);
-  b[31] = 0x5a;
-  return b;
-};
+const item = benchItem;
 const mb = (x: number) => `${(x / 2 ** 20).toFixed(0)} MB`;
 let peak = 0;
 const sampler = setInterval(() => {
@@ -44,26 +33,13 @@ const sampler = setInterval(() => {
 console.log(
   `# ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; ${suite.shortName}, ${N} items, ${workers} threads`,
 );
-const deploymentId = new TextEncoder().encode('scale-database');
-const ngos = ['UK', 'CA', 'NL'].map((jurisdiction) => ({
-  jurisdiction,
-  ...generateSigningKeyPair(),
-}));
-const roster = createQuorumRoster({
+// The quorum run that binds the table's nonces: a small one (its contributions are not measured).
+const run = quorumRun(
   suite,
-  deploymentId,
-  m: 2,
-  itemWidth: 32,
-  members: ngos.map((n) => ({ jurisdiction: n.jurisdiction, signingPublicKey: n.publicKey })),
-});
-const { config, runId } = startRunLocally(
-  roster,
-  ngos.map((n) => n.secretKey),
+  'scale-database',
+  Array.from({ length: 8 }, (_, i) => item(9e6 + i)),
 );
-const small = Array.from({ length: 8 }, (_, i) => item(9e6 + i));
-const { contributions } = runQuorumLocally(
-  ngos.map((n, i) => new NgoParty(config, i, n.secretKey, small)),
-);
+const { contributions, runId } = run;
 const reviewer = generateReviewerKeyPair();
 const xs = Array.from({ length: N }, (_, i) => item(i));
 const pool = createWorkerPool({ workers });
@@ -88,17 +64,8 @@ try {
     `build: ${buildS.toFixed(1)} s, ${built.publicData.length} bytes of public data, ${built.dropped.length} dropped, peak RSS ${mb(peak)}`,
   );
   const bundle = encodeAuditBundle(built, { version: 1 });
-  const policy: AuditPolicy = {
-    deploymentId,
-    runId,
-    reviewerKeys: [reviewer.publicKey],
-    threshold: { min: 2, max: 100 },
-    sMax: { min: 1, max: 500 },
-    syntheticRate: { min: 0.01, max: 0.5 },
-    payloadSize: { min: 16, max: 1024 },
-    ratio: { min: 1.23, max: 2 },
-    lastSignedVersion: 0,
-  };
+  const policy = benchPolicy(run, reviewer.publicKey);
+
   peak = 0;
   t0 = performance.now();
   const verdict = await auditDatabaseAsync(built.publicData, bundle, {

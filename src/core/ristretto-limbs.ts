@@ -341,18 +341,28 @@ export function mapToRistrettoLimbs(o: FePoint, bytes: Uint8Array, offset = 0): 
  * `a = -1` (`d` is not a square). Inputs reduced; output reduced.
  */
 function addPoints(o: FePoint, p: FePoint, q: FePoint): void {
+  addSigned(o, p, q, false);
+}
+
+/**
+ * `p + q`, or `p − q` with `negQ`: `−q = (−X, Y, Z, −T)` folded in (the two products swap and
+ * `T1·2d·T2` changes sign). `negQ` is a public flag (a branch on it reveals nothing secret).
+ */
+function addSigned(o: FePoint, p: FePoint, q: FePoint, negQ: boolean): void {
   const a = s0;
   const b = s1;
   const c = s2;
   const d = s3;
   feSub(a, p.Y, p.X);
-  feSub(s4, q.Y, q.X);
-  feMul(a, a, s4); // (Y1 - X1)·(Y2 - X2)
+  if (negQ) feAdd(s4, q.Y, q.X);
+  else feSub(s4, q.Y, q.X);
+  feMul(a, a, s4); // (Y1 - X1)·(Y2 ∓ X2)
   feAdd(b, p.Y, p.X);
-  feAdd(s4, q.Y, q.X);
-  feMul(b, b, s4); // (Y1 + X1)·(Y2 + X2)
+  if (negQ) feSub(s4, q.Y, q.X);
+  else feAdd(s4, q.Y, q.X);
+  feMul(b, b, s4); // (Y1 + X1)·(Y2 ± X2)
   feMul(c, p.T, D2);
-  feMul(c, c, q.T); // T1·2d·T2
+  feMul(c, c, q.T); // T1·2d·T2 (its sign folded in below)
   feAdd(d, p.Z, p.Z);
   feMul(d, d, q.Z); // 2·Z1·Z2
   const e = s4;
@@ -360,8 +370,13 @@ function addPoints(o: FePoint, p: FePoint, q: FePoint): void {
   const g = s6;
   const h = s7;
   feSub(e, b, a);
-  feSub(f, d, c);
-  feAdd(g, d, c);
+  if (negQ) {
+    feAdd(f, d, c);
+    feSub(g, d, c);
+  } else {
+    feSub(f, d, c);
+    feAdd(g, d, c);
+  }
   feAdd(h, b, a);
   feMul(o.X, e, f);
   feMul(o.Y, g, h);
@@ -480,37 +495,11 @@ export function hashToRistrettoRaw(
 }
 
 /**
- * `o = p − q` on edwards25519 (o may alias p or q): {@link addPoints} with `−q = (−X, Y, Z, −T)`
- * folded in (the two products swap and `T1·2d·T2` changes sign). Complete. Inputs reduced
- * (or loaded); output reduced. Used on public points only (the database's bases).
+ * `o = p − q` on edwards25519 (o may alias p or q): add-2008-hwcd-3 with `−q` folded in.
+ * Complete. Inputs reduced (or loaded); output reduced. Branch-free in the values.
  */
 export function subPoints(o: FePoint, p: FePoint, q: FePoint): void {
-  const a = s0;
-  const b = s1;
-  const c = s2;
-  const d = s3;
-  feSub(a, p.Y, p.X);
-  feAdd(s4, q.Y, q.X);
-  feMul(a, a, s4); // (Y1 - X1)·(Y2 + X2)
-  feAdd(b, p.Y, p.X);
-  feSub(s4, q.Y, q.X);
-  feMul(b, b, s4); // (Y1 + X1)·(Y2 - X2)
-  feMul(c, p.T, D2);
-  feMul(c, c, q.T); // T1·2d·T2 (negated below)
-  feAdd(d, p.Z, p.Z);
-  feMul(d, d, q.Z); // 2·Z1·Z2
-  const e = s4;
-  const f = s5;
-  const g = s6;
-  const h = s7;
-  feSub(e, b, a);
-  feAdd(f, d, c);
-  feSub(g, d, c);
-  feAdd(h, b, a);
-  feMul(o.X, e, f);
-  feMul(o.Y, g, h);
-  feMul(o.Z, f, g);
-  feMul(o.T, e, h);
+  addSigned(o, p, q, true);
 }
 
 const rawEnc = newFePoint();
