@@ -17,9 +17,8 @@ import { ristretto255Sha512 as suite } from '../src/core/ristretto255.js';
 import { generateReviewerKeyPair } from '../src/core/seal.js';
 import { auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
 import { buildDatabaseAsync } from '../src/database/builder.js';
-import { rateToU32 } from '../src/database/pdata.js';
 import { createWorkerPool } from '../src/node/worker-pool.js';
-import { benchItem, benchPolicy, quorumRun } from './db-world.js';
+import { benchItem, benchParams, benchPolicy, quorumRun } from './db-world.js';
 
 const N = Number(process.argv[2] ?? 10_000);
 const R = Number(process.argv[3] ?? 6);
@@ -44,13 +43,7 @@ try {
     Array.from({ length: N }, (_, i) => item(i)),
     {
       suite,
-      params: {
-        threshold: 30,
-        sMax: 90,
-        syntheticRate32: rateToU32(0.05),
-        payloadSize: 64,
-        reviewerKeys: [reviewer.publicKey],
-      },
+      params: benchParams(reviewer.publicKey),
       contributions,
       runId,
       executor: pools[1],

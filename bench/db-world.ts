@@ -7,6 +7,7 @@
 import type { Suite } from '../src/core/group.js';
 import { generateSigningKeyPair } from '../src/core/sign.js';
 import type { AuditPolicy } from '../src/database/audit.js';
+import { rateToU32, type VoucherParams } from '../src/database/pdata.js';
 import {
   createQuorumRoster,
   intersectContributions,
@@ -64,5 +65,16 @@ export function benchPolicy(
     payloadSize: { min: 16, max: 1024 },
     ratio: { min: 1.23, max: 2 },
     lastSignedVersion: 0,
+  };
+}
+
+/** The voucher parameters of the scale benchmarks' databases (T = 30, `sMax` = 90, rate 5%). */
+export function benchParams(reviewerKey: Uint8Array): VoucherParams {
+  return {
+    threshold: 30,
+    sMax: 90,
+    syntheticRate32: rateToU32(0.05),
+    payloadSize: 64,
+    reviewerKeys: [reviewerKey],
   };
 }

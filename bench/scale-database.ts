@@ -14,9 +14,8 @@ import { findSuite } from '../src/core/group.js';
 import { generateReviewerKeyPair } from '../src/core/seal.js';
 import { auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
 import { buildDatabaseAsync } from '../src/database/builder.js';
-import { rateToU32 } from '../src/database/pdata.js';
 import { createWorkerPool } from '../src/node/worker-pool.js';
-import { benchItem, benchPolicy, quorumRun } from './db-world.js';
+import { benchItem, benchParams, benchPolicy, quorumRun } from './db-world.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const suite = findSuite(process.argv[3] ?? 'ristretto255');
@@ -48,13 +47,7 @@ try {
   let t0 = performance.now();
   const built = await buildDatabaseAsync(xs, {
     suite,
-    params: {
-      threshold: 30,
-      sMax: 90,
-      syntheticRate32: rateToU32(0.05),
-      payloadSize: 64,
-      reviewerKeys: [reviewer.publicKey],
-    },
+    params: benchParams(reviewer.publicKey),
     contributions,
     runId,
     executor: pool,

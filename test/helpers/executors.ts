@@ -24,45 +24,45 @@ export function forgetfulExecutor(workers: number): Executor {
 
 /**
  * An executor that runs every chunk (in one kernel context, so held points stay) and only then
- * reports the results, last chunk first: the worst completion order a real pool could give.
+ * reports the results, in the order `order(count)` gives.
  */
-export function reversingExecutor(workers: number): Executor {
+function reportingExecutor(workers: number, order: (count: number) => number[]): Executor {
   const ctx = new KernelContext();
   return {
     workers,
     async map(kernel, count, input, opts = {}) {
       const out = [];
       for (let i = 0; i < count; i++) out.push(runKernel(ctx, kernel, input(i)));
-      for (let i = count - 1; i >= 0; i--) opts.onResult?.(i, out[i] as (typeof out)[number]);
+      for (const i of order(count)) opts.onResult?.(i, out[i] as (typeof out)[number]);
       return out;
     },
   };
 }
 
+/** Results reported last chunk first: the worst completion order a real pool could give. */
+export function reversingExecutor(workers: number): Executor {
+  return reportingExecutor(workers, (count) =>
+    Array.from({ length: count }, (_, i) => count - 1 - i),
+  );
+}
+
 /**
- * An executor that runs every chunk (one kernel context) and only then reports the results in a
- * shuffled order fixed by `seed`: completion orders no real pool is likely to produce.
+ * Results reported in a shuffled order fixed by `seed` (xorshift32, Fisher–Yates): completion
+ * orders no real pool is likely to produce.
  */
 export function shufflingExecutor(workers: number, seed: number): Executor {
-  const ctx = new KernelContext();
-  return {
-    workers,
-    async map(kernel, count, input, opts = {}) {
-      const out = [];
-      for (let i = 0; i < count; i++) out.push(runKernel(ctx, kernel, input(i)));
-      const order = Array.from({ length: count }, (_, i) => i);
-      let x = seed >>> 0 || 1;
-      for (let i = count - 1; i > 0; i--) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        const j = (x >>> 0) % (i + 1);
-        [order[i], order[j]] = [order[j] as number, order[i] as number];
-      }
-      for (const i of order) opts.onResult?.(i, out[i] as (typeof out)[number]);
-      return out;
-    },
-  };
+  return reportingExecutor(workers, (count) => {
+    const order = Array.from({ length: count }, (_, i) => i);
+    let x = seed >>> 0 || 1;
+    for (let i = count - 1; i > 0; i--) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      const j = (x >>> 0) % (i + 1);
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    return order;
+  });
 }
 
 /** Worker pools of the given sizes for the calling test file; `pool(n)` returns one. */
