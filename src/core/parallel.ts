@@ -463,19 +463,15 @@ function composites(ctx: KernelContext, suite: Suite, t: CompositesTask): Compos
   }
   const c = (t.stages.find((s) => s !== null)?.length ?? 0) / Ne;
   // On ristretto255 every stage stays raw points on limbs (decoded, held, summed with no bigint).
-  const raw = isRistretto(suite);
+  const raw = rawOnLimbs(suite);
   const points: (Element[] | Uint8Array | null)[] = new Array(S).fill(null);
   const errors: (ElementError | null)[] = new Array(S).fill(null);
   for (let s = 0; s < S; s++) {
     if (!need[s]) continue;
     const bytes = t.stages[s];
     if (!bytes || bytes.length !== c * Ne) throw new RangeError(`composites: stage ${s} missing`);
-    const mine = t.held && t.held.stage === s;
-    const held = mine
-      ? raw
-        ? ctx.takeRaw(t.held.key, t.from, c)
-        : ctx.take(t.held.key, t.from, c)
-      : null;
+    const key = t.held?.stage === s ? t.held.key : null;
+    const held = key && (raw ? ctx.takeRaw(key, t.from, c) : ctx.take(key, t.from, c));
     if (held) {
       points[s] = held;
       continue;
@@ -569,8 +565,13 @@ export function rawPointBytes(suite: Suite): number {
 
 const ristrettoPoint = ristretto255.Point;
 
-const isRistretto = (suite: Suite): boolean =>
-  suite.shortName === 'ristretto255' && coordsPerElement(suite) * 32 === RISTRETTO_RAW_BYTES;
+/**
+ * Whether `suite`'s raw points are read and written on limbs (src/core/ristretto-limbs.ts):
+ * ristretto255; on any other suite they go through the suite's points.
+ */
+export function rawOnLimbs(suite: Suite): boolean {
+  return suite.shortName === 'ristretto255' && rawPointBytes(suite) === RISTRETTO_RAW_BYTES;
+}
 
 /**
  * Raw points: each point's internal coordinates ({@link elementCoords}), each as 32
@@ -619,7 +620,7 @@ function hashKernel(suite: Suite, t: HashTask): HashResult {
     throw new RangeError('hash: not a whole number of messages');
   const c = t.msgs.length / t.width;
   const msg = (i: number) => t.msgs.subarray(i * t.width, (i + 1) * t.width);
-  if (isRistretto(suite)) {
+  if (rawOnLimbs(suite)) {
     const out = new Uint8Array(c * RISTRETTO_RAW_BYTES);
     for (let i = 0; i < c; i++) hashToRistrettoRaw(msg(i), t.dst, out, i * RISTRETTO_RAW_BYTES);
     return { points: out };
@@ -633,7 +634,7 @@ function hashKernel(suite: Suite, t: HashTask): HashResult {
 /** `encode` of every raw point, concatenated (the suite's own error for the identity). */
 function encodeRaw(suite: Suite, raw: Uint8Array): Uint8Array {
   const Ne = suite.elementLength;
-  if (isRistretto(suite)) {
+  if (rawOnLimbs(suite)) {
     const c = raw.length / RISTRETTO_RAW_BYTES;
     const out = new Uint8Array(c * Ne);
     for (let i = 0; i < c; i++) {
@@ -783,9 +784,10 @@ export interface Progress {
   /**
    * The NGO ring: `mask` (stage 0), `hop` (verify the incoming proof, multiply), `prove` (the
    * outgoing proof's composites), `verify` (board proofs). The database build: `layout` (the
-   * items' cell positions), `hash` (items and fillers to the group), `blind` (cells `α·B_j`, encoded with their bases), `prove` (the
-   * audit proof's composite). The audit: `layout` and `hash` (the same), `encode` (the rebuilt bases),
-   * `verify` (cells decoded, the audit proof's composites).
+   * items' cell positions), `hash` (items and fillers to the group), `blind` (cells `α·B_j`,
+   * encoded with their bases), `prove` (the audit proof's composite). The audit: `layout` and
+   * `hash` (the same), `encode` (the rebuilt bases), `verify` (cells decoded, the audit proof's
+   * composites).
    */
   readonly phase: 'mask' | 'hop' | 'prove' | 'verify' | 'layout' | 'hash' | 'blind' | 'encode';
   /** Elements done and to do in this phase. */

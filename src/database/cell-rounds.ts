@@ -21,16 +21,11 @@ import {
   type PositionsResult,
   type Progress,
   pointsToRaw,
+  rawOnLimbs,
   rawPointBytes,
   rawToPoints,
 } from '../core/parallel.js';
-import {
-  loadRawPoint,
-  newRawScratch,
-  RAW_POINT_BYTES,
-  storeRawPoint,
-  subPoints,
-} from '../core/ristretto-limbs.js';
+import { loadRawPoint, newRawScratch, storeRawPoint, subPoints } from '../core/ristretto-limbs.js';
 import type { Element, Suite } from '../core/suite.js';
 import { fillerCells, fillerDst, fillerMessage, itemDst } from './items.js';
 import {
@@ -78,8 +73,8 @@ function track(c: CellChunks, phase: Progress['phase']) {
 
 /**
  * Round `bases`: every `B_j` (raw points, {@link cellBasesAsync}) encoded and, with `k`,
- * multiplied by `k` (constant time) and encoded as a cell; each thread keeps its chunk's points for {@link cellComposites}. Returns the
- * results in chunk order.
+ * multiplied by `k` (constant time) and encoded as a cell; each thread keeps its chunk's points
+ * for {@link cellComposites}. Returns the results in chunk order.
  */
 export function encodeBases(
   c: CellChunks,
@@ -314,7 +309,7 @@ function subtractor(
   const { positions, order, free } = layout;
   const w = rawPointBytes(suite);
   if (B.length !== layout.size * w) throw new RangeError('subtractPeeledRaw: one point per cell');
-  if (suite.shortName === 'ristretto255' && w === RAW_POINT_BYTES) {
+  if (rawOnLimbs(suite)) {
     const acc = newRawScratch();
     const q = newRawScratch();
     return (lo, hi) => {

@@ -41,16 +41,15 @@ export function prepareMessage<T>(value: T): { value: T; transfer: ArrayBuffer[]
   const walk = (v: unknown): unknown => {
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
       // Any typed array (bytes; the layout's Int32Array positions).
-      const t = v as Uint8Array;
-      const b = t.buffer;
-      const whole = b instanceof ArrayBuffer && t.byteOffset === 0 && t.byteLength === b.byteLength;
+      const b = v.buffer;
+      const whole = b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength;
       // A real copy: a Node Buffer's own slice() is a view (its whole pool would be cloned).
       if (!whole)
         return v instanceof Uint8Array
           ? Uint8Array.from(v)
           : new (v.constructor as new (src: unknown) => ArrayBufferView)(v);
-      if (t.byteLength >= TRANSFER_MIN_BYTES) transfer.add(b);
-      return t;
+      if (v.byteLength >= TRANSFER_MIN_BYTES) transfer.add(b);
+      return v;
     }
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {

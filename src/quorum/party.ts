@@ -851,15 +851,7 @@ export class NgoParty {
     from?: number,
     opts: AsyncInputOptions = {},
   ): Promise<Uint8Array> {
-    // Owned now, at the call: the hop may wait behind earlier calls, and a caller's later change
-    // to its bytes must not reach it.
-    let owned: Uint8Array;
-    try {
-      owned = ownInput(incoming, opts);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#exclusive(() => this.#processHopAsync(owned, from, opts));
+    return this.#exclusiveOn(incoming, opts, (owned) => this.#processHopAsync(owned, from, opts));
   }
 
   async #processHopAsync(
@@ -1023,19 +1015,32 @@ export class NgoParty {
    * result and the same errors naming the same culprits.
    */
   qualifyAsync(bulletin: Uint8Array, opts: AsyncInputOptions = {}): Promise<Uint8Array[]> {
-    // Owned now, at the call (see processHopAsync); decoded below without another copy.
-    let owned: Uint8Array;
-    try {
-      owned = ownInput(bulletin, opts);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#exclusive(async () => {
+    // The board is decoded below without another copy.
+    return this.#exclusiveOn(bulletin, opts, async (owned) => {
       const vc = this.#need();
       if (!this.#ownStage0) throw new StateError('ngo.state', 'maskOwnList() first');
       const vb = await verifyBulletinWithAsync(this.config, vc, owned, this.#knownHops, opts, true);
       return this.#qualifyWith(vb);
     });
+  }
+
+  /**
+   * {@link #exclusive} on `message` owned now, at the call ({@link ownInput}): the step may wait
+   * behind earlier calls, and a caller's later change to its bytes must not reach it. A failure
+   * to take it is a rejection, as every other failure of the step.
+   */
+  #exclusiveOn<T>(
+    message: Uint8Array,
+    opts: AsyncInputOptions | undefined,
+    fn: (owned: Uint8Array) => Promise<T>,
+  ): Promise<T> {
+    let owned: Uint8Array;
+    try {
+      owned = ownInput(message, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#exclusive(() => fn(owned));
   }
 
   /** Run `fn` after every asynchronous operation called before it. */
