@@ -1,8 +1,12 @@
 /**
  * Where a pooled audit spends its time (issue 15): `auditDatabaseAsync` of one database of N
- * items on a worker pool of 1 thread and one of 2, interleaved for R rounds, with each round's
+ * items in this thread (the in-thread executor: what `--workers 1` runs), on a worker pool of
+ * 1 thread and on one of 2, interleaved for R rounds (the order rotating), with each round's
  * phase timestamps (first and last progress event of `layout`, `hash`, `encode`, `verify`, in ms
- * from the call) and the speed-up from 1 to 2 threads. Not part of `npm run bench`:
+ * from the call) and two speed-ups: from `--workers 1` to `--workers 2` (this thread ÷ pool of
+ * 2), and from a pool of 1 thread to a pool of 2 (stricter: with a pool of 1, what runs in the
+ * calling thread overlaps the pool's thread on the second core), with the machine's ceiling for
+ * a speed-up measured after each round (bench/ceiling.ts). Not part of `npm run bench`:
  *
  *   npx tsx bench/audit-rounds.ts [N=10000] [R=6] [chunkSize]
  *
@@ -12,12 +16,13 @@
  * @module
  */
 import { availableParallelism, cpus } from 'node:os';
-import type { Progress } from '../src/core/parallel.js';
+import { inThreadExecutor, type Progress } from '../src/core/parallel.js';
 import { ristretto255Sha512 as suite } from '../src/core/ristretto255.js';
 import { generateReviewerKeyPair } from '../src/core/seal.js';
 import { auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
 import { buildDatabaseAsync } from '../src/database/builder.js';
 import { createWorkerPool } from '../src/node/worker-pool.js';
+import { parallelCeiling } from './ceiling.js';
 import { benchItem, benchParams, benchPolicy, quorumRun } from './db-world.js';
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -38,6 +43,8 @@ const run = quorumRun(
 const { contributions, runId } = run;
 const reviewer = generateReviewerKeyPair();
 const pools = [createWorkerPool({ workers: 1 }), createWorkerPool({ workers: 2 })] as const;
+/** What `--workers 1` runs (this thread), then the two pools. */
+const executors = [inThreadExecutor(), ...pools] as const;
 try {
   const built = await buildDatabaseAsync(
     Array.from({ length: N }, (_, i) => item(i)),
@@ -52,14 +59,14 @@ try {
   const bundle = encodeAuditBundle(built, { version: 1 });
   const policy = benchPolicy(run, reviewer.publicKey);
 
-  const audit = async (which: 0 | 1) => {
+  const audit = async (which: 0 | 1 | 2) => {
     const phases = new Map<Progress['phase'], [number, number]>();
     const t0 = performance.now();
     const verdict = await auditDatabaseAsync(built.publicData, bundle, {
       claimedRoot: built.root,
       qualifiedItems: () => built.items,
       policy,
-      executor: pools[which],
+      executor: executors[which],
       ...(chunkSize ? { chunkSize } : {}),
       onProgress: (p) => {
         const t = performance.now() - t0;
@@ -73,27 +80,46 @@ try {
     const line = [...phases].map(([k, [a, b]]) => `${k} ${a.toFixed(0)}–${b.toFixed(0)}`);
     return { ms, line: `${line.join('  ')}  end ${ms.toFixed(0)}` };
   };
+  type Timed = Awaited<ReturnType<typeof audit>>;
   // Warm-up: the threads load their modules and JIT the kernels.
-  for (let r = 0; r < 3; r++) for (const w of [0, 1] as const) await audit(w);
-  const ratios: number[] = [];
+  for (let r = 0; r < 3; r++) for (const w of [0, 1, 2] as const) await audit(w);
+  const workerRatios: number[] = [];
+  const poolRatios: number[] = [];
+  const ceilings: number[] = [];
   for (let r = 0; r < R; r++) {
-    const one = await audit(0);
-    const two = await audit(1);
-    ratios.push(one.ms / two.ms);
+    // The order rotates every round, so that none of the three always runs first.
+    const got: Timed[] = [];
+    for (let t = 0; t < 3; t++) {
+      const w = ((r + t) % 3) as 0 | 1 | 2;
+      got[w] = await audit(w);
+    }
+    const [here, one, two] = got as [Timed, Timed, Timed];
+    workerRatios.push(here.ms / two.ms);
+    poolRatios.push(one.ms / two.ms);
+    const ceiling = await parallelCeiling(pools[0], pools[1]);
+    ceilings.push(ceiling);
+    const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
     console.log(
-      `round ${r + 1}: 1 thread ${(one.ms / 1000).toFixed(2)} s, 2 threads ${(two.ms / 1000).toFixed(2)} s, speed-up ${(one.ms / two.ms).toFixed(2)}×`,
+      `round ${r + 1}: this thread ${s(here.ms)}, pool of 1 ${s(one.ms)}, pool of 2 ${s(two.ms)}; speed-up --workers 1 → 2 ${(here.ms / two.ms).toFixed(2)}×, pool of 1 → 2 ${(one.ms / two.ms).toFixed(2)}×; machine ceiling ${ceiling.toFixed(2)}×`,
     );
-    console.log(`  1 thread:  ${one.line}`);
-    console.log(`  2 threads: ${two.line}`);
+    console.log(`  this thread: ${here.line}`);
+    console.log(`  pool of 1:   ${one.line}`);
+    console.log(`  pool of 2:   ${two.line}`);
   }
-  ratios.sort((a, b) => a - b);
-  const mid = ratios.length >> 1;
-  const median =
-    ratios.length % 2
-      ? (ratios[mid] as number)
-      : ((ratios[mid - 1] as number) + (ratios[mid] as number)) / 2;
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    const mid = v.length >> 1;
+    return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
+  };
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
   console.log(
-    `median speed-up 1 → 2 threads: ${median.toFixed(2)}× (${ratios.map((x) => x.toFixed(2)).join(', ')})`,
+    `median speed-up --workers 1 → 2 (this thread ÷ pool of 2): ${median(workerRatios).toFixed(2)}× (${list(workerRatios)})`,
+  );
+  console.log(
+    `median speed-up pool of 1 → pool of 2: ${median(poolRatios).toFixed(2)}× (${list(poolRatios)})`,
+  );
+  console.log(
+    `median machine ceiling (bench/ceiling.ts, one per round): ${median(ceilings).toFixed(2)}× (${list(ceilings)})`,
   );
 } finally {
   await Promise.all(pools.map((p) => p.close()));

@@ -8,12 +8,16 @@
  *   Floor per element: 1 decode + 1 CT multiplication + 1 encode (raw noble).
  * - `<suite>.ngo.dleq.verify.element`: verifying one batched hop proof over N elements ÷ N
  *   (inputs already decoded), against the same per-element hop floor.
- * - `<suite>.ngo.hop.pool1.element`, `<suite>.ngo.hop.pool2.element`: the same hop by
- *   `processHopAsync` on a worker pool (src/node/worker-pool.ts) of 1 and 2 threads, ÷ N, timed
- *   interleaved with the synchronous `processHop` (rounds rotate sync, pool 1, pool 2); the pool-1
- *   row's floor is the synchronous hop, the pool-2 row's floor the pool-1 hop, so its ratio is
- *   the inverse of the speed-up from 1 to 2 threads (printed in its note). Every timed hop's
- *   output is checked equal to the synchronous one.
+ * - `<suite>.ngo.hop.thread.element`, `.pool1.element`, `.pool2.element`: the same hop by
+ *   `processHopAsync` in this thread (the in-thread executor, what `--workers 1` runs) and on a
+ *   worker pool (src/node/worker-pool.ts) of 1 and 2 threads, over a batch of 10,000 (1,000
+ *   with `--quick`; the CLI starts a pool from 4,096 elements) ÷ its size, timed interleaved
+ *   with the synchronous `processHop` (rounds rotate sync, this thread, pool 1, pool 2). The
+ *   thread and pool-1 rows' floor is the synchronous hop, the pool-2 row's floor the pool-1
+ *   hop, so its ratio is the inverse of the speed-up from a pool of 1 thread to 2; its note
+ *   gives that speed-up and the one from `--workers 1` to `--workers 2` (this thread ÷ pool of
+ *   2), and the machine's ceiling for a speed-up, measured after each round (bench/ceiling.ts).
+ *   Every timed hop's output is checked equal to the synchronous one.
  * - `<suite>.ngo.quorum.3xNk`: three NGOs with N items each, the whole quorum (commit, mask, ring,
  *   board, full board verification by every party, qualify, contribute); the note extrapolates
  *   linearly to a million items per NGO (every step is linear in the list size).
@@ -29,6 +33,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { verifyProof } from '../src/core/dleq.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { inThreadExecutor } from '../src/core/parallel.js';
 import { generateSigningKeyPair } from '../src/core/sign.js';
 import { equalBytes, type Rng } from '../src/core/utils.js';
 import { createWorkerPool, type WorkerPool } from '../src/node/worker-pool.js';
@@ -49,6 +54,7 @@ import {
   elementViews,
   type NgoStage,
 } from '../src/quorum/ngo-messages.js';
+import { parallelCeiling } from './ceiling.js';
 import {
   type BenchContext,
   type BenchRow,
@@ -125,11 +131,17 @@ function party(s: Setup, i: number, list: Uint8Array[]): NgoParty {
 }
 
 /**
- * `processHop` against `processHopAsync` on pools of 1 and 2 threads: party 2's hop of list 0
- * (after stage 1) over `N` elements, `rounds` rounds, the order of the three rotating every
- * round; one fresh party 2 per timed call (set-up not timed). Returns the per-element rows and
- * the speed-up (median over rounds of pool 1 ÷ pool 2).
+ * `processHop` against `processHopAsync` in this thread (the in-thread executor: what
+ * `--workers 1` runs) and on pools of 1 and 2 threads: party 2's hop of list 0 (after stage 1)
+ * over `N` elements, `rounds` rounds, the order of the four rotating every round; one fresh
+ * party 2 per timed call (set-up not timed). Returns the per-element rows and two speed-ups
+ * (medians over rounds): from 1 to 2 workers as `--workers` counts them (this thread ÷ pool of
+ * 2), and from a pool of 1 thread to a pool of 2 (stricter: a pool of 1 thread still leaves the
+ * calling thread's share of the work to the second core).
  */
+/** The batch of the pool rows (without `--quick`). */
+const POOL_BATCH = 10_000;
+
 async function poolRows(suite: Suite, N: number, rounds: number): Promise<BenchRow[]> {
   const sn = suite.shortName;
   const s = setup(suite, 3);
@@ -149,6 +161,10 @@ async function poolRows(suite: Suite, N: number, rounds: number): Promise<BenchR
   try {
     const variants: { name: string; hop: (p: NgoParty) => Promise<Uint8Array> }[] = [
       { name: 'sync', hop: async (p) => p.processHop(stage1, 1) },
+      {
+        name: 'thread',
+        hop: (p: NgoParty) => p.processHopAsync(stage1, 1, { executor: inThreadExecutor() }),
+      },
       ...pools.map((pool) => ({
         name: `pool${pool.workers}`,
         hop: (p: NgoParty) => p.processHopAsync(stage1, 1, { executor: pool }),
@@ -163,6 +179,7 @@ async function poolRows(suite: Suite, N: number, rounds: number): Promise<BenchR
           throw new Error(`bench: ${v.name} hop differs from processHop`);
       }
     const times: number[][] = variants.map(() => []);
+    const ceilings: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (let t = 0; t < variants.length; t++) {
         const j = (r + t) % variants.length;
@@ -173,14 +190,23 @@ async function poolRows(suite: Suite, N: number, rounds: number): Promise<BenchR
         if (!equalBytes(out, reference))
           throw new Error('bench: a timed hop differs from processHop');
       }
+      ceilings.push(await parallelCeiling(pools[0] as WorkerPool, pools[1] as WorkerPool));
     }
-    const [sync, one, two] = times as [number[], number[], number[]];
+    const ceiling = `machine ceiling ${median(ceilings).toFixed(2)}×`;
+    const [sync, thread, one, two] = times as [number[], number[], number[], number[]];
     const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] as number)));
-    const speedUp = ratio(one, two);
+    const speedUp = ratio(thread, two);
+    const poolSpeedUp = ratio(one, two);
     process.stderr.write(
-      `  ${sn}.ngo.hop: sync ${fmtTime(median(sync))}, pool of 1 ${fmtTime(median(one))}, pool of 2 ${fmtTime(median(two))} per element; speed-up 1 → 2 threads ${speedUp.toFixed(2)}×\n`,
+      `  ${sn}.ngo.hop: sync ${fmtTime(median(sync))}, this thread ${fmtTime(median(thread))}, pool of 1 ${fmtTime(median(one))}, pool of 2 ${fmtTime(median(two))} per element; speed-up --workers 1 → 2 ${speedUp.toFixed(2)}×, pool of 1 → 2 threads ${poolSpeedUp.toFixed(2)}×; ${ceiling} (${ceilings.map((c) => c.toFixed(2)).join(', ')})\n`,
     );
     return [
+      row(
+        `${sn}.ngo.hop.thread.element`,
+        median(thread),
+        { name: 'processHop (sync)', msPerOp: median(sync), ratio: ratio(thread, sync) },
+        `processHopAsync in this thread (--workers 1), batch of ${N}, ${rounds} rounds`,
+      ),
       row(
         `${sn}.ngo.hop.pool1.element`,
         median(one),
@@ -191,7 +217,7 @@ async function poolRows(suite: Suite, N: number, rounds: number): Promise<BenchR
         `${sn}.ngo.hop.pool2.element`,
         median(two),
         { name: 'pool of 1 thread', msPerOp: median(one), ratio: ratio(two, one) },
-        `speed-up 1 → 2 threads ${speedUp.toFixed(2)}×`,
+        `speed-up --workers 1 → 2 ${speedUp.toFixed(2)}×; pool of 1 → 2 threads ${poolSpeedUp.toFixed(2)}×; ${ceiling}`,
       ),
     ];
   } finally {
@@ -274,8 +300,10 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         });
       }
     }
-    if (wants(ctx, `${sn}.ngo.hop.pool1.element`) || wants(ctx, `${sn}.ngo.hop.pool2.element`)) {
-      rows.push(...(await poolRows(suite, N, ctx.quick ? 3 : 7)));
+    if (['thread', 'pool1', 'pool2'].some((v) => wants(ctx, `${sn}.ngo.hop.${v}.element`))) {
+      // A batch the pool is for: the CLI runs lists under POOL_MIN_ELEMENTS (4,096) in the
+      // calling thread, where a pool's start and its per-chunk costs outweigh the second core.
+      rows.push(...(await poolRows(suite, ctx.quick ? 1000 : POOL_BATCH, ctx.quick ? 3 : 7)));
     }
     if (wants(ctx, qName)) {
       const s = setup(suite, 3);

@@ -26,12 +26,15 @@
  *   NGO's policy (SPEC v2 §5 step 4, a few comparisons per database). The contributions check of
  *   step 1 (one signature per NGO, not per cell) is left out: `qualifiedItems` returns `X_int`;
  *   the audit still decodes each contribution to match its deployment and run to the policy.
- * - `<suite>.db.build.pool1` / `.pool2`, `<suite>.db.audit.pool1` / `.pool2`: a whole build
+ * - `<suite>.db.build.thread` / `.pool1` / `.pool2`, and the same for `audit`: a whole build
  *   (`buildDatabaseAsync`) and a whole audit (`auditDatabaseAsync`) of 10,000 items (2,000 with
- *   `--quick`) on a worker pool (src/node/worker-pool.ts) of 1 and 2 threads, timed interleaved
- *   with the synchronous `buildDatabase` / `auditDatabase` (rounds rotate sync, pool 1, pool 2).
- *   The pool-1 row's floor is the synchronous call, the pool-2 row's floor the pool-1 call, so
- *   its ratio is the inverse of the speed-up from 1 to 2 threads (printed on stderr). The
+ *   `--quick`) in this thread (the in-thread executor, what `--workers 1` runs) and on a worker
+ *   pool (src/node/worker-pool.ts) of 1 and 2 threads, timed interleaved with the synchronous
+ *   `buildDatabase` / `auditDatabase` (rounds rotate sync, this thread, pool 1, pool 2). The
+ *   thread and pool-1 rows' floor is the synchronous call, the pool-2 row's floor the pool-1
+ *   call, so its ratio is the inverse of the speed-up from a pool of 1 thread to 2; its note
+ *   (and stderr) also gives the speed-up from `--workers 1` to `--workers 2` and the machine's
+ *   ceiling for a speed-up, measured after each round (bench/ceiling.ts). The
  *   builds use one seeded rng each, and every output is checked equal to the synchronous one.
  *   The contributions come from a small real quorum run (set-up, not timed); the audit's
  *   `qualifiedItems` returns `X_int`.
@@ -53,6 +56,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { DEFAULT_TABLE_RATIO, FIXED_BASE_WINDOW, NONCE_LENGTH } from '../src/core/constants.js';
 import { type Element, p256Sha256, ristretto255Sha512, type Suite } from '../src/core/group.js';
+import { inThreadExecutor } from '../src/core/parallel.js';
 import { generateReviewerKeyPair } from '../src/core/seal.js';
 import { auditDatabase, auditDatabaseAsync, encodeAuditBundle } from '../src/database/audit.js';
 import { buildDatabase, buildDatabaseAsync, itemDst } from '../src/database/builder.js';
@@ -73,6 +77,7 @@ import {
   sealPayload,
 } from '../src/voucher/client.js';
 import { DatabaseRegistry, ServerAccount, ServerDatabase } from '../src/voucher/server.js';
+import { parallelCeiling } from './ceiling.js';
 import { benchPolicy, quorumRun } from './db-world.js';
 import {
   type BenchContext,
@@ -273,6 +278,12 @@ async function dbPoolRows(
         what: 'build',
         variants: [
           async () => buildDatabase(xs, { ...opts, rng: counterRng('db-pool') }),
+          () =>
+            buildDatabaseAsync(xs, {
+              ...opts,
+              rng: counterRng('db-pool'),
+              executor: inThreadExecutor(),
+            }),
           ...pools.map(
             (pool) => () =>
               buildDatabaseAsync(xs, { ...opts, rng: counterRng('db-pool'), executor: pool }),
@@ -284,6 +295,11 @@ async function dbPoolRows(
         what: 'audit',
         variants: [
           async () => auditDatabase(reference.publicData, bundle, auditOpts),
+          () =>
+            auditDatabaseAsync(reference.publicData, bundle, {
+              ...auditOpts,
+              executor: inThreadExecutor(),
+            }),
           ...pools.map(
             (pool) => () =>
               auditDatabaseAsync(reference.publicData, bundle, { ...auditOpts, executor: pool }),
@@ -293,7 +309,11 @@ async function dbPoolRows(
       },
     ];
     for (const step of steps) {
-      const names = [`${s}.db.${step.what}.pool1`, `${s}.db.${step.what}.pool2`];
+      const names = [
+        `${s}.db.${step.what}.thread`,
+        `${s}.db.${step.what}.pool1`,
+        `${s}.db.${step.what}.pool2`,
+      ];
       if (!names.some(want)) continue;
       // Warm-up: the threads load their modules and JIT the kernels (the pools' runs only),
       // three calls each as for the hop's rows (bench/ngo.ts): after one, the 2-thread runs
@@ -302,6 +322,7 @@ async function dbPoolRows(
         for (const v of step.variants.slice(1))
           if (!step.check(await v())) throw new Error(`bench: a ${step.what} on a pool differs`);
       const times: number[][] = step.variants.map(() => []);
+      const ceilings: number[] = [];
       for (let r = 0; r < rounds; r++) {
         for (let t = 0; t < step.variants.length; t++) {
           const j = (r + t) % step.variants.length;
@@ -310,25 +331,33 @@ async function dbPoolRows(
           (times[j] as number[]).push(performance.now() - t0);
           if (!step.check(out)) throw new Error(`bench: a timed ${step.what} differs`);
         }
+        ceilings.push(await parallelCeiling(pools[0] as WorkerPool, pools[1] as WorkerPool));
       }
-      const [sync, one, two] = times as [number[], number[], number[]];
+      const [sync, thread, one, two] = times as [number[], number[], number[], number[]];
       const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] as number)));
-      const speedUp = ratio(one, two);
+      const speedUp = ratio(thread, two);
+      const poolSpeedUp = ratio(one, two);
       process.stderr.write(
-        `  ${s}.db.${step.what} (${n} items, ${cells} cells): sync ${fmtTime(median(sync))}, pool of 1 ${fmtTime(median(one))}, pool of 2 ${fmtTime(median(two))}; speed-up 1 → 2 threads ${speedUp.toFixed(2)}×\n`,
+        `  ${s}.db.${step.what} (${n} items, ${cells} cells): sync ${fmtTime(median(sync))}, this thread ${fmtTime(median(thread))}, pool of 1 ${fmtTime(median(one))}, pool of 2 ${fmtTime(median(two))}; speed-up --workers 1 → 2 ${speedUp.toFixed(2)}×, pool of 1 → 2 threads ${poolSpeedUp.toFixed(2)}×; machine ceiling ${median(ceilings).toFixed(2)}× (${ceilings.map((c) => c.toFixed(2)).join(', ')})\n`,
       );
       rows.push(
         row(
           names[0] as string,
+          median(thread),
+          { name: `${step.what} (sync)`, msPerOp: median(sync), ratio: ratio(thread, sync) },
+          `in this thread (--workers 1), ${n} items, ${cells} cells, ${rounds} rounds`,
+        ),
+        row(
+          names[1] as string,
           median(one),
           { name: `${step.what} (sync)`, msPerOp: median(sync), ratio: ratio(one, sync) },
           `${n} items, ${cells} cells, ${rounds} rounds`,
         ),
         row(
-          names[1] as string,
+          names[2] as string,
           median(two),
           { name: 'pool of 1 thread', msPerOp: median(one), ratio: ratio(two, one) },
-          `speed-up 1 → 2 threads ${speedUp.toFixed(2)}×`,
+          `speed-up --workers 1 → 2 ${speedUp.toFixed(2)}×; pool of 1 → 2 threads ${poolSpeedUp.toFixed(2)}×; machine ceiling ${median(ceilings).toFixed(2)}×`,
         ),
       );
     }
