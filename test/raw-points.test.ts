@@ -37,7 +37,7 @@ import {
   peelTable,
   tableSize,
 } from '../src/database/table.js';
-import { prepareMessage } from '../src/node/transfer.js';
+import { prepareMessage } from '../src/core/pool-messages.js';
 import { usePools } from './helpers/executors.js';
 
 const pool = usePools([2]);
@@ -344,7 +344,7 @@ describe('layoutTableAsync is layoutTable', () => {
   });
 });
 
-describe('typed arrays between threads (src/node/transfer.ts), results not kept', () => {
+describe('typed arrays between threads (src/core/pool-messages.ts), results not kept', () => {
   it('a view of a Node Buffer is sent as a copy of its own bytes, not of the whole pool', () => {
     const big = Buffer.alloc(4096, 7);
     const view = big.subarray(10, 20);

@@ -29,20 +29,13 @@
  * @module workers
  */
 import type { Worker } from 'node:worker_threads';
-import type {
-  Executor,
-  KernelInput,
-  KernelName,
-  KernelOutput,
-  MapOptions,
-} from '../core/parallel.js';
+import { WORKER_MARK, WORKER_PROTOCOL } from '../core/pool-messages.js';
 import {
-  prepareMessage,
-  type ResultMessage,
-  type TaskMessage,
-  WORKER_MARK,
-  WORKER_PROTOCOL,
-} from './transfer.js';
+  createThreadPool,
+  MAX_WORKERS,
+  type PoolThread,
+  type ThreadPool,
+} from '../core/thread-pool.js';
 
 export type { Executor, ParallelOptions, Progress } from '../core/parallel.js';
 
@@ -68,18 +61,13 @@ export interface WorkerPoolOptions {
 export const DEFAULT_YOUNG_GENERATION_MB = 12;
 
 /** An {@link Executor} on worker threads; {@link WorkerPool.close} ends them. */
-export interface WorkerPool extends Executor {
+export interface WorkerPool extends ThreadPool {
   /**
    * Terminate every thread. A `map` still running rejects. Idle threads never keep the process
    * alive, so a pool that is never closed does not hang it either.
    */
   close(): Promise<void>;
 }
-
-/** Chunks in flight per thread (one running, one queued in its message port). */
-const DEPTH = 2;
-/** Most threads a pool may have. */
-const MAX_WORKERS = 256;
 
 type WorkerThreads = typeof import('node:worker_threads');
 type Os = typeof import('node:os');
@@ -129,28 +117,11 @@ function spawn(wt: WorkerThreads, url: URL, youngMb: number): Worker {
   return new wt.Worker(code, { eval: true, workerData, resourceLimits });
 }
 
-interface Pending {
-  resolve(output: unknown): void;
-  reject(error: Error): void;
-}
-
-interface Slot {
-  readonly worker: Worker;
-  readonly pending: Map<number, Pending>;
-}
-
-function rebuildError(e: { name: string; message: string; code?: string; stack?: string }): Error {
-  const err = new Error(`worker thread: ${e.message}`) as Error & { code?: string };
-  err.name = e.name;
-  if (e.code !== undefined) err.code = e.code;
-  if (e.stack !== undefined) err.stack = `${err.name}: ${err.message}\n(in the thread) ${e.stack}`;
-  return err;
-}
-
 /**
  * A pool of `workers` threads (default: one per core, `os.availableParallelism()`). Chunk `i` of
- * every `map` runs on thread `i mod workers`, at most two chunks in flight per thread. Threads
- * are referenced (keep the process alive) only while they have work.
+ * every `map` runs on thread `i mod workers`, at most two chunks in flight per thread
+ * (src/core/thread-pool.ts). Threads are referenced (keep the process alive) only while they
+ * have work.
  */
 export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
   const wt = builtin<WorkerThreads>('node:worker_threads');
@@ -161,110 +132,22 @@ export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
   if (!Number.isSafeInteger(youngMb) || youngMb < 1 || youngMb > 1024)
     throw new RangeError(`youngGenerationMb must be an integer in 1..1024, got ${youngMb}`);
   const url = locateWorker(opts.workerUrl);
-
-  let nextId = 1;
-  let closed = false;
-  let failure: Error | null = null;
-  const slots: Slot[] = [];
-
-  const failAll = (err: Error) => {
-    for (const s of slots) {
-      for (const p of s.pending.values()) p.reject(err);
-      s.pending.clear();
-      s.worker.unref();
-    }
-  };
-  const broken = (err: Error) => {
-    if (closed || failure) return;
-    failure = err;
-    failAll(err);
-    for (const s of slots) void s.worker.terminate();
-  };
-
+  const threads: PoolThread[] = [];
   for (let w = 0; w < workers; w++) {
     const worker = spawn(wt, url, youngMb);
-    const slot: Slot = { worker, pending: new Map() };
     worker.unref();
-    worker.on('message', (msg: ResultMessage) => {
-      const p = slot.pending.get(msg.id);
-      if (!p) return;
-      slot.pending.delete(msg.id);
-      if (slot.pending.size === 0) worker.unref();
-      if (msg.ok) p.resolve(msg.output);
-      else p.reject(rebuildError(msg.error));
-    });
-    worker.on('error', (e: Error) => broken(e));
-    worker.on('exit', (code: number) => {
-      broken(new Error(`quorum-psi/workers: a thread exited (code ${code})`));
-    });
-    slots.push(slot);
-  }
-
-  const send = (w: number, kernel: KernelName, input: unknown): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      if (failure) return reject(failure);
-      if (closed) return reject(new Error('quorum-psi/workers: the pool is closed'));
-      const slot = slots[w] as Slot;
-      const id = nextId++;
-      const { value, transfer } = prepareMessage(input);
-      slot.pending.set(id, { resolve, reject });
-      if (slot.pending.size === 1) slot.worker.ref();
-      const msg: TaskMessage = { id, kernel, input: value };
-      slot.worker.postMessage(msg, transfer);
-    });
-
-  const map = <K extends KernelName>(
-    kernel: K,
-    count: number,
-    input: (index: number) => KernelInput<K>,
-    mapOpts: MapOptions<K> = {},
-  ): Promise<KernelOutput<K>[]> =>
-    new Promise((resolve, reject) => {
-      const results: KernelOutput<K>[] = new Array(count);
-      let remaining = count;
-      let stopped = false;
-      const stop = (e: unknown) => {
-        if (stopped) return;
-        stopped = true;
-        reject(e);
-      };
-      if (count === 0) return resolve(results);
-      const launch = (i: number) => {
-        if (stopped || i >= count) return;
-        let task: KernelInput<K>;
-        try {
-          task = input(i);
-        } catch (e) {
-          return stop(e);
-        }
-        send(i % workers, kernel, task).then(
-          (out) => {
-            if (stopped) return;
-            if (!mapOpts.discardResults) results[i] = out as KernelOutput<K>;
-            try {
-              mapOpts.onResult?.(i, out as KernelOutput<K>);
-            } catch (e) {
-              return stop(e);
-            }
-            if (--remaining === 0) {
-              stopped = true;
-              resolve(results);
-            } else launch(i + DEPTH * workers);
-          },
-          (e) => stop(e),
+    threads.push({
+      post: (msg, transfer) => worker.postMessage(msg, transfer),
+      listen: (onMessage, onError) => {
+        worker.on('message', onMessage);
+        worker.on('error', (e: Error) => onError(e));
+        worker.on('exit', (code: number) =>
+          onError(new Error(`quorum-psi/workers: a thread exited (code ${code})`)),
         );
-      };
-      for (let i = 0; i < Math.min(count, DEPTH * workers); i++) launch(i);
+      },
+      terminate: () => worker.terminate(),
+      busy: (yes) => (yes ? worker.ref() : worker.unref()),
     });
-
-  return Object.freeze({
-    workers,
-    map,
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      failAll(new Error('quorum-psi/workers: the pool is closed'));
-      await Promise.all(slots.map((s) => s.worker.terminate()));
-    },
-  });
+  }
+  return createThreadPool(threads, 'quorum-psi/workers');
 }

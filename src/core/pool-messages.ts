@@ -1,19 +1,37 @@
 /**
- * Messages between the worker pool and its threads (src/node/worker-pool.ts, src/node/worker.ts):
- * their shape, and which byte buffers move instead of being copied.
+ * Messages between a thread pool and its threads, on any platform (./thread-pool.ts; the Node
+ * pool src/node/worker-pool.ts and its thread src/node/worker.ts; the Web Worker pool
+ * src/web/worker-pool.ts and its script src/web/worker.ts): their shape, which byte buffers move
+ * instead of being copied (./pool-thread.ts is what a thread does with a task). No platform API.
  * @module
  */
-import type { KernelName } from '../core/parallel.js';
+import type { KernelName } from './parallel.js';
 
-/** The `workerData` marker of a pool thread (and the message protocol's version). */
+/**
+ * The marker of the pool's messages (and of a Node pool thread's `workerData`), and the message
+ * protocol's version: a thread answers only tasks that carry both.
+ */
 export const WORKER_MARK = 'quorumPsiWorker';
 export const WORKER_PROTOCOL = 1;
 
 /** Pool → thread: run `kernel` on `input`. */
 export interface TaskMessage {
+  readonly [WORKER_MARK]: typeof WORKER_PROTOCOL;
   readonly id: number;
   readonly kernel: KernelName;
   readonly input: unknown;
+}
+
+/** Whether `msg` is a task of this protocol (anything else a thread receives is ignored). */
+export function isTaskMessage(msg: unknown): msg is TaskMessage {
+  if (msg === null || typeof msg !== 'object') return false;
+  const m = msg as Record<string, unknown>;
+  return (
+    m[WORKER_MARK] === WORKER_PROTOCOL &&
+    Number.isSafeInteger(m.id) &&
+    typeof m.kernel === 'string' &&
+    'input' in m
+  );
 }
 
 /** Thread → pool: the kernel's output, or what it threw. */
@@ -79,4 +97,18 @@ export function describeError(e: unknown): {
     };
   }
   return { name: 'Error', message: String(e) };
+}
+
+/** An error a thread reported, rebuilt in the pool's thread (name, message, code and stack kept). */
+export function rebuildError(e: {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+}): Error {
+  const err = new Error(`worker thread: ${e.message}`) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  if (e.stack !== undefined) err.stack = `${err.name}: ${err.message}\n(in the thread) ${e.stack}`;
+  return err;
 }
