@@ -146,6 +146,23 @@ async function main() {
   say(
     `bundle ${kb(js.contents.length)} (minified ${kb(minJs.contents.length)}, minified+gzip ${kb(gzipSync(minJs.contents).length)}), ${inputs.length} modules (${pkgInputs.length} from the package's dist/), esbuild ${esbuild.version}, ${bundleMs.toFixed(0)} ms`,
   );
+  // The Web Worker script, as an application's bundler would emit it: its own classic-script
+  // bundle of `quorum-psi/web-worker` (kept by the package's "sideEffects" list), served beside
+  // the page; the page's Web Worker pool starts its workers on it.
+  const workerBuild = await esbuild.build({
+    ...common,
+    entryPoints: undefined,
+    stdin: { contents: "import 'quorum-psi/web-worker';", resolveDir: ROOT, loader: 'js' },
+    outfile: join(ROOT, 'web-worker.js'),
+    metafile: true,
+  });
+  const workerJs = workerBuild.outputFiles.find((f) => f.path.endsWith('.js'));
+  const workerInputs = Object.keys(workerBuild.metafile.inputs);
+  if (!workerInputs.some((p) => /dist\/web\/worker\.js$/.test(p)))
+    fail(`the worker bundle lacks dist/web/worker.js (inputs: ${workerInputs.join(', ')})`);
+  if (!workerInputs.some((p) => resolve(ROOT, p).startsWith(pkgDist + sep)))
+    fail(`nothing in the worker bundle comes from ${pkgDist}`);
+  say(`web worker bundle ${kb(workerJs.contents.length)}, ${workerInputs.length} modules`);
   const bundleText = js.text;
   const mapper = stackMapper(bundleText, map ? JSON.parse(map.text) : null);
 
@@ -164,6 +181,8 @@ async function main() {
     if (path === '/' || path === '/index.html') send(200, 'text/html; charset=utf-8', html);
     else if (path === '/bundle.js') send(200, 'text/javascript; charset=utf-8', js.contents);
     else if (path === '/bundle.js.map' && map) send(200, 'application/json', map.contents);
+    else if (path === '/web-worker.js')
+      send(200, 'text/javascript; charset=utf-8', workerJs.contents);
     else send(404, 'text/plain', 'not found');
   });
   await new Promise((ok, ko) => {
@@ -266,6 +285,7 @@ async function main() {
   if (![...hostsSeen].every((h) => h === `${HOST}:${port}`))
     fail(`requests arrived with Host ${[...hostsSeen].join(', ')}, expected ${HOST}:${port}`);
   if (!served.includes('/bundle.js')) fail('the page never loaded /bundle.js');
+  if (!served.includes('/web-worker.js')) fail('no Web Worker loaded /web-worker.js');
   if (blocked.length > 0) fail(`the page tried to reach other origins: ${blocked.join(', ')}`);
   if (result) {
     say(
@@ -278,7 +298,7 @@ async function main() {
         .map(([k, v]) => `${k} ${Math.round(v)}`)
         .join(', ');
       say(
-        `${s.ok ? 'ok  ' : 'FAIL'} ${name}: lists ${s.lists.join('/')} → ${s.intersection} items (${s.dropped} dropped, ${s.cells} cells), audits ${s.audits.filter((a) => a.endsWith(': ok')).length}/${s.audits.length} ok, ${s.manifestSigners} signers, ${s.vouchers} vouchers of ${s.voucherBytes} B (${s.synthetic} synthetic), T−1: ${s.belowThreshold}, T: ${s.atThreshold} ${s.revealed} ids, reviewer opened ${s.opened}; ${s.totalMs} ms [${t}]`,
+        `${s.ok ? 'ok  ' : 'FAIL'} ${name}: lists ${s.lists.join('/')} → ${s.intersection} items (${s.dropped} dropped, ${s.cells} cells), audits ${s.audits.filter((a) => a.endsWith(': ok')).length}/${s.audits.length} ok, ${s.manifestSigners} signers, ${s.vouchers} vouchers of ${s.voucherBytes} B (${s.synthetic} synthetic), T−1: ${s.belowThreshold}, T: ${s.atThreshold} ${s.revealed} ids, reviewer opened ${s.opened}; Web Workers: ${s.webWorkers}; ${s.totalMs} ms [${t}]`,
       );
       for (const f of s.failures) fail(`${name}: ${f}`);
     }

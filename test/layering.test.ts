@@ -2,9 +2,11 @@
  * The source layout (docs/decisions.md "Source layout"), checked on the import graph of src/:
  *
  * 1. Every module except src/index.ts lives in a layer folder, and imports only from its own
- *    layer or a layer below it: core < threshold < quorum < database < voucher < node < cli.
+ *    layer or a layer below it: core < threshold < quorum < database < voucher < web < node < cli.
  *    node/ (the Node.js worker pool, `quorum-psi/workers`) is imported by cli/ only, never by
- *    src/index.ts: what a client imports never reaches Node.js APIs.
+ *    src/index.ts: what a client imports never reaches Node.js APIs. web/ (the Web Worker pool
+ *    and its script) is imported by no module: it is reached through its subpaths only, and
+ *    it names no Node.js module.
  * 2. A protocol role never imports another role. What two roles share (the voucher format, the
  *    item hashes, the shape of a build, the client's validated public data, the quorum's wire
  *    messages and board checks) lives in a module below or beside them that is not a role. The
@@ -21,7 +23,16 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /** Layer folders, lowest first. */
-const LAYERS = ['core', 'threshold', 'quorum', 'database', 'voucher', 'node', 'cli'] as const;
+const LAYERS = [
+  'core',
+  'threshold',
+  'quorum',
+  'database',
+  'voucher',
+  'web',
+  'node',
+  'cli',
+] as const;
 
 /**
  * The protocol roles. Not roles, and so free to be imported by the roles of their layer and
@@ -145,6 +156,37 @@ describe('source layout', () => {
         (e) => layerOf(e.to) === 'node' && layerOf(e.from) !== 'node' && layerOf(e.from) !== 'cli',
       ),
     ).toHaveLength(1);
+  });
+
+  it('web/ (the Web Worker pool and its script) is imported by no module and imports no Node.js module', () => {
+    expect(FILES).toContain('web/worker-pool.ts');
+    expect(FILES).toContain('web/worker.ts');
+    expect(EDGES.filter((e) => layerOf(e.to) === 'web' && layerOf(e.from) !== 'web')).toEqual([]);
+    for (const f of FILES.filter((x) => layerOf(x) === 'web')) {
+      const text = readFileSync(SRC + f, 'utf8');
+      const { importedFiles } = ts.preProcessFile(text, true, true);
+      const specs = importedFiles.map((r) => r.fileName);
+      expect(
+        specs.filter((x) => !x.startsWith('.')),
+        f,
+      ).toEqual([]);
+      expect(/\bprocess\.|\bBuffer\b|\brequire\(/.test(text), f).toBe(false);
+      // Nor does anything it imports, transitively (the core modules it reaches).
+      const seen = new Set<string>();
+      const walk = (m: string) => {
+        if (seen.has(m)) return;
+        seen.add(m);
+        for (const e of EDGES) if (e.from === m) walk(e.to);
+      };
+      walk(f);
+      for (const m of seen) {
+        const ext = ts
+          .preProcessFile(readFileSync(SRC + m, 'utf8'), true, true)
+          .importedFiles.map((r) => r.fileName)
+          .filter((x) => x.startsWith('node:'));
+        expect(ext, `${f} reaches ${m}`).toEqual([]);
+      }
+    }
   });
 
   it('voucher/: the client and the server import only voucher.ts and lower layers, never each other', () => {

@@ -38,6 +38,7 @@ import {
 import { TEST_REVIEWER_KEY } from './helpers/protocol.js';
 import { lenientPolicy, quorumWorld } from './helpers/quorum.js';
 import { seededRng } from './helpers/rng.js';
+import { useWebWorkerPools } from './helpers/web-workers.js';
 
 const te = new TextEncoder();
 
@@ -50,6 +51,7 @@ const PARAMS = {
 };
 
 const pool = usePools([1, 2]);
+const webPool = useWebWorkerPools([2]);
 
 const MODES: [string, () => ParallelOptions][] = [
   ['this thread, default chunks', () => ({})],
@@ -73,6 +75,7 @@ const MODES: [string, () => ParallelOptions][] = [
   ['a pool of 1 thread, chunks of 4', () => ({ executor: pool(1), chunkSize: 4 })],
   ['a pool of 2 threads, chunks of 4', () => ({ executor: pool(2), chunkSize: 4 })],
   ['a pool of 2 threads, default chunks', () => ({ executor: pool(2) })],
+  ['a pool of 2 Web Workers, chunks of 4', () => ({ executor: webPool(2), chunkSize: 4 })],
 ];
 
 /** Everything a build hands on, as plain comparable values. */

@@ -43,6 +43,7 @@ import {
 } from '../src/quorum/ngo-messages.js';
 import { forgetfulExecutor, usePools } from './helpers/executors.js';
 import { seededRng } from './helpers/rng.js';
+import { useWebWorkerPools } from './helpers/web-workers.js';
 
 const WIDTH = 16;
 /** The chunk size of most runs: the lists below have 1, CHUNK − 1, CHUNK and CHUNK + 1 items. */
@@ -149,6 +150,7 @@ async function runRing(parties: NgoParty[], how: ParallelOptions | null): Promis
 }
 
 const pool = usePools([1, 2, 3]);
+const webPool = useWebWorkerPools([2]);
 
 for (const suite of [ristretto255Sha512, p256Sha256]) {
   describe(`asynchronous party methods on executors (${suite.name})`, () => {
@@ -184,6 +186,7 @@ for (const suite of [ristretto255Sha512, p256Sha256]) {
       ['a pool of 2 threads, chunks of 4', () => ({ executor: pool(2), chunkSize: CHUNK })],
       ['a pool of 3 threads, chunks of 4', () => ({ executor: pool(3), chunkSize: CHUNK })],
       ['a pool of 2 threads, chunks of 1', () => ({ executor: pool(2), chunkSize: 1 })],
+      ['a pool of 2 Web Workers, chunks of 4', () => ({ executor: webPool(2), chunkSize: CHUNK })],
     ];
     for (const [name, how] of modes) {
       it(`${name}: every message, the board, the qualified items and the contributions are the synchronous bytes`, async () => {

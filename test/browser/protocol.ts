@@ -5,7 +5,9 @@
  * Runs the whole protocol on both suites, importing the library ONLY through its public package
  * subpaths (resolved to the built package, never to src/): NGO quorum → builder → audit by every
  * NGO against its own policy → co-signed manifest → client acceptance and vouchers → server
- * ingest and reveal → the reviewer opens the payloads. Randomness is the platform CSPRNG
+ * ingest and reveal → the reviewer opens the payloads; the audit and a build also run on a pool
+ * of 2 Web Workers (`quorum-psi/web-workers`, each worker on /web-worker.js, the bundle of
+ * `quorum-psi/web-worker`). Randomness is the platform CSPRNG
  * (`crypto.getRandomValues`, the library's default rng), so nothing here is seeded.
  *
  * Writes `{ ok, suites, errors, isSecureContext, hasSubtle, … }` to `window.__result` and to the
@@ -14,10 +16,11 @@
 import {
   type AuditPolicy,
   auditDatabase,
+  auditDatabaseAsync,
   encodeAuditBundle,
   manifestBodyFor,
 } from 'quorum-psi/audit';
-import { buildDatabase } from 'quorum-psi/builder';
+import { buildDatabase, buildDatabaseAsync } from 'quorum-psi/builder';
 import { ClientAccount, createVoucher } from 'quorum-psi/client';
 import { p256Sha256, ristretto255Sha512, type Suite } from 'quorum-psi/group';
 import {
@@ -39,6 +42,7 @@ import { rateToU32 } from 'quorum-psi/pdata';
 import { generateReviewerKeyPair, openAsReviewer } from 'quorum-psi/seal';
 import { DatabaseRegistry, ServerAccount, ServerDatabase, unpadPayload } from 'quorum-psi/server';
 import { generateSigningKeyPair } from 'quorum-psi/sign';
+import { createWebWorkerPool } from 'quorum-psi/web-workers';
 
 declare global {
   interface Window {
@@ -66,6 +70,8 @@ interface SuiteReport {
   atThreshold: string;
   revealed: number;
   opened: number;
+  /** The audit and a build on a pool of 2 Web Workers. */
+  webWorkers: string;
 }
 
 interface PageResult {
@@ -206,22 +212,21 @@ async function runSuite(suite: Suite, report: SuiteReport): Promise<void> {
 
   // ── Builder (SPEC §4) ──────────────────────────────────────────────────────────────────────
   const reviewer = generateReviewerKeyPair();
-  const built = await phase('build', () =>
-    buildDatabase(xInt, {
-      suite,
-      params: {
-        threshold: T,
-        sMax,
-        syntheticRate32: rateToU32(syntheticRate),
-        payloadSize,
-        reviewerKeys: [reviewer.publicKey],
-      },
-      ratio,
-      itemWidth,
-      contributions: quorum.run.contributions,
-      runId: quorum.config.runId,
-    }),
-  );
+  const buildOptions = {
+    suite,
+    params: {
+      threshold: T,
+      sMax,
+      syntheticRate32: rateToU32(syntheticRate),
+      payloadSize,
+      reviewerKeys: [reviewer.publicKey],
+    },
+    ratio,
+    itemWidth,
+    contributions: quorum.run.contributions,
+    runId: quorum.config.runId,
+  };
+  const built = await phase('build', () => buildDatabase(xInt, buildOptions));
   report.dropped = built.dropped.length;
 
   // ── Audit by every NGO against its own policy, manifest (SPEC §5) ─────────────────────────
@@ -257,6 +262,51 @@ async function runSuite(suite: Suite, report: SuiteReport): Promise<void> {
   if (!first?.ok) throw new PhaseError('audit', new Error('no audit passed: nothing to sign'));
   report.cells = first.cells;
   expect(first.dropped === built.dropped.length, 'audit and builder disagree on dropped items');
+
+  // ── The same audit, and a build, on a pool of 2 Web Workers (quorum-psi/web-workers) ───────
+  await tick();
+  const tw = performance.now();
+  const pool = createWebWorkerPool({
+    workers: 2,
+    createWorker: () => new Worker('/web-worker.js'),
+  });
+  try {
+    // Chunks of 2 cells: every round runs several chunks on both workers.
+    const onPool = await auditDatabaseAsync(built.publicData, bundle, {
+      claimedRoot: built.root,
+      qualifiedItems,
+      policy,
+      executor: pool,
+      chunkSize: 2,
+    });
+    const sameVerdict =
+      onPool.ok && equalBytes(onPool.root, first.root) && onPool.cells === first.cells;
+    expect(
+      sameVerdict,
+      `audit on Web Workers: ${onPool.ok ? 'another root or cell count' : `${onPool.failure}: ${onPool.reason}`}`,
+    );
+    const builtThere = await buildDatabaseAsync(xInt, {
+      ...buildOptions,
+      executor: pool,
+      chunkSize: 2,
+    });
+    const again = auditDatabase(
+      builtThere.publicData,
+      encodeAuditBundle(builtThere, { version: 1 }),
+      { claimedRoot: builtThere.root, qualifiedItems, policy },
+    );
+    expect(
+      again.ok,
+      `a build on Web Workers, audited here: ${again.ok ? '' : `${again.failure}: ${again.reason}`}`,
+    );
+    report.webWorkers = sameVerdict && again.ok ? 'audit and build ok' : 'FAIL';
+  } catch (e) {
+    throw new PhaseError('web-workers', e);
+  } finally {
+    await pool.close();
+  }
+  report.timings['web-workers'] = Math.round((performance.now() - tw) * 10) / 10;
+  log(`  [${suite.name}] web-workers: ${(performance.now() - tw).toFixed(0)} ms`);
   const now = Math.floor(Date.now() / 1000);
   const manifest = await phase('manifest', () => {
     const body = encodeManifestBody(
@@ -438,6 +488,7 @@ async function main(): Promise<void> {
       atThreshold: 'not-run',
       revealed: 0,
       opened: 0,
+      webWorkers: 'not-run',
     };
     result.suites[suite.name] = report;
     log(`suite ${suite.name}`);
