@@ -16,6 +16,7 @@ import {
   rawPointBytes,
   rawToPoints,
 } from '../src/core/parallel.js';
+import { prepareMessage } from '../src/core/pool-messages.js';
 import {
   decodeRistrettoLimbs,
   decodeRistrettoRaw,
@@ -37,7 +38,6 @@ import {
   peelTable,
   tableSize,
 } from '../src/database/table.js';
-import { prepareMessage } from '../src/core/pool-messages.js';
 import { usePools } from './helpers/executors.js';
 
 const pool = usePools([2]);
