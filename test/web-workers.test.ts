@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WORKER_MARK, WORKER_PROTOCOL } from '../src/core/pool-messages.js';
+import { createThreadPool } from '../src/core/thread-pool.js';
 import { servingTasks } from '../src/web/worker.js';
 import { createWebWorkerPool, type WebWorkerLike } from '../src/web/worker-pool.js';
 import { NodeBackedWebWorker } from './helpers/web-workers.js';
@@ -84,15 +85,78 @@ describe('createWebWorkerPool', () => {
   });
 
   it('a messageerror event breaks the pool the same way', async () => {
-    const stub = new StubWorker();
-    const pool = createWebWorkerPool({ workers: 1, createWorker: () => stub });
-    const running = pool.map('hash', 1, HASH_TASK);
-    stub.emit('messageerror', {});
+    const stubs: StubWorker[] = [];
+    const pool = createWebWorkerPool({
+      workers: 2,
+      createWorker: () => {
+        const s = new StubWorker();
+        stubs.push(s);
+        return s;
+      },
+    });
+    const running = pool.map('hash', 2, HASH_TASK);
+    (stubs[0] as StubWorker).emit('messageerror', {});
     await expect(running).rejects.toThrow("a worker's message could not be deserialised");
-    expect(stub.terminated).toBe(true);
+    await expect(pool.map('hash', 1, HASH_TASK)).rejects.toThrow(
+      "a worker's message could not be deserialised",
+    );
+    expect(stubs.every((s) => s.terminated)).toBe(true);
   });
 
-  it('ignores what is not a reply to a pending task (foreign messages, unknown ids)', async () => {
+  it('a post that throws rejects its map, and the pool still works', async () => {
+    let failNext = true;
+    const pool = createWebWorkerPool({
+      workers: 1,
+      createWorker: () => {
+        const echo = new StubWorker();
+        echo.postMessage = (message: unknown) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('DataCloneError stand-in');
+          }
+          const { id, kernel } = message as { id: number; kernel: string };
+          queueMicrotask(() => echo.emit('message', { data: { id, ok: true, output: kernel } }));
+        };
+        return echo;
+      },
+    });
+    await expect(pool.map('hash', 1, HASH_TASK)).rejects.toThrow('DataCloneError stand-in');
+    await expect(pool.map('hash', 2, HASH_TASK)).resolves.toEqual(['hash', 'hash']);
+    await pool.close();
+  });
+
+  it('a post that throws leaves its thread idle (Node: unreferenced, so the process can exit)', async () => {
+    const busy: boolean[] = [];
+    const pool = createThreadPool(
+      [
+        {
+          post: () => {
+            throw new Error('DataCloneError stand-in');
+          },
+          listen: () => undefined,
+          terminate: () => undefined,
+          busy: (yes) => busy.push(yes),
+        },
+      ],
+      'test-pool',
+    );
+    await expect(pool.map('hash', 1, HASH_TASK)).rejects.toThrow('DataCloneError stand-in');
+    expect(busy).toEqual([true, false]);
+    await pool.close();
+  });
+
+  it('a worker whose script fails to load breaks the pool', async () => {
+    const pool = createWebWorkerPool({
+      workers: 1,
+      createWorker: () => new NodeBackedWebWorker('file:///nonexistent/quorum-psi-worker.ts'),
+    });
+    await expect(pool.map('hash', 1, HASH_TASK)).rejects.toThrow(
+      'quorum-psi/web-workers: a worker failed',
+    );
+    await pool.close();
+  });
+
+  it('ignores what is not a reply to a pending task (foreign messages, unknown ids, malformed replies)', async () => {
     const stub = new StubWorker();
     const pool = createWebWorkerPool({ workers: 1, createWorker: () => stub });
     const running = pool.map('positions', 1, () => ({
@@ -105,6 +169,11 @@ describe('createWebWorkerPool', () => {
     expect(task[WORKER_MARK]).toBe(WORKER_PROTOCOL);
     stub.emit('message', { data: 'hello' });
     stub.emit('message', { data: { id: task.id + 1, ok: true, output: 'not mine' } });
+    // Malformed replies to the pending task: no `ok`, no `output`, a failure without its error.
+    stub.emit('message', { data: { id: task.id, output: 'no ok' } });
+    stub.emit('message', { data: { id: task.id, ok: true } });
+    stub.emit('message', { data: { id: task.id, ok: false } });
+    stub.emit('message', { data: { id: task.id, ok: false, error: { name: 'E' } } });
     stub.emit('message', {
       data: { id: task.id, ok: true, output: { positions: new Int32Array(0) } },
     });
@@ -144,7 +213,7 @@ describe('createWebWorkerPool', () => {
 });
 
 describe('the Web Worker script (src/web/worker.ts)', () => {
-  it('does nothing where there is no worker scope (imported here, in Node’s main thread)', () => {
+  it('does nothing when imported in Node’s main thread (no worker scope)', () => {
     expect(servingTasks).toBe(false);
   });
 

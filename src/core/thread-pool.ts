@@ -56,7 +56,11 @@ interface Pending {
 function isReply(msg: unknown): msg is ResultMessage {
   if (msg === null || typeof msg !== 'object') return false;
   const m = msg as Record<string, unknown>;
-  return Number.isSafeInteger(m.id) && typeof m.ok === 'boolean';
+  if (!Number.isSafeInteger(m.id)) return false;
+  if (m.ok === true) return 'output' in m;
+  if (m.ok !== false || m.error === null || typeof m.error !== 'object') return false;
+  const e = m.error as Record<string, unknown>;
+  return typeof e.name === 'string' && typeof e.message === 'string';
 }
 
 /**

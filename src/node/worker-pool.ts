@@ -132,22 +132,33 @@ export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
   if (!Number.isSafeInteger(youngMb) || youngMb < 1 || youngMb > 1024)
     throw new RangeError(`youngGenerationMb must be an integer in 1..1024, got ${youngMb}`);
   const url = locateWorker(opts.workerUrl);
-  const threads: PoolThread[] = [];
-  for (let w = 0; w < workers; w++) {
-    const worker = spawn(wt, url, youngMb);
-    worker.unref();
-    threads.push({
+  const started: Worker[] = [];
+  try {
+    for (let w = 0; w < workers; w++) {
+      const worker = spawn(wt, url, youngMb);
+      worker.unref();
+      started.push(worker);
+    }
+  } catch (e) {
+    for (const worker of started) void worker.terminate();
+    throw e;
+  }
+  const threads = started.map(
+    (worker): PoolThread => ({
       post: (msg, transfer) => worker.postMessage(msg, transfer),
       listen: (onMessage, onError) => {
         worker.on('message', onMessage);
         worker.on('error', (e: Error) => onError(e));
+        worker.on('messageerror', () =>
+          onError(new Error("quorum-psi/workers: a thread's message could not be deserialised")),
+        );
         worker.on('exit', (code: number) =>
           onError(new Error(`quorum-psi/workers: a thread exited (code ${code})`)),
         );
       },
       terminate: () => worker.terminate(),
       busy: (yes) => (yes ? worker.ref() : worker.unref()),
-    });
-  }
+    }),
+  );
   return createThreadPool(threads, 'quorum-psi/workers');
 }

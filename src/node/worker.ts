@@ -25,4 +25,9 @@ if (
     const answer = serve(msg);
     if (answer) port.postMessage(answer.reply, answer.transfer);
   });
+  // A task that cannot be deserialised is never answered: end the thread instead (an uncaught
+  // error is an `error` event for the pool, which then rejects every pending call).
+  port.on('messageerror', () => {
+    throw new Error('quorum-psi/workers: a task could not be deserialised in the thread');
+  });
 }

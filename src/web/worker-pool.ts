@@ -7,10 +7,9 @@
  * ```ts
  * import { createWebWorkerPool } from 'quorum-psi/web-workers';
  * const pool = createWebWorkerPool({
- *   // Each worker runs the script `quorum-psi/web-worker`; written this way, bundlers (Vite,
- *   // webpack 5, esbuild with a plugin, Parcel) find it and emit it as a file of its own.
- *   createWorker: () =>
- *     new Worker(new URL('quorum-psi/web-worker', import.meta.url), { type: 'module' }),
+ *   // Each worker runs the script `quorum-psi/web-worker` (dist/web/worker.js): here a bundle
+ *   // of `import 'quorum-psi/web-worker';` that the application serves as /web-worker.js.
+ *   createWorker: () => new Worker('/web-worker.js'),
  * });
  * try {
  *   const stage1 = await party.processHopAsync(incoming, from, { executor: pool });
