@@ -32,6 +32,20 @@ class StubWorker implements WebWorkerLike {
   }
 }
 
+/** A Web Worker pool of `workers` stubs, and the stubs. */
+function stubPool(workers: number) {
+  const stubs: StubWorker[] = [];
+  const pool = createWebWorkerPool({
+    workers,
+    createWorker: () => {
+      const s = new StubWorker();
+      stubs.push(s);
+      return s;
+    },
+  });
+  return { pool, stubs };
+}
+
 const HASH_TASK = () => ({
   suite: 1,
   dst: new TextEncoder().encode('test'),
@@ -46,15 +60,7 @@ afterEach(() => {
 
 describe('createWebWorkerPool', () => {
   it('starts `workers` workers and terminates every one on close; a map after close rejects', async () => {
-    const stubs: StubWorker[] = [];
-    const pool = createWebWorkerPool({
-      workers: 3,
-      createWorker: () => {
-        const s = new StubWorker();
-        stubs.push(s);
-        return s;
-      },
-    });
+    const { pool, stubs } = stubPool(3);
     expect(pool.workers).toBe(3);
     expect(stubs).toHaveLength(3);
     await pool.close();
@@ -65,15 +71,7 @@ describe('createWebWorkerPool', () => {
   });
 
   it("a worker's error event rejects the running map and every later call, and terminates every worker", async () => {
-    const stubs: StubWorker[] = [];
-    const pool = createWebWorkerPool({
-      workers: 2,
-      createWorker: () => {
-        const s = new StubWorker();
-        stubs.push(s);
-        return s;
-      },
-    });
+    const { pool, stubs } = stubPool(2);
     const running = pool.map('hash', 4, HASH_TASK);
     // Chunks 0 and 2 went to worker 0, chunks 1 and 3 to worker 1 (two in flight each).
     expect(stubs.map((s) => s.posted.length)).toEqual([2, 2]);
@@ -85,15 +83,7 @@ describe('createWebWorkerPool', () => {
   });
 
   it('a messageerror event breaks the pool the same way', async () => {
-    const stubs: StubWorker[] = [];
-    const pool = createWebWorkerPool({
-      workers: 2,
-      createWorker: () => {
-        const s = new StubWorker();
-        stubs.push(s);
-        return s;
-      },
-    });
+    const { pool, stubs } = stubPool(2);
     const running = pool.map('hash', 2, HASH_TASK);
     (stubs[0] as StubWorker).emit('messageerror', {});
     await expect(running).rejects.toThrow("a worker's message could not be deserialised");
