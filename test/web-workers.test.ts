@@ -136,13 +136,23 @@ describe('createWebWorkerPool', () => {
   });
 
   it('a worker whose script fails to load breaks the pool', async () => {
+    const workers: NodeBackedWebWorker[] = [];
     const pool = createWebWorkerPool({
-      workers: 1,
-      createWorker: () => new NodeBackedWebWorker('file:///nonexistent/quorum-psi-worker.ts'),
+      workers: 2,
+      createWorker: () => {
+        const w = new NodeBackedWebWorker(
+          workers.length === 0 ? 'file:///nonexistent/quorum-psi-worker.ts' : undefined,
+        );
+        workers.push(w);
+        started.push(w);
+        return w;
+      },
     });
-    await expect(pool.map('hash', 1, HASH_TASK)).rejects.toThrow(
+    await expect(pool.map('hash', 2, HASH_TASK)).rejects.toThrow(
       'quorum-psi/web-workers: a worker failed',
     );
+    await expect(pool.map('hash', 1, HASH_TASK)).rejects.toThrow('a worker failed');
+    expect(workers.every((w) => w.terminated)).toBe(true);
     await pool.close();
   });
 
